@@ -1,0 +1,148 @@
+using PiBuild.Core.Targets;
+
+namespace PiBuild.Core.Binaries;
+
+/// <summary>What a binary was found to be, and every way it does not fit its target (empty when it fits).</summary>
+public sealed record BinaryCheck(string Path, long Size, ElfFile? Elf, GoBuildInfo? BuildInfo, IReadOnlyList<string> Problems)
+{
+    public bool Passed => Problems.Count == 0;
+
+    /// <summary>GOARM as recorded in the binary itself, not as the profile asked.</summary>
+    public string? GoArm => BuildInfo?.Setting("GOARM");
+}
+
+/// <summary>
+/// Proves a binary is what its target needs: the right ELF class, byte order and machine, ARM EABI5,
+/// statically linked, and Go build settings (GOOS, GOARCH, GOARM) equal to the profile's. A GOARM=7 binary
+/// labelled for a Pi 1 dies there with SIGILL; this catches it before anyone ships it.
+/// </summary>
+public static class BinaryVerifier
+{
+    private static readonly HashSet<string> ElfOperatingSystems =
+        ["linux", "android", "freebsd", "netbsd", "openbsd", "dragonfly", "illumos", "solaris"];
+
+    private static readonly Dictionary<string, (int Class, bool Little, int Machine)> ElfMachines = new()
+    {
+        ["386"] = (ElfFile.Class32, true, 3),
+        ["amd64"] = (ElfFile.Class64, true, 62),
+        ["arm"] = (ElfFile.Class32, true, ElfFile.MachineArm),
+        ["arm64"] = (ElfFile.Class64, true, 183),
+        ["loong64"] = (ElfFile.Class64, true, 258),
+        ["mips"] = (ElfFile.Class32, false, 8),
+        ["mipsle"] = (ElfFile.Class32, true, 8),
+        ["mips64"] = (ElfFile.Class64, false, 8),
+        ["mips64le"] = (ElfFile.Class64, true, 8),
+        ["ppc64"] = (ElfFile.Class64, false, 21),
+        ["ppc64le"] = (ElfFile.Class64, true, 21),
+        ["riscv64"] = (ElfFile.Class64, true, 243),
+        ["s390x"] = (ElfFile.Class64, false, 22),
+    };
+
+    public static BinaryCheck Check(string path, TargetProfile profile, string? expectedGoVersion = null)
+    {
+        byte[] data;
+        try
+        {
+            data = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new BinaryCheck(path, 0, null, null, [$"cannot read it: {e.Message}"]);
+        }
+
+        var problems = new List<string>();
+        var elf = ElfFile.TryRead(data);
+        if (ElfOperatingSystems.Contains(profile.GoOs))
+        {
+            CheckElf(elf, profile, problems);
+        }
+
+        var info = GoBuildInfo.TryRead(data, elf);
+        if (info is null)
+        {
+            problems.Add("no Go build info found (not a Go binary, or built by Go older than 1.13)");
+        }
+        else
+        {
+            CheckSetting(info, "GOOS", profile.GoOs, problems);
+            CheckSetting(info, "GOARCH", profile.GoArch, problems);
+            if (profile.GoArm is { } goarm)
+            {
+                CheckGoArm(info, goarm, problems);
+            }
+
+            if (expectedGoVersion is not null && info.GoVersion != expectedGoVersion)
+            {
+                problems.Add($"Go version: expected {expectedGoVersion}, found {info.GoVersion}");
+            }
+        }
+
+        return new BinaryCheck(path, data.LongLength, elf, info, problems);
+    }
+
+    private static void CheckElf(ElfFile? elf, TargetProfile profile, List<string> problems)
+    {
+        if (elf is null)
+        {
+            problems.Add("not an ELF executable");
+            return;
+        }
+
+        if (ElfMachines.TryGetValue(profile.GoArch, out var want))
+        {
+            if (elf.Class != want.Class || elf.LittleEndian != want.Little || elf.Machine != want.Machine)
+            {
+                problems.Add($"machine: expected {Describe(want.Class, want.Little, want.Machine)}, found {Describe(elf.Class, elf.LittleEndian, elf.Machine)}");
+                return;
+            }
+        }
+
+        if (profile.GoArch == "arm" && elf.ArmEabiVersion != 5)
+        {
+            problems.Add($"ARM ABI: expected EABI5, found EABI{elf.ArmEabiVersion}");
+        }
+
+        if (!profile.Cgo && !elf.IsStatic)
+        {
+            problems.Add("linking: expected a static executable, found a dynamically linked one (needs a C library on the board)");
+        }
+    }
+
+    private static void CheckSetting(GoBuildInfo info, string key, string expected, List<string> problems)
+    {
+        var found = info.Setting(key);
+        if (found is null)
+        {
+            problems.Add($"{key}: expected {expected}, but the binary records none ({info.GoVersion} records build settings from Go 1.18 on)");
+        }
+        else if (found != expected)
+        {
+            problems.Add($"{key}: expected {expected}, found {found}");
+        }
+    }
+
+    private static void CheckGoArm(GoBuildInfo info, GoArm expected, List<string> problems)
+    {
+        var recorded = info.Setting("GOARM");
+        if (recorded is null)
+        {
+            problems.Add($"GOARM: expected {expected}, but the binary records none ({info.GoVersion} records build settings from Go 1.18 on)");
+            return;
+        }
+
+        // The float ABI is compared only when both sides name it: a bare "6" means the toolchain's default.
+        if (!GoArm.TryParse(recorded, out var found)
+            || found.Level != expected.Level
+            || (expected.HasFloatSuffix && found.HasFloatSuffix && found.Float != expected.Float))
+        {
+            problems.Add($"GOARM: expected {expected}, found {recorded}");
+        }
+    }
+
+    private static string Describe(int elfClass, bool little, int machine)
+    {
+        var name = ElfMachines.FirstOrDefault(kv => kv.Value == (elfClass, little, machine)).Key
+            ?? (machine == ElfFile.MachineArm ? "arm" : $"machine {machine}");
+        return $"{name} (ELF{(elfClass == ElfFile.Class32 ? 32 : 64)} {(little ? "little" : "big")}-endian)";
+    }
+}

@@ -1,0 +1,50 @@
+namespace PiBuild.Core;
+
+/// <summary>"Did you mean …?" for keys and names, by edit distance.</summary>
+public static class NameSuggestion
+{
+    public static string? Closest(string input, IEnumerable<string> candidates)
+    {
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var candidate in candidates)
+        {
+            var distance = Distance(input.ToLowerInvariant(), candidate.ToLowerInvariant());
+            if (distance < bestDistance)
+            {
+                (best, bestDistance) = (candidate, distance);
+            }
+        }
+
+        // Past a third of the word the "suggestion" is noise rather than a likely typo.
+        return best is not null && bestDistance <= Math.Max(1, input.Length / 3) ? best : null;
+    }
+
+    /// <summary>Formats " (did you mean 'x'?)" or nothing, for appending to an error.</summary>
+    public static string Hint(string input, IEnumerable<string> candidates) =>
+        Closest(input, candidates) is { } match ? $" (did you mean '{match}'?)" : "";
+
+    private static int Distance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
+    }
+}

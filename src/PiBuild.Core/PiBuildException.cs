@@ -1,0 +1,28 @@
+namespace PiBuild.Core;
+
+/// <summary>
+/// A failure the user can act on. The message is one line that names the thing and the fix;
+/// the CLI prints it without a stack trace and exits with <see cref="ExitCode"/>.
+/// </summary>
+public abstract class PiBuildException(string message, Exception? innerException = null)
+    : Exception(message, innerException)
+{
+    public abstract int ExitCode { get; }
+}
+
+/// <summary>Usage or configuration is wrong (unknown target, bad YAML, missing toolchain): exit 2.</summary>
+public sealed class ConfigurationException(string message, Exception? innerException = null)
+    : PiBuildException(message, innerException)
+{
+    public override int ExitCode => 2;
+}
+
+/// <summary>The work itself failed (compile error, verification failure, checksum mismatch): exit 1.</summary>
+public sealed class WorkFailedException(string message, Exception? innerException = null)
+    : PiBuildException(message, innerException)
+{
+    public override int ExitCode => 1;
+
+    /// <summary>Output of the failing tool, shown verbatim before the one-line message.</summary>
+    public string? Details { get; init; }
+}

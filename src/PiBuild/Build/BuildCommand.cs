@@ -1,0 +1,57 @@
+using System.CommandLine;
+using PiBuild.Cli.Common;
+using PiBuild.Cli.Cross;
+using PiBuild.Core;
+using PiBuild.Core.Targets;
+
+namespace PiBuild.Cli.Build;
+
+/// <summary>What <c>pibuild build</c> was asked for.</summary>
+internal sealed record BuildRequest(string? Target, IReadOnlyList<string> Packages, string? Output);
+
+/// <summary>
+/// <c>pibuild build [PACKAGES...]</c> on the device: a native build with the same cache, output and verification
+/// rules as <c>cross</c>, for the board pibuild detects (or <c>--target</c>).
+/// </summary>
+internal static class BuildCommand
+{
+    /// <summary>Where /proc is read from; specs point it at fake files.</summary>
+    internal const string HostRootVariable = "PIBUILD_HOST_ROOT";
+
+    private static readonly Option<string?> Target = new("--target", "-t")
+    {
+        Description = "The board (default: detected from /proc/device-tree/model and /proc/cpuinfo)",
+        HelpName = "NAME",
+    };
+
+    public static Command Create()
+    {
+        var command = new Command("build", "Build on the device itself, for the board it runs on") { Target, CrossCommand.Output, CrossCommand.Packages };
+        command.SetHandler((context, parseResult, cancellationToken) => RunAsync(context, new BuildRequest(
+            parseResult.GetValue(Target), parseResult.GetValue(CrossCommand.Packages) ?? [], parseResult.GetValue(CrossCommand.Output)), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliContext context, BuildRequest request, CancellationToken cancellationToken)
+    {
+        var catalog = context.LoadCatalog();
+        var target = request.Target is { } name ? catalog.Get(name) : Detect(context, catalog);
+        var (plan, results) = await BuildSteps.BuildAsync(context, [target], request.Packages, request.Output, cancellationToken).ConfigureAwait(false);
+        BuildSteps.Report(context, plan, results);
+        return ExitCodes.Ok;
+    }
+
+    private static TargetProfile Detect(CliContext context, ProfileCatalog catalog)
+    {
+        var root = context.GetVariable(HostRootVariable) is { Length: > 0 } fake ? fake : "/";
+        var board = new BoardDetector(root).Detect(catalog.All);
+        if (board.Profile is { } profile)
+        {
+            return profile;
+        }
+
+        var seen = board.Model ?? (board.CpuPart is null ? "no /proc/device-tree/model" : $"CPU part {board.CpuPart}");
+        throw new ConfigurationException(
+            $"this machine is not a known Raspberry Pi ({seen}); on a laptop use 'pibuild cross --target pi2', or name the board with --target");
+    }
+}

@@ -1,0 +1,56 @@
+using System.CommandLine;
+using PiBuild.Core;
+
+namespace PiBuild.Cli.Common;
+
+/// <summary>
+/// Runs a command's logic and turns its outcome into an exit code: a known failure prints one line (and the
+/// tool's own output before it, when there is some), anything else too, with the stack trace only under --verbose.
+/// </summary>
+internal static class CommandAction
+{
+    public static void SetHandler(this Command command, Func<CliContext, ParseResult, CancellationToken, Task<int>> handler) =>
+        command.SetAction((parseResult, cancellationToken) => RunAsync(parseResult, handler, cancellationToken));
+
+    private static async Task<int> RunAsync(
+        ParseResult parseResult,
+        Func<CliContext, ParseResult, CancellationToken, Task<int>> handler,
+        CancellationToken cancellationToken)
+    {
+        var context = CliContext.From(parseResult);
+        try
+        {
+            return await handler(context, parseResult, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await context.Error.WriteLineAsync("pibuild: interrupted; nothing half-written was kept").ConfigureAwait(false);
+            return ExitCodes.Interrupted;
+        }
+        catch (PiBuildException e)
+        {
+            if (e is WorkFailedException { Details: { Length: > 0 } details })
+            {
+                await context.Error.WriteLineAsync(details).ConfigureAwait(false);
+            }
+
+            await context.Error.WriteLineAsync($"pibuild: {e.Message}").ConfigureAwait(false);
+            await WriteTraceAsync(context, e).ConfigureAwait(false);
+            return e.ExitCode;
+        }
+        catch (Exception e)
+        {
+            await context.Error.WriteLineAsync($"pibuild: unexpected error: {e.Message} (run with --verbose for details)").ConfigureAwait(false);
+            await WriteTraceAsync(context, e).ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+    }
+
+    private static async Task WriteTraceAsync(CliContext context, Exception e)
+    {
+        if (context.Verbose)
+        {
+            await context.Error.WriteLineAsync(e.ToString()).ConfigureAwait(false);
+        }
+    }
+}
