@@ -9,13 +9,19 @@ internal static class GoBuildFailure
     private static readonly string[] MissingPackageMarkers =
     [
         "is not in GOROOT", "cannot find package", "directory not found", "no required module provides package",
-        "matched no packages", "is not in std", "malformed import path", "no Go files in",
+        "is not in std", "malformed import path", "no Go files in",
     ];
 
     public static PiBuildException From(TargetBuild build, ProcessResult result)
     {
         var output = result.StandardError.TrimEnd();
         var firstLine = output.Split('\n').FirstOrDefault(l => l.Length > 0)?.Trim() ?? $"go build exited with {result.ExitCode}";
+        if (output.Contains("matched no packages", StringComparison.Ordinal))
+        {
+            return new ConfigurationException(
+                $"no main package to build in {build.GoBuild.WorkingDirectory} ({firstLine}): add a package main, or name the command packages to build");
+        }
+
         if (MissingPackageMarkers.Any(m => output.Contains(m, StringComparison.Ordinal)))
         {
             return new ConfigurationException($"{firstLine.TrimStart('-', ' ')} (target {build.Target.Name}); check the package paths (see: go list ./...)");

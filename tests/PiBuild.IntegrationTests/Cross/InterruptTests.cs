@@ -1,0 +1,61 @@
+using PiBuild.IntegrationTests.Infrastructure;
+
+namespace PiBuild.IntegrationTests.Cross;
+
+/// <summary>Ctrl-C in the middle of a cold build: exit 130, the go process tree gone, nothing half-written under bin/.</summary>
+public sealed class InterruptTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    [Fact]
+    public async Task Ctrl_C_during_a_cold_build_stops_go_exits_130_and_leaves_no_binary()
+    {
+        var project = Repository.CopyExample("hello", _dir.Path);
+
+        // A cache of its own, so the build is cold (the standard library compiles for several seconds).
+        var cacheHome = _dir.Combine("cache");
+        var env = new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = cacheHome, ["XDG_CONFIG_HOME"] = _dir.Combine("config"), ["PIBUILD_CACHE_DIR"] = null };
+        var process = Run.StartPiBuild(["cross", "--target", "pi1", "-C", project], _dir.Path, env);
+
+        // Wait until go is compiling: its cache directory fills up.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline && !(Directory.Exists(cacheHome) && Directory.EnumerateFiles(cacheHome, "*-a", SearchOption.AllDirectories).Any()))
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(GoProcessesUsing(cacheHome).Length > 0, "go was not running when the interrupt was sent");
+        // What a terminal's Ctrl-C delivers to the foreground program.
+        Assert.Equal(0, (await Run.ProgramAsync("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])).ExitCode);
+        var result = await Run.WaitAsync(process, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(130, result.ExitCode);
+        Assert.Contains("pibuild: interrupted", result.StandardError, StringComparison.Ordinal);
+        Assert.Empty(GoProcessesUsing(cacheHome));
+        var bin = Path.Combine(project, "bin");
+        var left = Directory.Exists(bin) ? Directory.EnumerateFileSystemEntries(bin, "*", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(bin, p)).ToArray() : [];
+        Assert.True(left.All(p => p == "pi1"), $"left under bin/: {string.Join(", ", left)}");
+    }
+
+    /// <summary>Processes whose environment names this test's cache: go and every compile it started.</summary>
+    private static int[] GoProcessesUsing(string cacheHome) =>
+        Directory.EnumerateDirectories("/proc")
+            .Select(Path.GetFileName)
+            .Where(name => int.TryParse(name, out _))
+            .Where(pid =>
+            {
+                try
+                {
+                    return File.ReadAllText($"/proc/{pid}/environ").Contains(cacheHome, StringComparison.Ordinal)
+                        && !File.ReadAllText($"/proc/{pid}/cmdline").Contains("pibuild.dll", StringComparison.Ordinal);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    return false;
+                }
+            })
+            .Select(pid => int.Parse(pid!, System.Globalization.CultureInfo.InvariantCulture))
+            .ToArray();
+
+    public void Dispose() => _dir.Dispose();
+}

@@ -1,0 +1,104 @@
+using PiBuild.Core;
+using PiBuild.Core.Builds;
+using PiBuild.Core.Go;
+using PiBuild.Core.Projects;
+using PiBuild.Core.Targets;
+
+namespace PiBuild.Tests.Builds;
+
+/// <summary>A plan is a value: what go build will be run, where, with which environment, before anything runs.</summary>
+public sealed class CrossBuildPlanSpecs
+{
+    private static readonly GoToolchain Go119 = new("/usr/lib/go-1.19/bin/go", GoVersion.Parse("go1.19.8"), "/usr/lib/go-1.19", "linux", "amd64");
+    private static readonly PiBuildPaths Paths = new("/home/u/.cache/pibuild", "/home/u/.config/pibuild");
+    private static readonly GoProject GbProject = new("/work/hello", ProjectLayout.GbStyle);
+    private static readonly GoProject Module = new("/work/sensors", ProjectLayout.Module);
+    private readonly ProfileCatalog _catalog = ProfileCatalog.FromLayers([ProfileLayer.LoadBuiltIn()]);
+
+    private CrossBuildPlan Plan(GoProject project, string targets, string[]? packages = null, string? output = null, bool verbose = false) =>
+        CrossBuildPlanner.Plan(new CrossBuildRequest(_catalog.GetMany([targets]), packages ?? [], output, verbose), project, Go119, Paths, "42");
+
+    [Fact]
+    public void Each_target_gets_one_go_build_for_every_command_into_its_own_staging_directory()
+    {
+        var plan = Plan(GbProject, "pi1,pi2");
+        Assert.Equal(["pi1", "pi2"], plan.Builds.Select(b => b.Target.Name));
+        var pi1 = plan.Builds[0];
+        Assert.Equal(["build", "-o", "/work/hello/bin/.pibuild-staging-pi1-42/", "./..."], pi1.GoBuild.Arguments);
+        Assert.Equal("/work/hello/bin/pi1", pi1.OutputDirectory);
+        Assert.Equal(Go119.GoExecutable, pi1.GoBuild.FileName);
+    }
+
+    [Fact]
+    public void The_environment_sets_the_board_and_removes_what_a_shell_could_leak_in()
+    {
+        var env = Plan(Module, "pi1").Builds[0].GoBuild.Environment;
+        Assert.Equal("linux", env["GOOS"]);
+        Assert.Equal("arm", env["GOARCH"]);
+        Assert.Equal("6", env["GOARM"]);
+        Assert.Equal("0", env["CGO_ENABLED"]);
+        Assert.Equal("local", env["GOTOOLCHAIN"]);
+        Assert.Equal("on", env["GO111MODULE"]);
+        Assert.True(env.ContainsKey("GOFLAGS") && env["GOFLAGS"] is null);
+        Assert.True(env.ContainsKey("GOROOT") && env["GOROOT"] is null);
+        Assert.True(env.ContainsKey("GOAMD64") && env["GOAMD64"] is null);
+        Assert.False(env.ContainsKey("GOPATH"));
+    }
+
+    [Fact]
+    public void Each_board_and_Go_release_has_its_own_writable_build_cache_under_the_pibuild_cache()
+    {
+        var plan = Plan(Module, "pi1,pi2");
+        Assert.Equal("/home/u/.cache/pibuild/go-build/linux-arm-6-go1.19.8", plan.Builds[0].GoBuild.Environment["GOCACHE"]);
+        Assert.Equal("/home/u/.cache/pibuild/go-build/linux-arm-7-go1.19.8", plan.Builds[1].GoBuild.Environment["GOCACHE"]);
+        Assert.DoesNotContain(plan.Builds, b => b.GoBuild.Environment["GOCACHE"]!.StartsWith(Go119.GoRoot, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_gb_style_project_builds_in_GOPATH_mode_from_src_with_its_vendor_tree()
+    {
+        var build = Plan(GbProject, "pi2").Builds[0].GoBuild;
+        Assert.Equal("/work/hello/src", build.WorkingDirectory);
+        Assert.Equal("off", build.Environment["GO111MODULE"]);
+        Assert.Equal("/work/hello:/work/hello/vendor", build.Environment["GOPATH"]);
+    }
+
+    [Fact]
+    public void Named_packages_output_directory_and_verbose_are_passed_to_go_build()
+    {
+        var build = Plan(Module, "pi2", ["./cmd/sensord"], "/tmp/out", verbose: true).Builds[0];
+        Assert.Equal(["build", "-o", "/tmp/out/.pibuild-staging-pi2-42/", "-v", "./cmd/sensord"], build.GoBuild.Arguments);
+        Assert.Equal("/tmp/out/pi2", build.OutputDirectory);
+    }
+
+    [Fact]
+    public void The_plan_prints_as_a_command_a_user_can_paste()
+    {
+        var line = Plan(Module, "pi2").Builds[0].GoBuild.ToShellLine();
+        Assert.Equal(
+            "CGO_ENABLED=0 GO111MODULE=on GOARCH=arm GOARM=7 GOCACHE=/home/u/.cache/pibuild/go-build/linux-arm-7-go1.19.8 GOOS=linux GOTOOLCHAIN=local " +
+            "/usr/lib/go-1.19/bin/go build -o /work/sensors/bin/.pibuild-staging-pi2-42/ ./...",
+            line);
+    }
+
+    [Fact]
+    public void A_GOARM_float_suffix_needs_Go_1_22_and_an_older_toolchain_is_a_configuration_error()
+    {
+        var catalog = ProfileCatalog.FromLayers([ProfileLayer.LoadBuiltIn(), Targets.Profiles.Layer("project", ("t/hf.yaml", "name: pi1-hf\nextends: pi1\ngoarm: 6,hardfloat\n"))]);
+        var request = new CrossBuildRequest([catalog.Get("pi1-hf")], [], null, false);
+        var e = Assert.Throws<ConfigurationException>(() => CrossBuildPlanner.Plan(request, Module, Go119, Paths, "1"));
+        Assert.Equal(
+            "target 'pi1-hf' sets GOARM=6,hardfloat, which needs Go 1.22 or later, but /usr/lib/go-1.19/bin/go is go1.19.8; install a newer Go (--go PATH) or drop the float suffix in t/hf.yaml",
+            e.Message);
+
+        var go122 = Go119 with { Version = GoVersion.Parse("go1.22.6") };
+        Assert.Equal("6,hardfloat", CrossBuildPlanner.Plan(request, Module, go122, Paths, "1").Builds[0].GoBuild.Environment["GOARM"]);
+    }
+
+    [Fact]
+    public void A_cross_build_without_a_target_is_a_usage_error()
+    {
+        var e = Assert.Throws<ConfigurationException>(() => CrossBuildPlanner.Plan(new CrossBuildRequest([], [], null, false), Module, Go119, Paths, "1"));
+        Assert.Equal(2, e.ExitCode);
+    }
+}

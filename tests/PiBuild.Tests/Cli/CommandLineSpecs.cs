@@ -1,0 +1,60 @@
+using PiBuild.Cli;
+
+namespace PiBuild.Tests.Cli;
+
+/// <summary>The exit-code contract, exercised in-process: usage errors are 2, never 1.</summary>
+public sealed class CommandLineSpecs
+{
+    private static async Task<(int Code, string Out, string Err)> Invoke(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        var code = await PiBuildCommandLine.InvokeAsync(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public async Task An_unknown_option_is_a_usage_error_with_exit_code_2()
+    {
+        var (code, _, err) = await Invoke("targets", "--frobnicate");
+        Assert.Equal(2, code);
+        Assert.Contains("pibuild: Unrecognized command or argument '--frobnicate'", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_target_is_exit_code_2_with_one_line_naming_the_known_ones()
+    {
+        using var dir = new TempDirectory();
+        var (code, stdout, err) = await Invoke("targets", "show", "pi9", "-C", dir.Path);
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.Equal("pibuild: unknown target 'pi9' (did you mean 'pi1'?) (known: pi1, pi2)\n", err);
+    }
+
+    [Fact]
+    public async Task A_broken_project_profile_stops_every_command_with_its_location()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("targets/pi3.yaml", "name: pi3\ngoos: linux\ngoarch: arm\ngoarmm: 7\n");
+        var (code, _, err) = await Invoke("targets", "-C", dir.Path);
+        Assert.Equal(2, code);
+        Assert.Equal($"pibuild: {dir.Combine("targets", "pi3.yaml")}:4:1: unknown key 'goarmm' (did you mean 'goarm'?)\n", err);
+    }
+
+    [Fact]
+    public async Task Verbose_adds_the_stack_trace_to_an_error()
+    {
+        using var dir = new TempDirectory();
+        var (_, _, err) = await Invoke("targets", "show", "pi9", "-C", dir.Path, "--verbose");
+        Assert.Contains("PiBuild.Core.ConfigurationException", err, StringComparison.Ordinal);
+        Assert.Contains(" at ", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cross_without_a_target_says_how_to_name_one()
+    {
+        var (code, _, err) = await Invoke("cross");
+        Assert.Equal(2, code);
+        Assert.Equal("pibuild: cross needs a board: --target pi2 (or pi1,pi2; see: pibuild targets)\n", err);
+    }
+}
