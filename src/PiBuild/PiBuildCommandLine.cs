@@ -3,6 +3,7 @@ using PiBuild.Cli.Build;
 using PiBuild.Cli.Common;
 using PiBuild.Cli.Cross;
 using PiBuild.Cli.Doctor;
+using PiBuild.Cli.Fetch;
 using PiBuild.Cli.Run;
 using PiBuild.Cli.Targets;
 using PiBuild.Cli.Verify;
@@ -26,6 +27,7 @@ public static class PiBuildCommandLine
             BuildCommand.Create(),
             RunCommand.Create(),
             VerifyCommand.Create(),
+            FetchCommand.Create(),
             DoctorCommand.Create(),
         };
         return root;

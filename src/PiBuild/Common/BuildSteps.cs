@@ -54,10 +54,6 @@ internal static class BuildSteps
     public static string Line(TargetProfile target, BinaryCheck binary)
     {
         var arch = binary.GoArm is { } goarm ? $"GOARM={goarm}" : $"{binary.BuildInfo?.Setting("GOOS")}/{binary.BuildInfo?.Setting("GOARCH")}";
-        return $"{target.Name,-6} {CliContext.Display(binary.Path),-32} {Size(binary.Size),9}  {arch}  {(binary.Passed ? "verified" : "REJECTED")}";
+        return $"{target.Name,-6} {CliContext.Display(binary.Path),-32} {ByteSize.Format(binary.Size),9}  {arch}  {(binary.Passed ? "verified" : "REJECTED")}";
     }
-
-    private static string Size(long bytes) => bytes >= 1024 * 1024
-        ? $"{bytes / (1024.0 * 1024.0):0.0} MiB"
-        : $"{bytes / 1024.0:0.0} KiB";
 }

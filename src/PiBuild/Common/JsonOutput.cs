@@ -69,6 +69,10 @@ public sealed record DoctorCheckJson(string Name, string Status, string Detail, 
 
 public sealed record DoctorJson(bool Ready, IReadOnlyList<DoctorCheckJson> Checks);
 
+public sealed record ExtractResultJson(string Destination, string Format, int Entries, long Bytes);
+
+public sealed record FetchResultJson(string Name, string Path, string Sha256, long Size, string Origin, string Verification, ExtractResultJson? Extracted);
+
 /// <summary>Source-generated JSON (no reflection), so output works the same under Native AOT.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
@@ -79,6 +83,7 @@ public sealed record DoctorJson(bool Ready, IReadOnlyList<DoctorCheckJson> Check
 [JsonSerializable(typeof(BuildResultJson))]
 [JsonSerializable(typeof(VerifyResultJson))]
 [JsonSerializable(typeof(DoctorJson))]
+[JsonSerializable(typeof(FetchResultJson))]
 internal sealed partial class JsonOutput : JsonSerializerContext
 {
     public static void Write<T>(TextWriter writer, T value, JsonTypeInfo<T> typeInfo)

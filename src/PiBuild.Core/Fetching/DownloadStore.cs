@@ -1,0 +1,70 @@
+namespace PiBuild.Core.Fetching;
+
+/// <summary>
+/// The download cache: <c>downloads/sha256/&lt;hex&gt;</c> holds only files whose name is their SHA-256;
+/// <c>downloads/partial/</c> holds downloads in progress (resumable); <c>downloads/locks/</c> keeps two pibuild
+/// processes from downloading the same thing at once.
+/// </summary>
+public sealed class DownloadStore(string root)
+{
+    public string Root => root;
+
+    public string StoreDirectory => Path.Combine(root, "sha256");
+
+    public string PartialDirectory => Path.Combine(root, "partial");
+
+    public static DownloadStore For(PiBuildPaths paths) => new(Path.Combine(paths.CacheDirectory, "downloads"));
+
+    public string PathFor(string sha256) => Path.Combine(StoreDirectory, sha256);
+
+    public string? Find(string sha256) => File.Exists(PathFor(sha256)) ? PathFor(sha256) : null;
+
+    public string PartialPath(string key) => Path.Combine(PartialDirectory, key + ".partial");
+
+    /// <summary>Moves a verified file into the store under its digest; the rename is atomic, so readers see all or nothing.</summary>
+    public string Commit(string verifiedFile, string sha256)
+    {
+        Directory.CreateDirectory(StoreDirectory);
+        var destination = PathFor(sha256);
+        File.Move(verifiedFile, destination, overwrite: true);
+        return destination;
+    }
+
+    /// <summary>Creates the store's directories, turning "cannot write" into one clear line.</summary>
+    public void EnsureWritable()
+    {
+        try
+        {
+            Directory.CreateDirectory(StoreDirectory);
+            Directory.CreateDirectory(PartialDirectory);
+            Directory.CreateDirectory(Path.Combine(root, "locks"));
+            var probe = Path.Combine(PartialDirectory, $".write-test-{Environment.ProcessId}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException($"the download cache {root} is not writable ({e.Message}); set PIBUILD_CACHE_DIR or XDG_CACHE_HOME to a writable directory", e);
+        }
+    }
+
+    /// <summary>
+    /// Holds an exclusive lock on <paramref name="key"/> until disposed. .NET takes an advisory lock (flock) for
+    /// FileShare.None on Unix; the kernel releases it when a process dies, so a killed pibuild never leaves it held.
+    /// </summary>
+    public async Task<IDisposable> LockAsync(string key, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(root, "locks", key + ".lock");
+        while (true)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (!cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}

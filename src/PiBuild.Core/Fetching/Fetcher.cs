@@ -1,0 +1,211 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using PiBuild.Core.Archives;
+
+namespace PiBuild.Core.Fetching;
+
+/// <summary>What to fetch and how its checksum is known.</summary>
+public sealed record FetchRequest(string Source, string? Sha256 = null, string? IndexUrl = null, bool Insecure = false);
+
+public enum FetchOrigin
+{
+    /// <summary>Already in the store under its checksum: nothing was downloaded.</summary>
+    Store,
+    Downloaded,
+    LocalFile,
+}
+
+/// <summary>A fetched file: where it is now, its SHA-256, and how that digest was checked.</summary>
+public sealed record FetchResult(string Name, string Path, string Sha256, long Size, FetchOrigin Origin, string Verification);
+
+/// <summary>
+/// The one download path: resolves the expected checksum (given, from Go's download index, or from a
+/// <c>URL.sha256</c> sidecar), serves it from the content-addressed store when it is there, otherwise downloads
+/// under a lock (resumable, retried) and moves the file into the store only when the digest matches.
+/// </summary>
+public sealed class Fetcher(HttpClient http, DownloadStore store, RetryPolicy retry)
+{
+    public const string InsecureVerification = "not verified (--insecure)";
+
+    public static HttpClient CreateHttpClient() =>
+        new(new SocketsHttpHandler
+        {
+            AutomaticDecompression = DecompressionMethods.None,
+            ConnectTimeout = TimeSpan.FromSeconds(30),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        })
+        {
+            // Per-attempt stalls are bounded by the retry loop; a large toolchain may legitimately take long.
+            Timeout = Timeout.InfiniteTimeSpan,
+            DefaultRequestHeaders = { { "User-Agent", "pibuild" } },
+        };
+
+    public async Task<FetchResult> FetchAsync(FetchRequest request, IProgress<FetchProgress>? progress, CancellationToken cancellationToken)
+    {
+        var source = FetchSource.Parse(request.Source);
+        var (expected, verification) = await ExpectedChecksumAsync(source, request, cancellationToken).ConfigureAwait(false);
+        store.EnsureWritable();
+        if (expected is not null && store.Find(expected) is { } stored)
+        {
+            return new FetchResult(source.Name, stored, expected, new FileInfo(stored).Length, FetchOrigin.Store, verification);
+        }
+
+        if (expected is null && source is RemoteSource && !request.Insecure)
+        {
+            throw new ConfigurationException(
+                $"no checksum is known for {source}: pass --sha256 HEX (or --index URL for Go's downloads); --insecure accepts it unverified and prints its SHA-256");
+        }
+
+        var key = expected ?? "url-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(source.ToString()!)))[..32];
+        using var held = await store.LockAsync(key, cancellationToken).ConfigureAwait(false);
+
+        // Another pibuild may have finished the same download while this one waited for the lock.
+        if (expected is not null && store.Find(expected) is { } finished)
+        {
+            return new FetchResult(source.Name, finished, expected, new FileInfo(finished).Length, FetchOrigin.Store, verification);
+        }
+
+        var partial = store.PartialPath(key);
+        var (actual, length) = source switch
+        {
+            RemoteSource remote => await new HttpDownload(http, retry, progress).RunAsync(remote.Url, partial, source.Name, cancellationToken).ConfigureAwait(false),
+            LocalSource local => await CopyLocalAsync(local, partial, cancellationToken).ConfigureAwait(false),
+            _ => throw new InvalidOperationException(),
+        };
+
+        if (expected is not null && actual != expected)
+        {
+            PartialDownload.Discard(partial);
+            throw new WorkFailedException($"checksum mismatch for {source.Name}: expected {expected}, got {actual}; the download was discarded");
+        }
+
+        var path = store.Commit(partial, actual);
+        File.Delete(PartialDownload.MetadataPath(partial));
+        var origin = source is LocalSource ? FetchOrigin.LocalFile : FetchOrigin.Downloaded;
+        return new FetchResult(source.Name, path, actual, length, origin, expected is null ? (source is LocalSource ? "local file, no checksum given" : InsecureVerification) : verification);
+    }
+
+    /// <summary>
+    /// Fetches and unpacks. A local archive is unpacked straight from where it is, its digest checked in the
+    /// same pass; a remote one goes through the store first.
+    /// </summary>
+    public async Task<(FetchResult Fetched, ExtractResult Extracted)> FetchAndExtractAsync(
+        FetchRequest request,
+        string destination,
+        int stripComponents,
+        IProgress<FetchProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var source = FetchSource.Parse(request.Source);
+        if (source is LocalSource local)
+        {
+            var (expected, verification) = await ExpectedChecksumAsync(source, request, cancellationToken).ConfigureAwait(false);
+            RequireExists(local);
+            var extracted = await SafeExtractor.ExtractAsync(local.Path, destination, new ExtractOptions(stripComponents, expected, ComputeSha256: true), cancellationToken).ConfigureAwait(false);
+            var fetched = new FetchResult(source.Name, local.Path, extracted.Sha256 ?? "", new FileInfo(local.Path).Length, FetchOrigin.LocalFile,
+                expected is null ? "local file, no checksum given" : verification);
+            return (fetched, extracted);
+        }
+
+        var result = await FetchAsync(request, progress, cancellationToken).ConfigureAwait(false);
+        var unpacked = await SafeExtractor.ExtractAsync(result.Path, destination, new ExtractOptions(stripComponents), cancellationToken).ConfigureAwait(false);
+        return (result, unpacked);
+    }
+
+    private async Task<(string? Sha256, string Verification)> ExpectedChecksumAsync(FetchSource source, FetchRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Sha256 is { } given)
+        {
+            return (Sha256Hex.Parse(given, "--sha256"), "sha256 matches --sha256");
+        }
+
+        if (request.IndexUrl is { } indexUrl)
+        {
+            var index = GoDownloadIndex.Parse(await ReadTextAsync(indexUrl, cancellationToken).ConfigureAwait(false), indexUrl);
+            var file = index.Find(source.Name)
+                ?? throw new ConfigurationException($"{source.Name} is not listed in the Go download index {indexUrl}; check the file name or pass --sha256");
+            return (Sha256Hex.Parse(file.Sha256, $"{indexUrl} ({source.Name})"), "sha256 matches Go's download index");
+        }
+
+        if (source is RemoteSource remote)
+        {
+            var sidecar = new Uri(remote.Url.AbsoluteUri + ".sha256");
+            if (await TryReadSidecarAsync(sidecar, cancellationToken).ConfigureAwait(false) is { } fromSidecar)
+            {
+                return (fromSidecar, $"sha256 matches {Path.GetFileName(sidecar.AbsolutePath)}");
+            }
+        }
+
+        return (null, "");
+    }
+
+    private async Task<string?> TryReadSidecarAsync(Uri sidecar, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.GetAsync(sidecar, cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                return null;
+            }
+
+            // "HEX" or "HEX  filename", as sha256sum writes it.
+            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            var first = text.Split([' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+            return Sha256Hex.IsValid(first) ? first!.ToLowerInvariant() : null;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<string> ReadTextAsync(string location, CancellationToken cancellationToken)
+    {
+        if (FetchSource.Parse(location) is LocalSource local)
+        {
+            RequireExists(local);
+            return await File.ReadAllTextAsync(local.Path, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            using var response = await http.GetAsync(location, cancellationToken).ConfigureAwait(false);
+            return response.IsSuccessStatusCode
+                ? await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)
+                : throw new WorkFailedException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase} for {location}; check --index");
+        }
+        catch (HttpRequestException e)
+        {
+            throw new WorkFailedException($"cannot read {location} ({e.Message}); check --index and the network", e);
+        }
+    }
+
+    private static async Task<(string Sha256, long Length)> CopyLocalAsync(LocalSource source, string partial, CancellationToken cancellationToken)
+    {
+        RequireExists(source);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        await using (var input = new FileStream(source.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan))
+        await using (var output = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 0))
+        {
+            var buffer = new byte[1 << 20];
+            int read;
+            while ((read = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+                await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return (Sha256Hex.Of(hash), new FileInfo(partial).Length);
+    }
+
+    private static void RequireExists(LocalSource source)
+    {
+        if (!File.Exists(source.Path))
+        {
+            throw new ConfigurationException($"{source.Path}: no such file");
+        }
+    }
+}

@@ -1,0 +1,200 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace PiBuild.IntegrationTests.Infrastructure;
+
+/// <summary>How one served file misbehaves. Counts apply to the first requests for it.</summary>
+public sealed record Misbehaviour
+{
+    /// <summary>Close the connection after this many body bytes, for the first <see cref="DropTimes"/> requests.</summary>
+    public long? DropAfterBytes { get; init; }
+
+    public int DropTimes { get; init; } = 1;
+
+    /// <summary>Answer this status for the first <see cref="FailTimes"/> requests.</summary>
+    public int? FailStatus { get; init; }
+
+    public int FailTimes { get; init; } = 1;
+
+    /// <summary>Answer every request with the whole file, as servers without range support do.</summary>
+    public bool IgnoreRange { get; init; }
+
+    /// <summary>Declare this Content-Length whatever the body is.</summary>
+    public long? DeclaredLength { get; init; }
+
+    /// <summary>After this many requests, serve <see cref="ReplacementContent"/> (with a new ETag) instead.</summary>
+    public int? ReplaceAfterRequests { get; init; }
+
+    public byte[]? ReplacementContent { get; init; }
+
+    /// <summary>Pause between 64 KiB chunks.</summary>
+    public TimeSpan ChunkDelay { get; init; }
+}
+
+/// <summary>
+/// A real HTTP/1.1 server on 127.0.0.1, written on raw sockets so it can misbehave in ways a production
+/// server refuses to: drop connections mid-body, lie about Content-Length, ignore Range, change a file
+/// between requests. It records every request it gets.
+/// </summary>
+public sealed class TestHttpServer : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<string, (byte[] Content, Misbehaviour Behaviour)> _files = new();
+    private readonly ConcurrentDictionary<string, int> _requests = new();
+    private readonly ConcurrentQueue<(string Path, string? Range)> _log = new();
+    private readonly Task _accepting;
+
+    public TestHttpServer()
+    {
+        _listener.Start();
+        _accepting = AcceptAsync();
+    }
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    public string Url(string path) => $"http://127.0.0.1:{Port}/{path.TrimStart('/')}";
+
+    public void Serve(string path, byte[] content, Misbehaviour? behaviour = null) =>
+        _files["/" + path.TrimStart('/')] = (content, behaviour ?? new Misbehaviour());
+
+    public int RequestCount(string path) => _requests.GetValueOrDefault("/" + path.TrimStart('/'));
+
+    public IReadOnlyList<string?> RangesRequested(string path) =>
+        _log.Where(r => r.Path == "/" + path.TrimStart('/')).Select(r => r.Range).ToArray();
+
+    public static string ETagOf(byte[] content) => $"\"{Convert.ToHexStringLower(SHA256.HashData(content))[..16]}\"";
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        try
+        {
+            await _accepting;
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            // Stopping the listener ends the accept loop.
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task AcceptAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            _ = Task.Run(() => HandleAsync(client));
+        }
+    }
+
+    private async Task HandleAsync(TcpClient client)
+    {
+        using (client)
+        {
+            try
+            {
+                var stream = client.GetStream();
+                var head = await ReadHeadAsync(stream);
+                if (head is null)
+                {
+                    return;
+                }
+
+                var lines = head.Split("\r\n");
+                var path = lines[0].Split(' ')[1];
+                var headers = lines.Skip(1).Where(l => l.Contains(':'))
+                    .ToDictionary(l => l[..l.IndexOf(':')].Trim().ToLowerInvariant(), l => l[(l.IndexOf(':') + 1)..].Trim());
+                var count = _requests.AddOrUpdate(path, 1, (_, n) => n + 1);
+                _log.Enqueue((path, headers.GetValueOrDefault("range")));
+                await RespondAsync(client, stream, path, headers, count);
+            }
+            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+            {
+                // The client went away; nothing to answer.
+            }
+        }
+    }
+
+    private async Task RespondAsync(TcpClient client, NetworkStream stream, string path, Dictionary<string, string> headers, int count)
+    {
+        if (!_files.TryGetValue(path, out var file))
+        {
+            await WriteAsync(stream, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            return;
+        }
+
+        var (content, behaviour) = file;
+        if (behaviour.FailStatus is { } status && count <= behaviour.FailTimes)
+        {
+            await WriteAsync(stream, $"HTTP/1.1 {status} Failing On Purpose\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            return;
+        }
+
+        if (behaviour.ReplaceAfterRequests is { } after && count > after)
+        {
+            content = behaviour.ReplacementContent!;
+        }
+
+        var etag = ETagOf(content);
+        long start = 0;
+        if (!behaviour.IgnoreRange && headers.TryGetValue("range", out var range) && range.StartsWith("bytes=", StringComparison.Ordinal)
+            && (!headers.TryGetValue("if-range", out var ifRange) || ifRange == etag))
+        {
+            start = long.Parse(range["bytes=".Length..].TrimEnd('-'), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        var body = content.AsMemory((int)start);
+        var builder = new StringBuilder(start > 0 ? "HTTP/1.1 206 Partial Content\r\n" : "HTTP/1.1 200 OK\r\n");
+        builder.Append($"Content-Length: {behaviour.DeclaredLength ?? body.Length}\r\n");
+        if (start > 0)
+        {
+            builder.Append($"Content-Range: bytes {start}-{content.Length - 1}/{content.Length}\r\n");
+        }
+
+        builder.Append($"ETag: {etag}\r\nLast-Modified: Tue, 01 Jul 2025 10:00:00 GMT\r\nAccept-Ranges: bytes\r\nConnection: close\r\n\r\n");
+        await WriteAsync(stream, builder.ToString());
+
+        var limit = behaviour.DropAfterBytes is { } drop && count <= behaviour.DropTimes ? Math.Min(drop, body.Length) : body.Length;
+        for (var sent = 0L; sent < limit;)
+        {
+            var chunk = (int)Math.Min(64 * 1024, limit - sent);
+            await stream.WriteAsync(body.Slice((int)sent, chunk));
+            sent += chunk;
+            if (behaviour.ChunkDelay > TimeSpan.Zero)
+            {
+                await Task.Delay(behaviour.ChunkDelay);
+            }
+        }
+
+        if (limit < body.Length)
+        {
+            // Cut the connection mid-body, as a broken network does.
+            client.Client.LingerState = new LingerOption(true, 0);
+            client.Client.Close();
+        }
+    }
+
+    private static async Task WriteAsync(NetworkStream stream, string text) => await stream.WriteAsync(Encoding.ASCII.GetBytes(text));
+
+    private static async Task<string?> ReadHeadAsync(NetworkStream stream)
+    {
+        var buffer = new List<byte>();
+        var one = new byte[1];
+        while (await stream.ReadAsync(one) == 1)
+        {
+            buffer.Add(one[0]);
+            if (buffer.Count >= 4 && buffer[^4] == '\r' && buffer[^3] == '\n' && buffer[^2] == '\r' && buffer[^1] == '\n')
+            {
+                return Encoding.ASCII.GetString(buffer.ToArray());
+            }
+        }
+
+        return null;
+    }
+}
