@@ -22,7 +22,7 @@ public sealed record Misbehaviour
     /// <summary>Answer every request with the whole file, as servers without range support do.</summary>
     public bool IgnoreRange { get; init; }
 
-    /// <summary>Declare this Content-Length whatever the body is.</summary>
+    /// <summary>Declare this Content-Length whatever the body is, for the first <see cref="DropTimes"/> requests.</summary>
     public long? DeclaredLength { get; init; }
 
     /// <summary>After this many requests, serve <see cref="ReplacementContent"/> (with a new ETag) instead.</summary>
@@ -151,7 +151,8 @@ public sealed class TestHttpServer : IAsyncDisposable
 
         var body = content.AsMemory((int)start);
         var builder = new StringBuilder(start > 0 ? "HTTP/1.1 206 Partial Content\r\n" : "HTTP/1.1 200 OK\r\n");
-        builder.Append($"Content-Length: {behaviour.DeclaredLength ?? body.Length}\r\n");
+        var lie = behaviour.DeclaredLength is { } declared && count <= behaviour.DropTimes ? declared : body.Length;
+        builder.Append($"Content-Length: {lie}\r\n");
         if (start > 0)
         {
             builder.Append($"Content-Range: bytes {start}-{content.Length - 1}/{content.Length}\r\n");

@@ -1,0 +1,276 @@
+using System.Security.Cryptography;
+using System.Text;
+using PiBuild.IntegrationTests.Infrastructure;
+
+namespace PiBuild.IntegrationTests.Fetching;
+
+/// <summary>pibuild fetch against a real HTTP server on loopback that can be told to misbehave.</summary>
+public sealed class DownloadTests : IAsyncLifetime
+{
+    private readonly TempDirectory _dir = new();
+    private readonly TestHttpServer _server = new();
+    private readonly byte[] _payload = Payload(3 * 1024 * 1024, seed: 1);
+
+    private string Cache => _dir.Combine("cache");
+
+    private string Store => Path.Combine(Cache, "pibuild", "downloads", "sha256");
+
+    private string PartialDirectory => Path.Combine(Cache, "pibuild", "downloads", "partial");
+
+    private static byte[] Payload(int size, int seed)
+    {
+        var bytes = new byte[size];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+
+    private static string Sha(byte[] data) => Convert.ToHexStringLower(SHA256.HashData(data));
+
+    private Dictionary<string, string?> Env() => new() { ["XDG_CACHE_HOME"] = Cache, ["PIBUILD_CACHE_DIR"] = null };
+
+    private Task<RunResult> Fetch(params string[] args) => Run.PiBuildAsync(["fetch", .. args], _dir.Path, Env());
+
+    private string[] StoreFiles() => Directory.Exists(Store) ? Directory.GetFiles(Store).Select(p => Path.GetFileName(p)).ToArray() : [];
+
+    [Fact]
+    public async Task A_download_with_its_checksum_lands_in_the_store_under_that_checksum()
+    {
+        _server.Serve("go.tar.gz", _payload);
+        var result = await Fetch(_server.Url("go.tar.gz"), "--sha256", Sha(_payload));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"go.tar.gz  3.0 MiB  sha256 {Sha(_payload)}  (sha256 matches --sha256)", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal([Sha(_payload)], StoreFiles());
+        Assert.Equal(_payload, await File.ReadAllBytesAsync(Path.Combine(Store, Sha(_payload))));
+        Assert.Empty(Directory.GetFiles(PartialDirectory));
+    }
+
+    [Fact]
+    public async Task A_second_fetch_of_the_same_checksum_is_served_from_the_store_without_the_network()
+    {
+        _server.Serve("go.tar.gz", _payload);
+        Assert.Equal(0, (await Fetch(_server.Url("go.tar.gz"), "--sha256", Sha(_payload))).ExitCode);
+        Assert.Equal(1, _server.RequestCount("go.tar.gz"));
+
+        var again = await Fetch(_server.Url("go.tar.gz"), "--sha256", Sha(_payload), "--json");
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains("\"origin\": \"store\"", again.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(1, _server.RequestCount("go.tar.gz"));
+    }
+
+    [Fact]
+    public async Task A_broken_connection_is_resumed_with_a_range_request()
+    {
+        _server.Serve("go.tar.gz", _payload, new Misbehaviour { DropAfterBytes = 1_000_000 });
+        var result = await Fetch(_server.Url("go.tar.gz"), "--sha256", Sha(_payload));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var ranges = _server.RangesRequested("go.tar.gz");
+        Assert.Equal(2, ranges.Count);
+        Assert.Null(ranges[0]);
+        Assert.Matches(@"^bytes=\d+-$", ranges[1]);
+        Assert.Equal([Sha(_payload)], StoreFiles());
+    }
+
+    [Fact]
+    public async Task A_server_that_ignores_range_makes_the_download_start_over_and_still_verify()
+    {
+        _server.Serve("go.tar.gz", _payload, new Misbehaviour { DropAfterBytes = 1_000_000, IgnoreRange = true });
+        var result = await Fetch(_server.Url("go.tar.gz"), "--sha256", Sha(_payload));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(2, _server.RequestCount("go.tar.gz"));
+        Assert.Equal(_payload, await File.ReadAllBytesAsync(Path.Combine(Store, Sha(_payload))));
+    }
+
+    [Fact]
+    public async Task A_file_that_changed_between_requests_is_downloaded_anew_not_spliced()
+    {
+        var replacement = Payload(_payload.Length, seed: 2);
+        _server.Serve("go.tar.gz", _payload, new Misbehaviour { DropAfterBytes = 1_000_000, ReplaceAfterRequests = 1, ReplacementContent = replacement });
+        var result = await Fetch(_server.Url("go.tar.gz"), "--insecure");
+        Assert.True(result.ExitCode == 0, result.ToString());
+
+        // If-Range carried the old ETag: the server answered the whole new file, and pibuild started over.
+        Assert.Equal([Sha(replacement)], StoreFiles());
+        Assert.Contains($"pin it with --sha256 {Sha(replacement)}", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Server_errors_are_retried_with_backoff()
+    {
+        _server.Serve("go.tar.gz", _payload, new Misbehaviour { FailStatus = 500, FailTimes = 2 });
+        var result = await Fetch(_server.Url("go.tar.gz"), "--sha256", Sha(_payload));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(3, _server.RequestCount("go.tar.gz"));
+    }
+
+    [Fact]
+    public async Task A_Content_Length_larger_than_the_body_is_a_broken_transfer_that_resumes()
+    {
+        _server.Serve("go.tar.gz", _payload, new Misbehaviour { DeclaredLength = _payload.Length + 4096, DropAfterBytes = _payload.Length });
+        var result = await Fetch(_server.Url("go.tar.gz"), "--sha256", Sha(_payload));
+
+        // The second answer is honest; what arrived first is kept, and the result verifies.
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal([Sha(_payload)], StoreFiles());
+    }
+
+    [Fact]
+    public async Task A_slow_server_is_waited_for()
+    {
+        var small = Payload(512 * 1024, seed: 3);
+        _server.Serve("slow.bin", small, new Misbehaviour { ChunkDelay = TimeSpan.FromMilliseconds(100) });
+        var result = await Fetch(_server.Url("slow.bin"), "--sha256", Sha(small));
+        Assert.True(result.ExitCode == 0, result.ToString());
+    }
+
+    [Fact]
+    public async Task A_checksum_mismatch_fails_with_both_digests_and_leaves_the_store_unchanged()
+    {
+        _server.Serve("go.tar.gz", _payload);
+        var wrong = Sha("something else"u8.ToArray());
+        var result = await Fetch(_server.Url("go.tar.gz"), "--sha256", wrong);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"pibuild: checksum mismatch for go.tar.gz: expected {wrong}, got {Sha(_payload)}; the download was discarded\n", result.StandardError);
+        Assert.Empty(StoreFiles());
+        Assert.Empty(Directory.GetFiles(PartialDirectory));
+    }
+
+    [Fact]
+    public async Task A_missing_file_is_HTTP_404_and_exit_1()
+    {
+        var result = await Fetch(_server.Url("nope.tar.gz"), "--sha256", Sha(_payload));
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal($"pibuild: HTTP 404 Not Found for {_server.Url("nope.tar.gz")}; check the URL\n", result.StandardError);
+    }
+
+    [Fact]
+    public async Task A_remote_file_without_a_known_checksum_is_refused_unless_insecure()
+    {
+        _server.Serve("go.tar.gz", _payload);
+        var refused = await Fetch(_server.Url("go.tar.gz"));
+        Assert.Equal(2, refused.ExitCode);
+        Assert.StartsWith($"pibuild: no checksum is known for {_server.Url("go.tar.gz")}: pass --sha256 HEX", refused.StandardError, StringComparison.Ordinal);
+        Assert.Equal(0, _server.RequestCount("go.tar.gz"));
+
+        var insecure = await Fetch(_server.Url("go.tar.gz"), "--insecure");
+        Assert.Equal(0, insecure.ExitCode);
+        Assert.Contains($"sha256 {Sha(_payload)}  (not verified (--insecure))", insecure.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"pin it with --sha256 {Sha(_payload)}", insecure.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_checksum_can_come_from_a_sha256_sidecar()
+    {
+        _server.Serve("go.tar.gz", _payload);
+        _server.Serve("go.tar.gz.sha256", Encoding.ASCII.GetBytes($"{Sha(_payload)}  go.tar.gz\n"));
+        var result = await Fetch(_server.Url("go.tar.gz"));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("(sha256 matches go.tar.gz.sha256)", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_checksum_can_come_from_Gos_download_index()
+    {
+        _server.Serve("go1.22.6.linux-armv6l.tar.gz", _payload);
+        _server.Serve("dl.json", Encoding.UTF8.GetBytes(
+            $$"""[{"version": "go1.22.6", "stable": true, "files": [{"filename": "go1.22.6.linux-armv6l.tar.gz", "os": "linux", "arch": "armv6l", "version": "go1.22.6", "sha256": "{{Sha(_payload)}}", "size": {{_payload.Length}}, "kind": "archive"}]}]"""));
+        var result = await Fetch(_server.Url("go1.22.6.linux-armv6l.tar.gz"), "--index", _server.Url("dl.json"));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("(sha256 matches Go's download index)", result.StandardOutput, StringComparison.Ordinal);
+
+        var unlisted = await Fetch(_server.Url("go1.99.linux-armv6l.tar.gz"), "--index", _server.Url("dl.json"));
+        Assert.Equal(2, unlisted.ExitCode);
+        Assert.Contains("go1.99.linux-armv6l.tar.gz is not listed in the Go download index", unlisted.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_host_that_does_not_resolve_is_a_clear_failure()
+    {
+        var result = await Fetch("http://pibuild-test.invalid/go.tar.gz", "--sha256", Sha(_payload));
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("pibuild: cannot resolve the host of http://pibuild-test.invalid/go.tar.gz", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unwritable_cache_is_a_usage_error()
+    {
+        var blocker = _dir.Write("not-a-dir", "file");
+        var env = Env();
+        env["PIBUILD_CACHE_DIR"] = Path.Combine(blocker, "cache");
+        _server.Serve("go.tar.gz", _payload);
+        var result = await Run.PiBuildAsync(["fetch", _server.Url("go.tar.gz"), "--sha256", Sha(_payload)], _dir.Path, env);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("is not writable", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("set PIBUILD_CACHE_DIR or XDG_CACHE_HOME", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_processes_fetching_the_same_file_both_succeed_with_one_download()
+    {
+        _server.Serve("go.tar.gz", _payload, new Misbehaviour { ChunkDelay = TimeSpan.FromMilliseconds(20) });
+        var first = Run.StartPiBuild(["fetch", _server.Url("go.tar.gz"), "--sha256", Sha(_payload)], _dir.Path, Env());
+        var second = Run.StartPiBuild(["fetch", _server.Url("go.tar.gz"), "--sha256", Sha(_payload)], _dir.Path, Env());
+        var results = await Task.WhenAll(Run.WaitAsync(first), Run.WaitAsync(second));
+        Assert.All(results, r => Assert.True(r.ExitCode == 0, r.ToString()));
+        Assert.Equal([Sha(_payload)], StoreFiles());
+        Assert.Equal(_payload, await File.ReadAllBytesAsync(Path.Combine(Store, Sha(_payload))));
+
+        // The lock made the second wait and then find the file in the store.
+        Assert.Equal(1, _server.RequestCount("go.tar.gz"));
+    }
+
+    [Fact]
+    public async Task A_killed_download_leaves_only_a_partial_that_the_next_run_resumes()
+    {
+        _server.Serve("go.tar.gz", _payload, new Misbehaviour { ChunkDelay = TimeSpan.FromMilliseconds(30) });
+        var process = Run.StartPiBuild(["fetch", _server.Url("go.tar.gz"), "--sha256", Sha(_payload)], _dir.Path, Env());
+        var partial = Path.Combine(PartialDirectory, Sha(_payload) + ".partial");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline && !(File.Exists(partial) && new FileInfo(partial).Length > 256 * 1024))
+        {
+            await Task.Delay(20);
+        }
+
+        process.Kill();
+        await process.WaitForExitAsync();
+        Assert.Empty(StoreFiles());
+        var kept = new FileInfo(partial).Length;
+        Assert.InRange(kept, 256 * 1024, _payload.Length - 1);
+
+        var resumed = await Fetch(_server.Url("go.tar.gz"), "--sha256", Sha(_payload));
+        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        Assert.Equal($"bytes={kept}-", _server.RangesRequested("go.tar.gz")[^1]);
+        Assert.Equal([Sha(_payload)], StoreFiles());
+        Assert.Empty(Directory.GetFiles(PartialDirectory));
+    }
+
+    [Fact]
+    public async Task A_realistic_toolchain_tarball_is_fetched_unpacked_and_its_go_runs()
+    {
+        // A copy of the real Go toolchain's bin/ and VERSION, packed by GNU tar as go.dev packs its tarballs.
+        var goroot = (await Run.ProgramAsync("go", ["env", "GOROOT"])).StandardOutput.Trim();
+        var tree = _dir.Combine("tree", "go");
+        Directory.CreateDirectory(tree);
+        Assert.Equal(0, (await Run.ProgramAsync("cp", ["-rL", Path.Combine(goroot, "bin"), Path.Combine(goroot, "VERSION"), tree])).ExitCode);
+        var tarball = _dir.Combine("go.linux-amd64.tar.gz");
+        Assert.Equal(0, (await Run.ProgramAsync("tar", ["-C", _dir.Combine("tree"), "-czf", tarball, "go"])).ExitCode);
+        var bytes = await File.ReadAllBytesAsync(tarball);
+        _server.Serve("go.linux-amd64.tar.gz", bytes);
+
+        var destination = _dir.Combine("toolchain");
+        var result = await Fetch(_server.Url("go.linux-amd64.tar.gz"), "--sha256", Sha(bytes), "--extract", destination, "--strip-components", "1");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var go = Path.Combine(destination, "bin", "go");
+        Assert.True((File.GetUnixFileMode(go) & UnixFileMode.UserExecute) != 0);
+        var version = await Run.ProgramAsync(go, ["version"]);
+        Assert.StartsWith("go version go1.", version.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(File.GetLastWriteTimeUtc(Path.Combine(tree, "bin", "go")).Ticks / TimeSpan.TicksPerSecond, File.GetLastWriteTimeUtc(go).Ticks / TimeSpan.TicksPerSecond);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await _server.DisposeAsync();
+        _dir.Dispose();
+    }
+}
