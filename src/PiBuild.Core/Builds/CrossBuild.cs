@@ -30,6 +30,11 @@ public sealed class CrossBuild(ProcessRunner runner)
         CreateDirectory(build.StagingDirectory);
         try
         {
+            foreach (var existing in StagingSeed.Select(build.OutputDirectory, plan.Project, build.Packages))
+            {
+                File.Copy(existing, Path.Combine(build.StagingDirectory, Path.GetFileName(existing)));
+            }
+
             var result = await runner.RunAsync(build.GoBuild, toolOutput, cancellationToken).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
             if (!result.Succeeded)

@@ -13,7 +13,7 @@ public sealed record CrossBuildRequest(
     bool StreamToolOutput);
 
 /// <summary>One target's build: one <c>go build</c> for every command, into a staging directory beside the output.</summary>
-public sealed record TargetBuild(TargetProfile Target, string OutputDirectory, string StagingDirectory, ProcessSpec GoBuild);
+public sealed record TargetBuild(TargetProfile Target, string OutputDirectory, string StagingDirectory, IReadOnlyList<string> Packages, ProcessSpec GoBuild);
 
 /// <summary>Everything a cross build will do, decided before anything runs.</summary>
 public sealed record CrossBuildPlan(GoProject Project, GoToolchain Toolchain, IReadOnlyList<TargetBuild> Builds);
@@ -43,7 +43,7 @@ public static class CrossBuildPlanner
                 .. packages,
             ];
             var spec = new ProcessSpec(toolchain.GoExecutable, args, project.BuildDirectory, GoBuildEnvironment.For(target, project, cache));
-            return new TargetBuild(target, Path.Combine(outputRoot, target.Name), staging, spec);
+            return new TargetBuild(target, Path.Combine(outputRoot, target.Name), staging, packages, spec);
         }).ToArray();
 
         return new CrossBuildPlan(project, toolchain, builds);

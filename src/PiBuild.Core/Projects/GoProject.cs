@@ -10,7 +10,7 @@ public enum ProjectLayout
 }
 
 /// <summary>A Go project pibuild can build, and how Go must be invoked for it.</summary>
-public sealed record GoProject(string Root, ProjectLayout Layout)
+public sealed record GoProject(string Root, ProjectLayout Layout, string? ModulePath = null)
 {
     /// <summary>The project's name: its directory's name (used for default archive names).</summary>
     public string Name => Path.GetFileName(Root.TrimEnd(Path.DirectorySeparatorChar));
@@ -37,9 +37,10 @@ public sealed record GoProject(string Root, ProjectLayout Layout)
 
         for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
         {
-            if (File.Exists(Path.Combine(dir.FullName, "go.mod")))
+            var goMod = Path.Combine(dir.FullName, "go.mod");
+            if (File.Exists(goMod))
             {
-                return new GoProject(dir.FullName, ProjectLayout.Module);
+                return new GoProject(dir.FullName, ProjectLayout.Module, ReadModulePath(goMod));
             }
         }
 
@@ -51,4 +52,12 @@ public sealed record GoProject(string Root, ProjectLayout Layout)
         throw new ConfigurationException(
             $"{start} is not a Go project: no go.mod at or above it and no src/ directory (gb-style); run pibuild in a project or pass -C DIR");
     }
+
+    /// <summary>The <c>module</c> line of go.mod (null when it has none; go itself will then explain).</summary>
+    private static string? ReadModulePath(string goMod) =>
+        File.ReadLines(goMod)
+            .Select(line => line.Trim())
+            .Where(line => line.StartsWith("module ", StringComparison.Ordinal) || line.StartsWith("module\t", StringComparison.Ordinal))
+            .Select(line => line[6..].Trim().Trim('"'))
+            .FirstOrDefault();
 }

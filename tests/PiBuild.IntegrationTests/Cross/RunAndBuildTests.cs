@@ -29,6 +29,18 @@ public sealed class RunAndBuildTests(SharedGoCache cache) : IDisposable
     }
 
     [Fact]
+    public async Task Run_after_a_full_build_reports_only_the_command_it_ran()
+    {
+        // bin/pi1 already holds both commands; run must build (and count) only the one it was given.
+        var project = Repository.CopyExample("sensors", _dir.Path);
+        Assert.Equal(0, (await Run.PiBuildAsync(["cross", "--target", "pi1", "-C", project], _dir.Path, cache.Environment())).ExitCode);
+        var result = await Run.PiBuildAsync(["run", "--target", "pi1", "-C", project, "./cmd/sensord"], _dir.Path, cache.Environment());
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("sensord: 21.5°C (linux/arm)\n", result.StandardOutput);
+        Assert.Equal(["sensorctl", "sensord"], Directory.GetFiles(Path.Combine(project, "bin", "pi1")).Select(Path.GetFileName).Order());
+    }
+
+    [Fact]
     public async Task Run_needs_exactly_one_command_package()
     {
         var project = Repository.CopyExample("sensors", _dir.Path);

@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# Benchmarks pibuild against what a user would do instead, in one run on one machine, and writes the
+# medians and ratios to bench/results.md. Each comparison warms up both commands once, then alternates
+# them (A B A B …) so that drift in the machine's speed affects both alike.
+#
+#   scripts/bench.sh            all comparisons, BENCH_RUNS (default 7) timed runs of each command
+#   scripts/bench.sh cross      only the named groups: cross, unpack, download
+set -euo pipefail
+repo=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+cd "$repo"
+# shellcheck source=lib/prerequisites.sh
+. scripts/lib/prerequisites.sh
+ensure_prerequisites required
+for tool in curl python3 bzip2 xz; do
+  command -v "$tool" >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq "$tool" >&2; } ||
+    { echo "bench: $tool is missing; install it: sudo apt-get install -y $tool" >&2; exit 2; }
+done
+[ -x /usr/bin/time ] || { [ "$(id -u)" = 0 ] && apt-get install -y -qq time >&2; } || true
+
+runs=${BENCH_RUNS:-7}
+groups=${*:-cross unpack download}
+scripts/pibuild --help >/dev/null # builds the tool once, outside the timings
+pibuild=(dotnet "$repo/.build/cli/pibuild.dll")
+pibuild_kind="JIT (framework-dependent, Release)"
+
+data=${BENCH_DATA:-/var/tmp/pibuild-bench-data}
+work=$(mktemp -d /var/tmp/pibuild-bench.XXXXXX)
+shm=$(mktemp -d /dev/shm/pibuild-bench.XXXXXX)
+server_pid=
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
+  rm -rf "$work" "$shm"
+}
+trap cleanup EXIT
+export XDG_CACHE_HOME="$work/cache"
+unset PIBUILD_CACHE_DIR GOFLAGS GOARM GOARCH GOOS
+rows=()
+
+# time_us CMD: wall time of one run in microseconds; a failing command stops the benchmark.
+time_us() {
+  local start end
+  start=$(date +%s%N)
+  bash -c "$1" >/dev/null 2>"$work/last.err" || { echo "bench: failed: $1" >&2; cat "$work/last.err" >&2; exit 1; }
+  end=$(date +%s%N)
+  echo $(((end - start) / 1000))
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print int((a[NR/2]+a[NR/2+1])/2)}'; }
+
+# compare NAME PIBUILD_CMD OTHER_CMD [PREPARE_CMD] [GOAL]: PREPARE runs before every timed command, untimed.
+compare() {
+  local name=$1 a=$2 b=$3 prep=${4:-true} goal=${5:-recorded} ta=() tb=() i
+  echo "bench: $name" >&2
+  bash -c "$prep" && time_us "$a" >/dev/null
+  bash -c "$prep" && time_us "$b" >/dev/null
+  for ((i = 0; i < runs; i++)); do
+    bash -c "$prep"; ta+=("$(time_us "$a")")
+    bash -c "$prep"; tb+=("$(time_us "$b")")
+  done
+  local ma mb
+  ma=$(printf '%s\n' "${ta[@]}" | median)
+  mb=$(printf '%s\n' "${tb[@]}" | median)
+  rows+=("$(awk -v n="$name" -v a="$ma" -v b="$mb" -v g="$goal" 'BEGIN {printf "| %s | %.3f s | %.3f s | %.2f | %s |", n, a/1e6, b/1e6, a/b, g}')")
+}
+
+# peak_rss CMD: the largest resident set of CMD in MiB (GNU time), or "n/a".
+peak_rss() {
+  if [ -x /usr/bin/time ]; then
+    /usr/bin/time -f %M bash -c "exec $1" 2>&1 >/dev/null | tail -1 | awk '{printf "%.0f MiB", $1/1024}'
+  else
+    echo n/a
+  fi
+}
+memory=()
+
+go_version=$(go env GOVERSION)
+if [[ " $groups " == *" cross "* ]]; then
+  cp -r examples/hello "$work/hello"
+  cp -r examples/sensors "$work/sensors"
+  cache="$XDG_CACHE_HOME/pibuild/go-build/linux-arm-7-$go_version"
+  by_hand="cd $work/hello/src && env GOOS=linux GOARCH=arm GOARM=7 CGO_ENABLED=0 GO111MODULE=off GOPATH=$work/hello:$work/hello/vendor GOCACHE=$cache go build -o ../bin/pi2/ ./..."
+  compare "warm no-op \`cross --target pi2\` (examples/hello) vs \`go build\`, env by hand" \
+    "${pibuild[*]} cross --target pi2 -C $work/hello" "$by_hand" true "≤ 1.05"
+  # A cold project on a warm target: the project's own packages change every run, the standard library is cached.
+  stamp="echo \"package reading; const Stamp = \\\"\$(date +%s%N)\\\"\" > $work/sensors/internal/reading/stamp.go"
+  compare "cold project (examples/sensors, 2 commands), warm target cache" \
+    "${pibuild[*]} cross --target pi2 -C $work/sensors" \
+    "cd $work/sensors && env GOOS=linux GOARCH=arm GOARM=7 CGO_ENABLED=0 GO111MODULE=on GOCACHE=$cache go build -o bin/pi2/ ./..." \
+    "$stamp" "≤ 1.05"
+fi
+
+if [[ " $groups " == *" unpack "* ]]; then
+  mkdir -p "$data"
+  if [ ! -f "$data/go.tar.gz" ]; then
+    echo "bench: packing the Go toolchain tarballs once into $data (a few minutes)" >&2
+    rm -rf "$data/tree" && mkdir -p "$data/tree" && cp -rL "$(go env GOROOT)" "$data/tree/go"
+    tar -C "$data/tree" -cf - go | gzip -6 >"$data/go.tar.gz.tmp" && mv "$data/go.tar.gz.tmp" "$data/go.tar.gz"
+  fi
+  [ -f "$data/go.tbz" ] || { tar -C "$data/tree" -cf - go | bzip2 -9 >"$data/go.tbz.tmp" && mv "$data/go.tbz.tmp" "$data/go.tbz"; }
+  [ -f "$data/go.tar.xz" ] || { tar -C "$data/tree" -cf - go | xz -6 -T2 >"$data/go.tar.xz.tmp" && mv "$data/go.tar.xz.tmp" "$data/go.tar.xz"; }
+  cp "$data/go.tar.gz" "$data/go.tbz" "$data/go.tar.xz" "$shm/"
+  unpacked=$(du -sh --apparent-size "$data/tree" | cut -f1)
+  for place in tmpfs disk; do
+    dir=$shm; [ $place = disk ] && dir=$work
+    compare "unpack Go toolchain .tar.gz ($unpacked) on $place vs \`tar -xzf\`" \
+      "${pibuild[*]} fetch $shm/go.tar.gz --extract $dir/p -q" "tar -C $dir/t -xzf $shm/go.tar.gz" \
+      "rm -rf $dir/p $dir/t && mkdir $dir/t" "$([ $place = tmpfs ] && echo '≤ 0.8' || echo '≤ 1.0')"
+  done
+  compare "unpack .tbz on tmpfs vs \`tar -xjf\`" "${pibuild[*]} fetch $shm/go.tbz --extract $shm/p -q" \
+    "tar -C $shm/t -xjf $shm/go.tbz" "rm -rf $shm/p $shm/t && mkdir $shm/t"
+  compare "unpack .tar.xz on tmpfs vs \`tar -xJf\`" "${pibuild[*]} fetch $shm/go.tar.xz --extract $shm/p -q" \
+    "tar -C $shm/t -xJf $shm/go.tar.xz" "rm -rf $shm/p $shm/t && mkdir $shm/t"
+  for kind in go.tar.gz go.tbz go.tar.xz; do
+    rm -rf "$shm/p"
+    memory+=("| unpack $kind | $(peak_rss "${pibuild[*]} fetch $shm/$kind --extract $shm/p -q") |")
+  done
+  rm -rf "$shm/p" "$shm/t"
+fi
+
+if [[ " $groups " == *" download "* ]]; then
+  mkdir -p "$work/www"
+  head -c 100M /dev/urandom >"$work/www/blob.bin"
+  sha=$(sha256sum "$work/www/blob.bin" | cut -d' ' -f1)
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  python3 -m http.server "$port" --bind 127.0.0.1 --directory "$work/www" >/dev/null 2>&1 &
+  server_pid=$!
+  for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done
+  # pibuild verifies the SHA-256 while downloading; the store is emptied before each run so it downloads again.
+  compare "download 100 MB from loopback HTTP (+ SHA-256) vs \`curl -o\`" \
+    "${pibuild[*]} fetch http://127.0.0.1:$port/blob.bin --sha256 $sha -q" \
+    "curl -sf -o $work/curl.bin http://127.0.0.1:$port/blob.bin" \
+    "rm -rf $XDG_CACHE_HOME/pibuild/downloads/sha256 $work/curl.bin" "≤ 1.1"
+fi
+
+{
+  echo "# pibuild benchmarks"
+  echo
+  echo "Written by \`scripts/bench.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'); $runs timed runs of each command after one warm-up,"
+  echo "alternating pibuild and the other command. Ratio = pibuild median / other median (below 1: pibuild is faster)."
+  echo
+  echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB memory"
+  echo "- pibuild $(git rev-parse --short HEAD 2>/dev/null || echo unknown), $pibuild_kind, .NET $(dotnet --version)"
+  echo "- $go_version; $(tar --version | head -1); $(curl --version | head -1 | cut -d' ' -f1-2); $(gzip --version | head -1); $(bzip2 --help 2>&1 | head -1 | sed 's/,.*//'); $(xz --version | head -1)"
+  echo
+  echo "| comparison | pibuild | other | ratio | goal |"
+  echo "| --- | --- | --- | --- | --- |"
+  printf '%s\n' "${rows[@]}"
+  if [ ${#memory[@]} -gt 0 ]; then
+    echo
+    echo "Peak resident memory of pibuild itself (GNU time):"
+    echo
+    echo "| run | peak RSS |"
+    echo "| --- | --- |"
+    printf '%s\n' "${memory[@]}"
+  fi
+} >"$work/results.md"
+if [ -f bench/notes.md ]; then
+  { echo; cat bench/notes.md; } >>"$work/results.md"
+fi
+mkdir -p bench
+cp "$work/results.md" bench/results.md
+cat bench/results.md
