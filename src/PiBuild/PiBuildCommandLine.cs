@@ -6,6 +6,7 @@ using PiBuild.Cli.Doctor;
 using PiBuild.Cli.Fetch;
 using PiBuild.Cli.Run;
 using PiBuild.Cli.Targets;
+using PiBuild.Cli.Test;
 using PiBuild.Cli.Verify;
 
 namespace PiBuild.Cli;
@@ -28,6 +29,7 @@ public static class PiBuildCommandLine
             RunCommand.Create(),
             VerifyCommand.Create(),
             FetchCommand.Create(),
+            TestCommand.Create(),
             DoctorCommand.Create(),
         };
         return root;

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using PiBuild.Cli.Common;
 using PiBuild.Cli.Cross;
-using PiBuild.Core;
-using PiBuild.Core.Targets;
 
 namespace PiBuild.Cli.Build;
 
@@ -15,9 +13,6 @@ internal sealed record BuildRequest(string? Target, IReadOnlyList<string> Packag
 /// </summary>
 internal static class BuildCommand
 {
-    /// <summary>Where /proc is read from; specs point it at fake files.</summary>
-    internal const string HostRootVariable = "PIBUILD_HOST_ROOT";
-
     private static readonly Option<string?> Target = new("--target", "-t")
     {
         Description = "The board (default: detected from /proc/device-tree/model and /proc/cpuinfo)",
@@ -35,23 +30,9 @@ internal static class BuildCommand
     private static async Task<int> RunAsync(CliContext context, BuildRequest request, CancellationToken cancellationToken)
     {
         var catalog = context.LoadCatalog();
-        var target = request.Target is { } name ? catalog.Get(name) : Detect(context, catalog);
+        var target = BoardSelection.Resolve(context, catalog, request.Target);
         var (plan, results) = await BuildSteps.BuildAsync(context, [target], request.Packages, request.Output, cancellationToken).ConfigureAwait(false);
         BuildSteps.Report(context, plan, results);
         return ExitCodes.Ok;
-    }
-
-    private static TargetProfile Detect(CliContext context, ProfileCatalog catalog)
-    {
-        var root = context.GetVariable(HostRootVariable) is { Length: > 0 } fake ? fake : "/";
-        var board = new BoardDetector(root).Detect(catalog.All);
-        if (board.Profile is { } profile)
-        {
-            return profile;
-        }
-
-        var seen = board.Model ?? (board.CpuPart is null ? "no /proc/device-tree/model" : $"CPU part {board.CpuPart}");
-        throw new ConfigurationException(
-            $"this machine is not a known Raspberry Pi ({seen}); on a laptop use 'pibuild cross --target pi2', or name the board with --target");
     }
 }

@@ -73,6 +73,12 @@ public sealed record ExtractResultJson(string Destination, string Format, int En
 
 public sealed record FetchResultJson(string Name, string Path, string Sha256, long Size, string Origin, string Verification, ExtractResultJson? Extracted);
 
+public sealed record TestPackageJson(string Package, string Outcome, double Seconds, bool BuildFailed);
+
+public sealed record FailedTestJson(string Package, string Test, string Output);
+
+public sealed record TestReportJson(string Target, IReadOnlyList<TestPackageJson> Packages, int Passed, int Failed, int Skipped, IReadOnlyList<FailedTestJson> FailedTests, string BuildOutput);
+
 /// <summary>Source-generated JSON (no reflection), so output works the same under Native AOT.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
@@ -84,6 +90,7 @@ public sealed record FetchResultJson(string Name, string Path, string Sha256, lo
 [JsonSerializable(typeof(VerifyResultJson))]
 [JsonSerializable(typeof(DoctorJson))]
 [JsonSerializable(typeof(FetchResultJson))]
+[JsonSerializable(typeof(TestReportJson))]
 internal sealed partial class JsonOutput : JsonSerializerContext
 {
     public static void Write<T>(TextWriter writer, T value, JsonTypeInfo<T> typeInfo)

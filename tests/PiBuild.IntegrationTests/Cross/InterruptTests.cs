@@ -24,38 +24,17 @@ public sealed class InterruptTests : IDisposable
             await Task.Delay(100);
         }
 
-        Assert.True(GoProcessesUsing(cacheHome).Length > 0, "go was not running when the interrupt was sent");
-        // What a terminal's Ctrl-C delivers to the foreground program.
-        Assert.Equal(0, (await Run.ProgramAsync("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])).ExitCode);
+        Assert.True(Processes.WithEnvironmentContaining(cacheHome).Length > 0, "go was not running when the interrupt was sent");
+        await Processes.InterruptAsync(process.Id);
         var result = await Run.WaitAsync(process, TimeSpan.FromSeconds(60));
 
         Assert.Equal(130, result.ExitCode);
         Assert.Contains("pibuild: interrupted", result.StandardError, StringComparison.Ordinal);
-        Assert.Empty(GoProcessesUsing(cacheHome));
+        Assert.Empty(Processes.WithEnvironmentContaining(cacheHome));
         var bin = Path.Combine(project, "bin");
         var left = Directory.Exists(bin) ? Directory.EnumerateFileSystemEntries(bin, "*", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(bin, p)).ToArray() : [];
         Assert.True(left.All(p => p == "pi1"), $"left under bin/: {string.Join(", ", left)}");
     }
-
-    /// <summary>Processes whose environment names this test's cache: go and every compile it started.</summary>
-    private static int[] GoProcessesUsing(string cacheHome) =>
-        Directory.EnumerateDirectories("/proc")
-            .Select(Path.GetFileName)
-            .Where(name => int.TryParse(name, out _))
-            .Where(pid =>
-            {
-                try
-                {
-                    return File.ReadAllText($"/proc/{pid}/environ").Contains(cacheHome, StringComparison.Ordinal)
-                        && !File.ReadAllText($"/proc/{pid}/cmdline").Contains("pibuild.dll", StringComparison.Ordinal);
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    return false;
-                }
-            })
-            .Select(pid => int.Parse(pid!, System.Globalization.CultureInfo.InvariantCulture))
-            .ToArray();
 
     public void Dispose() => _dir.Dispose();
 }
