@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PiBuild.Cli.Bootstrap;
 using PiBuild.Cli.Build;
 using PiBuild.Cli.Common;
 using PiBuild.Cli.Cross;
@@ -22,7 +23,6 @@ public static class PiBuildCommandLine
             GlobalOptions.Quiet,
             GlobalOptions.Json,
             GlobalOptions.Directory,
-            GlobalOptions.Go,
             TargetsCommand.Create(),
             CrossCommand.Create(),
             BuildCommand.Create(),
@@ -30,6 +30,8 @@ public static class PiBuildCommandLine
             VerifyCommand.Create(),
             FetchCommand.Create(),
             TestCommand.Create(),
+            BootstrapCommand.Create(),
+            PackBootstrapCommand.Create(),
             DoctorCommand.Create(),
         };
         return root;

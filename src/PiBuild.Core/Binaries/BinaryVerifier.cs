@@ -11,6 +11,16 @@ public sealed record BinaryCheck(string Path, long Size, ElfFile? Elf, GoBuildIn
     public string? GoArm => BuildInfo?.Setting("GOARM");
 }
 
+/// <summary>How strict a check is. A cross-built binary must match exactly; a Go toolchain that only has to run on
+/// the board may be dynamically linked, predate recorded build settings, and use a lower GOARM (ARMv6 code runs
+/// on ARMv7).</summary>
+public sealed record VerificationRules(bool RequireStatic, bool RequireBuildSettings, bool AllowLowerGoArm)
+{
+    public static VerificationRules Exact { get; } = new(true, true, false);
+
+    public static VerificationRules RunsOnBoard { get; } = new(false, false, true);
+}
+
 /// <summary>
 /// Proves a binary is what its target needs: the right ELF class, byte order and machine, ARM EABI5,
 /// statically linked, and Go build settings (GOOS, GOARCH, GOARM) equal to the profile's. A GOARM=7 binary
@@ -38,8 +48,9 @@ public static class BinaryVerifier
         ["s390x"] = (ElfFile.Class64, false, 22),
     };
 
-    public static BinaryCheck Check(string path, TargetProfile profile, string? expectedGoVersion = null)
+    public static BinaryCheck Check(string path, TargetProfile profile, string? expectedGoVersion = null, VerificationRules? rules = null)
     {
+        rules ??= VerificationRules.Exact;
         byte[] data;
         try
         {
@@ -54,21 +65,24 @@ public static class BinaryVerifier
         var elf = ElfFile.TryRead(data);
         if (ElfOperatingSystems.Contains(profile.GoOs))
         {
-            CheckElf(elf, profile, problems);
+            CheckElf(elf, profile, rules, problems);
         }
 
         var info = GoBuildInfo.TryRead(data, elf);
         if (info is null)
         {
-            problems.Add("no Go build info found (not a Go binary, or built by Go older than 1.13)");
+            if (rules.RequireBuildSettings)
+            {
+                problems.Add("no Go build info found (not a Go binary, or built by Go older than 1.13)");
+            }
         }
         else
         {
-            CheckSetting(info, "GOOS", profile.GoOs, problems);
-            CheckSetting(info, "GOARCH", profile.GoArch, problems);
+            CheckSetting(info, "GOOS", profile.GoOs, rules, problems);
+            CheckSetting(info, "GOARCH", profile.GoArch, rules, problems);
             if (profile.GoArm is { } goarm)
             {
-                CheckGoArm(info, goarm, problems);
+                CheckGoArm(info, goarm, rules, problems);
             }
 
             if (expectedGoVersion is not null && info.GoVersion != expectedGoVersion)
@@ -80,7 +94,7 @@ public static class BinaryVerifier
         return new BinaryCheck(path, data.LongLength, elf, info, problems);
     }
 
-    private static void CheckElf(ElfFile? elf, TargetProfile profile, List<string> problems)
+    private static void CheckElf(ElfFile? elf, TargetProfile profile, VerificationRules rules, List<string> problems)
     {
         if (elf is null)
         {
@@ -102,17 +116,22 @@ public static class BinaryVerifier
             problems.Add($"ARM ABI: expected EABI5, found EABI{elf.ArmEabiVersion}");
         }
 
-        if (!profile.Cgo && !elf.IsStatic)
+        if (rules.RequireStatic && !profile.Cgo && !elf.IsStatic)
         {
             problems.Add("linking: expected a static executable, found a dynamically linked one (needs a C library on the board)");
         }
     }
 
-    private static void CheckSetting(GoBuildInfo info, string key, string expected, List<string> problems)
+    private static void CheckSetting(GoBuildInfo info, string key, string expected, VerificationRules rules, List<string> problems)
     {
         var found = info.Setting(key);
         if (found is null)
         {
+            if (!rules.RequireBuildSettings)
+            {
+                return;
+            }
+
             problems.Add($"{key}: expected {expected}, but the binary records none ({info.GoVersion} records build settings from Go 1.18 on)");
         }
         else if (found != expected)
@@ -121,18 +140,23 @@ public static class BinaryVerifier
         }
     }
 
-    private static void CheckGoArm(GoBuildInfo info, GoArm expected, List<string> problems)
+    private static void CheckGoArm(GoBuildInfo info, GoArm expected, VerificationRules rules, List<string> problems)
     {
         var recorded = info.Setting("GOARM");
         if (recorded is null)
         {
+            if (!rules.RequireBuildSettings)
+            {
+                return;
+            }
+
             problems.Add($"GOARM: expected {expected}, but the binary records none ({info.GoVersion} records build settings from Go 1.18 on)");
             return;
         }
 
         // The float ABI is compared only when both sides name it: a bare "6" means the toolchain's default.
         if (!GoArm.TryParse(recorded, out var found)
-            || found.Level != expected.Level
+            || (rules.AllowLowerGoArm ? found.Level > expected.Level : found.Level != expected.Level)
             || (expected.HasFloatSuffix && found.HasFloatSuffix && found.Float != expected.Float))
         {
             problems.Add($"GOARM: expected {expected}, found {recorded}");

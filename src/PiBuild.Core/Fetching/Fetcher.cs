@@ -122,7 +122,7 @@ public sealed class Fetcher(HttpClient http, DownloadStore store, RetryPolicy re
 
         if (request.IndexUrl is { } indexUrl)
         {
-            var index = GoDownloadIndex.Parse(await ReadTextAsync(indexUrl, cancellationToken).ConfigureAwait(false), indexUrl);
+            var index = await ReadIndexAsync(indexUrl, cancellationToken).ConfigureAwait(false);
             var file = index.Find(source.Name)
                 ?? throw new ConfigurationException($"{source.Name} is not listed in the Go download index {indexUrl}; check the file name or pass --sha256");
             return (Sha256Hex.Parse(file.Sha256, $"{indexUrl} ({source.Name})"), "sha256 matches Go's download index");
@@ -139,6 +139,10 @@ public sealed class Fetcher(HttpClient http, DownloadStore store, RetryPolicy re
 
         return (null, "");
     }
+
+    /// <summary>Go's download index, from a URL or a local file.</summary>
+    public async Task<GoDownloadIndex> ReadIndexAsync(string indexUrl, CancellationToken cancellationToken) =>
+        GoDownloadIndex.Parse(await ReadTextAsync(indexUrl, cancellationToken).ConfigureAwait(false), indexUrl);
 
     private async Task<string?> TryReadSidecarAsync(Uri sidecar, CancellationToken cancellationToken)
     {

@@ -3,7 +3,10 @@ using System.Text.RegularExpressions;
 
 namespace PiBuild.Core.Go;
 
-/// <summary>A Go release as Go names it (<c>go1.19.8</c>, <c>go1.22rc1</c>), comparable by major.minor.patch.</summary>
+/// <summary>
+/// A Go release as Go names it (<c>go1.19.8</c>, <c>go1.22rc1</c>), comparable by major.minor.patch. Parsing finds
+/// it inside longer text too ("go version go1.19.8 linux/amd64"); <see cref="Text"/> is the release name alone.
+/// </summary>
 public sealed partial record GoVersion(int Major, int Minor, int Patch, string Text) : IComparable<GoVersion>
 {
     /// <summary>GOARM's ",softfloat"/",hardfloat" suffix arrived in Go 1.22.</summary>
@@ -18,7 +21,7 @@ public sealed partial record GoVersion(int Major, int Minor, int Patch, string T
                 int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture),
                 int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture),
                 match.Groups[3].Success ? int.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture) : 0,
-                text.Trim())
+                match.Value)
             : null;
         return version is not null;
     }
@@ -39,6 +42,6 @@ public sealed partial record GoVersion(int Major, int Minor, int Patch, string T
 
     public override string ToString() => Text;
 
-    [GeneratedRegex(@"go(\d+)\.(\d+)(?:\.(\d+))?")]
+    [GeneratedRegex(@"go(\d+)\.(\d+)(?:\.(\d+))?(?:(?:rc|beta)\d+)?")]
     private static partial Regex Pattern();
 }

@@ -21,7 +21,7 @@ internal static class BuildCommand
 
     public static Command Create()
     {
-        var command = new Command("build", "Build on the device itself, for the board it runs on") { Target, CrossCommand.Output, CrossCommand.Packages };
+        var command = new Command("build", "Build on the device itself, for the board it runs on") { Target, GlobalOptions.Go, CrossCommand.Output, CrossCommand.Packages };
         command.SetHandler((context, parseResult, cancellationToken) => RunAsync(context, new BuildRequest(
             parseResult.GetValue(Target), parseResult.GetValue(CrossCommand.Packages) ?? [], parseResult.GetValue(CrossCommand.Output)), cancellationToken));
         return command;

@@ -30,11 +30,11 @@ internal static class GlobalOptions
         Recursive = true,
     };
 
+    /// <summary>For the commands that drive a toolchain; <c>bootstrap</c> has its own <c>--go VERSION</c>.</summary>
     public static readonly Option<string?> Go = new("--go")
     {
         Description = "The go executable to use (default: $PIBUILD_GO, then go on PATH)",
         HelpName = "PATH",
-        Recursive = true,
     };
 
     public static readonly Option<string[]> Target = new("--target", "-t")

@@ -79,6 +79,8 @@ public sealed record FailedTestJson(string Package, string Test, string Output);
 
 public sealed record TestReportJson(string Target, IReadOnlyList<TestPackageJson> Packages, int Passed, int Failed, int Skipped, IReadOnlyList<FailedTestJson> FailedTests, string BuildOutput);
 
+public sealed record BootstrapResultJson(string Target, string GoVersion, string Prefix, string Go, string Log, bool AlreadyBuilt, bool BootstrapRemoved, string PathLine);
+
 /// <summary>Source-generated JSON (no reflection), so output works the same under Native AOT.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
@@ -91,6 +93,7 @@ public sealed record TestReportJson(string Target, IReadOnlyList<TestPackageJson
 [JsonSerializable(typeof(DoctorJson))]
 [JsonSerializable(typeof(FetchResultJson))]
 [JsonSerializable(typeof(TestReportJson))]
+[JsonSerializable(typeof(BootstrapResultJson))]
 internal sealed partial class JsonOutput : JsonSerializerContext
 {
     public static void Write<T>(TextWriter writer, T value, JsonTypeInfo<T> typeInfo)

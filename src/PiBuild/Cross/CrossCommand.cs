@@ -26,7 +26,7 @@ internal static class CrossCommand
     {
         var command = new Command("cross", "Cross-build the project's commands for one or more boards, and verify every binary")
         {
-            GlobalOptions.Target, Output, Packages,
+            GlobalOptions.Target, GlobalOptions.Go, Output, Packages,
         };
         command.SetHandler((context, parseResult, cancellationToken) => RunAsync(context, new CrossRequest(
             parseResult.GetValue(GlobalOptions.Target) ?? [],

@@ -9,7 +9,7 @@ internal static class DoctorCommand
 {
     public static Command Create()
     {
-        var command = new Command("doctor", "Check Go, qemu-user, the cache and limits; print the fix for anything missing");
+        var command = new Command("doctor", "Check Go, qemu-user, the cache and limits; print the fix for anything missing") { GlobalOptions.Go };
         command.SetHandler(RunAsync);
         return command;
     }

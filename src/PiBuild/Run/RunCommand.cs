@@ -26,7 +26,7 @@ internal static class RunCommand
     {
         var command = new Command("run", "Build one command for a board and run it under qemu-user with that board's CPU")
         {
-            GlobalOptions.Target, Package, Arguments,
+            GlobalOptions.Target, GlobalOptions.Go, Package, Arguments,
         };
         command.SetHandler((context, parseResult, cancellationToken) =>
         {

@@ -31,7 +31,7 @@ internal static class TestCommand
     {
         var command = new Command("test", "Run the project's Go tests on the board's CPU (qemu-user on a laptop, natively on the Pi)")
         {
-            Target, Arguments,
+            Target, GlobalOptions.Go, Arguments,
         };
         command.SetHandler((context, parseResult, cancellationToken) =>
         {

@@ -107,7 +107,7 @@ public sealed class TestHttpServer : IAsyncDisposable
                 }
 
                 var lines = head.Split("\r\n");
-                var path = lines[0].Split(' ')[1];
+                var path = lines[0].Split(' ')[1].Split('?')[0];
                 var headers = lines.Skip(1).Where(l => l.Contains(':'))
                     .ToDictionary(l => l[..l.IndexOf(':')].Trim().ToLowerInvariant(), l => l[(l.IndexOf(':') + 1)..].Trim());
                 var count = _requests.AddOrUpdate(path, 1, (_, n) => n + 1);

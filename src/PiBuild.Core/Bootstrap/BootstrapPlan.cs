@@ -1,0 +1,49 @@
+using System.Globalization;
+using PiBuild.Core.Go;
+using PiBuild.Core.Targets;
+
+namespace PiBuild.Core.Bootstrap;
+
+/// <summary>A file to download: where from, its SHA-256, and who vouches for that digest.</summary>
+public sealed record PlannedDownload(string Url, string Sha256, string ChecksumFrom)
+{
+    public string FileName => Path.GetFileName(new Uri(Url).AbsolutePath);
+}
+
+/// <summary>A rough cost, so a Pi 1 owner knows to plan an evening, not a coffee.</summary>
+public sealed record BootstrapEstimate(int? Minutes, long DiskBytes);
+
+/// <summary>
+/// Everything <c>pibuild bootstrap</c> will do, decided before anything runs. The C# run and the <c>--script</c>
+/// for boards without .NET are both made from this one value, so they cannot drift apart.
+/// </summary>
+public sealed record BootstrapPlan(
+    TargetProfile Target,
+    GoVersion GoVersion,
+    GoVersion MinimumBootstrap,
+    PlannedDownload Toolchain,
+    PlannedDownload Source,
+    string Prefix,
+    string BootstrapDirectory,
+    bool All,
+    bool KeepBootstrap,
+    BootstrapEstimate Estimate)
+{
+    public string BuildScript => All ? "all.bash" : "make.bash";
+
+    /// <summary>
+    /// The build script's environment. GOROOT is removed (make.bash derives it; a stale one breaks the build);
+    /// GOARM makes the new toolchain default to the board's level.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> BuildEnvironment => new Dictionary<string, string?>(StringComparer.Ordinal)
+    {
+        ["GOROOT_BOOTSTRAP"] = BootstrapDirectory,
+        ["GO_TEST_TIMEOUT_SCALE"] = Target.TestTimeoutScale.ToString(CultureInfo.InvariantCulture),
+        ["GOROOT"] = null,
+        ["GOFLAGS"] = null,
+        ["GOARM"] = Target.GoArm?.ToString(),
+        ["GOTOOLCHAIN"] = "local",
+    };
+
+    public string PathLine => $"export PATH={Path.Combine(Prefix, "bin")}:$PATH";
+}

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using PiBuild.Cli.Common;
+using PiBuild.Core.Bootstrap;
+
+namespace PiBuild.Cli.Bootstrap;
+
+/// <summary><c>pibuild pack-bootstrap --target pi1 [--go-src DIR] [-o DIR]</c>: a bootstrap toolchain tarball, made on the laptop.</summary>
+internal static class PackBootstrapCommand
+{
+    private static readonly Option<string?> GoSource = new("--go-src") { Description = "A Go source tree (default: the GOROOT of the go in use)", HelpName = "DIR" };
+    private static readonly Option<string?> Output = new("--output", "-o") { Description = "Where the .tbz and .sha256 go (default: the current directory)", HelpName = "DIR" };
+
+    public static Command Create()
+    {
+        var command = new Command("pack-bootstrap", "Make go-<os>-<arch>-bootstrap.tbz (+ .sha256) for a board with Go's bootstrap.bash")
+        {
+            GlobalOptions.Target, GlobalOptions.Go, GoSource, Output,
+        };
+        command.SetHandler(RunAsync);
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliContext context, ParseResult parseResult, CancellationToken cancellationToken)
+    {
+        var targets = parseResult.GetValue(GlobalOptions.Target) ?? [];
+        if (targets.Length != 1 || targets[0].Contains(','))
+        {
+            throw new Core.ConfigurationException("pack-bootstrap needs exactly one board: --target pi1");
+        }
+
+        var target = context.LoadCatalog().Get(targets[0]);
+        var go = await context.LocateGoAsync(cancellationToken).ConfigureAwait(false);
+        var source = Path.GetFullPath(parseResult.GetValue(GoSource) ?? go.GoRoot);
+        var output = Path.GetFullPath(parseResult.GetValue(Output) ?? Environment.CurrentDirectory);
+        var result = await new PackBootstrap(context.Runner, context.Paths)
+            .RunAsync(target, source, go, output, phase => { if (!context.Quiet && !context.Json) { context.Error.WriteLine($"==> {phase}"); } }, cancellationToken)
+            .ConfigureAwait(false);
+
+        context.Say($"{CliContext.Display(result.Archive)}  {ByteSize.Format(result.Size)}  sha256 {result.Sha256}");
+        context.Say(BuildSteps.Line(target, result.GoCheck));
+        context.Say($"serve it and bootstrap with: pibuild bootstrap --target {target.Name} --bootstrap-url URL --bootstrap-sha256 {result.Sha256}");
+        return ExitCodes.Ok;
+    }
+}
