@@ -5,6 +5,7 @@ using PiBuild.Cli.Common;
 using PiBuild.Cli.Cross;
 using PiBuild.Cli.Doctor;
 using PiBuild.Cli.Fetch;
+using PiBuild.Cli.Release;
 using PiBuild.Cli.Run;
 using PiBuild.Cli.Targets;
 using PiBuild.Cli.Test;
@@ -32,6 +33,7 @@ public static class PiBuildCommandLine
             TestCommand.Create(),
             BootstrapCommand.Create(),
             PackBootstrapCommand.Create(),
+            ReleaseCommand.Create(),
             DoctorCommand.Create(),
         };
         return root;

@@ -14,14 +14,41 @@ public sealed record TargetBuildResult(TargetProfile Target, IReadOnlyList<Binar
 /// </summary>
 public sealed class CrossBuild(ProcessRunner runner)
 {
+    /// <param name="maxParallel">How many targets build at once (each go build is one process tree with its own cache).</param>
     public async Task<IReadOnlyList<TargetBuildResult>> RunAsync(
         CrossBuildPlan plan,
         ProcessOutput? toolOutput,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        int maxParallel = int.MaxValue)
     {
-        // Targets build side by side: each go build is one process tree with its own cache.
-        var results = await Task.WhenAll(plan.Builds.Select(b => RunTargetAsync(plan, b, toolOutput, cancellationToken))).ConfigureAwait(false);
+        using var slots = new SemaphoreSlim(Math.Max(1, Math.Min(maxParallel, plan.Builds.Count)));
+        var results = await Task.WhenAll(plan.Builds.Select(async build =>
+        {
+            await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return await RunTargetAsync(plan, build, toolOutput, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        })).ConfigureAwait(false);
         return results;
+    }
+
+    /// <summary>
+    /// Targets to build at once: one per core, and one per GiB of available memory (a cold build of the standard
+    /// library can take about that much).
+    /// </summary>
+    public static int DefaultParallelism()
+    {
+        var memory = File.Exists("/proc/meminfo")
+            ? File.ReadLines("/proc/meminfo").Where(l => l.StartsWith("MemAvailable:", StringComparison.Ordinal))
+                .Select(l => long.TryParse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], out var kb) ? kb * 1024 : long.MaxValue)
+                .FirstOrDefault(long.MaxValue)
+            : long.MaxValue;
+        return (int)Math.Max(1, Math.Min(Environment.ProcessorCount, memory / (1L << 30)));
     }
 
     private async Task<TargetBuildResult> RunTargetAsync(CrossBuildPlan plan, TargetBuild build, ProcessOutput? toolOutput, CancellationToken cancellationToken)

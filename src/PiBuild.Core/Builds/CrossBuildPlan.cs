@@ -6,11 +6,13 @@ using PiBuild.Core.Targets;
 namespace PiBuild.Core.Builds;
 
 /// <summary>What the user asked to build: which boards, which packages, where to put the binaries.</summary>
+/// <param name="BuildFlags">More flags for go build (a release's -trimpath and -ldflags).</param>
 public sealed record CrossBuildRequest(
     IReadOnlyList<TargetProfile> Targets,
     IReadOnlyList<string> Packages,
     string? OutputRoot,
-    bool StreamToolOutput);
+    bool StreamToolOutput,
+    IReadOnlyList<string>? BuildFlags = null);
 
 /// <summary>One target's build: one <c>go build</c> for every command, into a staging directory beside the output.</summary>
 public sealed record TargetBuild(TargetProfile Target, string OutputDirectory, string StagingDirectory, IReadOnlyList<string> Packages, ProcessSpec GoBuild);
@@ -40,6 +42,7 @@ public static class CrossBuildPlanner
                 "build",
                 "-o", staging + Path.DirectorySeparatorChar,
                 .. request.StreamToolOutput ? ["-v"] : Array.Empty<string>(),
+                .. request.BuildFlags ?? [],
                 .. packages,
             ];
             var spec = new ProcessSpec(toolchain.GoExecutable, args, project.BuildDirectory, GoBuildEnvironment.For(target, project, cache));

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using PiBuild.Core.Configuration;
 
 namespace PiBuild.Core.Targets;
 
@@ -12,7 +13,7 @@ internal sealed partial class ProfileResolver(IReadOnlyList<Dictionary<string, (
         return Validate(values, document, source, chain);
     }
 
-    private (Dictionary<string, ProfileValue> Values, List<string> Chain) Merge(string name, int layer, List<(string Name, int Layer)> visiting)
+    private (Dictionary<string, YamlValue> Values, List<string> Chain) Merge(string name, int layer, List<(string Name, int Layer)> visiting)
     {
         var document = layers[layer][name].Document;
         if (visiting.Contains((name, layer)))
@@ -52,7 +53,7 @@ internal sealed partial class ProfileResolver(IReadOnlyList<Dictionary<string, (
     }
 
     private static TargetProfile Validate(
-        Dictionary<string, ProfileValue> values,
+        Dictionary<string, YamlValue> values,
         ProfileDocument document,
         ProfileLayer layer,
         List<string> chain)
@@ -72,7 +73,7 @@ internal sealed partial class ProfileResolver(IReadOnlyList<Dictionary<string, (
             return number > 0 ? number : throw new ConfigurationException($"{v.Location}: '{key}' must be greater than zero, got {number}");
         }
 
-        ProfileValue Required(string key) => values.TryGetValue(key, out var v)
+        YamlValue Required(string key) => values.TryGetValue(key, out var v)
             ? v
             : throw new ConfigurationException($"{fileStart}: missing required key '{key}' (in profile '{document.Name}' or what it extends)");
 
@@ -126,7 +127,7 @@ internal sealed partial class ProfileResolver(IReadOnlyList<Dictionary<string, (
         };
     }
 
-    private static BootstrapSource? ValidateBootstrap(Dictionary<string, ProfileValue> values)
+    private static BootstrapSource? ValidateBootstrap(Dictionary<string, YamlValue> values)
     {
         var keys = values.Keys.Where(k => k.StartsWith("bootstrap.", StringComparison.Ordinal)).ToArray();
         if (keys.Length == 0)
@@ -161,7 +162,7 @@ internal sealed partial class ProfileResolver(IReadOnlyList<Dictionary<string, (
             ((string?)sha256?.Value)?.ToLowerInvariant());
     }
 
-    private static void OneOf(ProfileValue value, string key, IReadOnlyList<string> allowed)
+    private static void OneOf(YamlValue value, string key, IReadOnlyList<string> allowed)
     {
         var text = (string)value.Value;
         if (!allowed.Contains(text))

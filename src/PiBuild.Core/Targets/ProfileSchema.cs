@@ -1,13 +1,6 @@
-namespace PiBuild.Core.Targets;
+using PiBuild.Core.Configuration;
 
-internal enum ValueKind
-{
-    Text,
-    Number,
-    Boolean,
-    TextList,
-    Section,
-}
+namespace PiBuild.Core.Targets;
 
 /// <summary>The keys a profile may contain and what kind of value each takes.</summary>
 internal static class ProfileSchema
@@ -54,6 +47,8 @@ internal static class ProfileSchema
                 ["sha256"] = ValueKind.Text,
             },
         };
+
+    public static readonly YamlSchema Schema = new(TopLevel, Sections);
 
     /// <summary>Where a device's bootstrap toolchain can come from.</summary>
     public static readonly IReadOnlyList<string> BootstrapFrom = ["go-index", "url"];

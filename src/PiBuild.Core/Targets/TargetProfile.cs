@@ -41,6 +41,19 @@ public sealed record TargetProfile
     /// <summary>The profiles this one inherits from, nearest first (empty when it extends nothing).</summary>
     public IReadOnlyList<string> Extends { get; init; } = [];
 
+    /// <summary>
+    /// SHA-256 of everything in the profile that describes the board and its build, but not where the file was:
+    /// the same profile gives the same hash on every machine (release manifests record it).
+    /// </summary>
+    public string Fingerprint()
+    {
+        var text = string.Join('\n',
+            $"name={Name}", $"board={Board}", $"soc={Soc}", $"cpu={Cpu}", $"cores={Cores}", $"clock_mhz={ClockMhz}", $"isa={Isa}", $"fpu={Fpu}",
+            $"memory_mb={MemoryMb}", $"goos={GoOs}", $"goarch={GoArch}", $"goarm={GoArm}", $"cgo={Cgo}", $"qemu_cpu={QemuCpu}",
+            $"thread_stack_kb={ThreadStackKb}", $"test_timeout_scale={TestTimeoutScale}");
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
+    }
+
     /// <summary>The GOOS-GOARCH[-GOARM] triple, e.g. <c>linux-arm-6</c>, used for cache keys.</summary>
     public string Platform => GoArm is { } arm ? $"{GoOs}-{GoArch}-{arm.ToString().Replace(',', '-')}" : $"{GoOs}-{GoArch}";
 }

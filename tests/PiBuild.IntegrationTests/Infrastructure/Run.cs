@@ -19,8 +19,8 @@ public static class Run
     public static Process StartPiBuild(IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string?>? environment = null) =>
         Start("dotnet", [PiBuildDll, .. args], workingDirectory, environment);
 
-    public static Task<RunResult> PiBuildAsync(IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string?>? environment = null) =>
-        WaitAsync(StartPiBuild(args, workingDirectory, environment));
+    public static Task<RunResult> PiBuildAsync(IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null) =>
+        WaitAsync(StartPiBuild(args, workingDirectory, environment), timeout);
 
     public static Task<RunResult> ProgramAsync(string fileName, IEnumerable<string> args, string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null) =>
         WaitAsync(Start(fileName, args, workingDirectory ?? Environment.CurrentDirectory, environment));

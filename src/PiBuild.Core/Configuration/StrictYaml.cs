@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace PiBuild.Core.Configuration;
+
+public enum ValueKind
+{
+    Text,
+    Number,
+    Boolean,
+    TextList,
+    Section,
+}
+
+/// <summary>A value read from a configuration file, with where it stands for error messages.</summary>
+public sealed record YamlValue(object Value, SourceLocation Location);
+
+/// <summary>The keys a file may hold: top-level keys, and the keys of each section.</summary>
+public sealed record YamlSchema(
+    IReadOnlyDictionary<string, ValueKind> Keys,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, ValueKind>> Sections);
+
+/// <summary>
+/// Reads a YAML mapping strictly against a schema: unknown keys (with a did-you-mean), wrong types and malformed
+/// YAML are errors naming file, line and column. Nested sections are flattened (<c>bootstrap.url</c>).
+/// </summary>
+/// <remarks>
+/// Read through YamlDotNet's node model rather than its object mapper: it needs no reflection (safe under
+/// Native AOT) and keeps the line and column of every key and value, which strict errors need.
+/// </remarks>
+public static partial class StrictYaml
+{
+    /// <returns>The values, and where the mapping starts (for errors about keys that are missing).</returns>
+    public static (Dictionary<string, YamlValue> Values, SourceLocation Start) Read(string text, string file, YamlSchema schema, string what)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException e)
+        {
+            throw new ConfigurationException($"{At(file, e.Start)}: malformed YAML: {LocationPrefix().Replace(e.Message, "")}", e);
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+        {
+            throw new ConfigurationException($"{SourceLocation.StartOf(file)}: the {what} is empty");
+        }
+
+        if (stream.Documents.Count > 1)
+        {
+            throw new ConfigurationException($"{At(file, stream.Documents[1].RootNode.Start)}: a {what} file holds one document; remove the second");
+        }
+
+        if (stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            throw new ConfigurationException($"{At(file, stream.Documents[0].RootNode.Start)}: a {what} must be a mapping of keys to values");
+        }
+
+        var values = new Dictionary<string, YamlValue>(StringComparer.Ordinal);
+        ReadMapping(root, file, "", schema.Keys, schema, values);
+        return (values, At(file, root.Start));
+    }
+
+    public static SourceLocation At(string file, Mark mark) => new(file, (int)mark.Line, (int)mark.Column);
+
+    private static void ReadMapping(
+        YamlMappingNode mapping,
+        string file,
+        string prefix,
+        IReadOnlyDictionary<string, ValueKind> keys,
+        YamlSchema schema,
+        Dictionary<string, YamlValue> values)
+    {
+        foreach (var (keyNode, valueNode) in mapping.Children)
+        {
+            if (keyNode is not YamlScalarNode { Value: { } key })
+            {
+                throw new ConfigurationException($"{At(file, keyNode.Start)}: keys must be plain names");
+            }
+
+            if (!keys.TryGetValue(key, out var kind))
+            {
+                var where = prefix.Length == 0 ? "" : $" in '{prefix.TrimEnd('.')}'";
+                throw new ConfigurationException(
+                    $"{At(file, keyNode.Start)}: unknown key '{key}'{where}{NameSuggestion.Hint(key, keys.Keys)}");
+            }
+
+            var location = At(file, valueNode.Start);
+            var path = prefix + key;
+            if (kind == ValueKind.Section)
+            {
+                if (valueNode is not YamlMappingNode section)
+                {
+                    throw new ConfigurationException($"{location}: '{path}' must be a mapping of keys to values");
+                }
+
+                ReadMapping(section, file, path + ".", schema.Sections[key], schema, values);
+                continue;
+            }
+
+            values[path] = new YamlValue(Convert(valueNode, kind, path, location), location);
+        }
+    }
+
+    private static object Convert(YamlNode node, ValueKind kind, string key, SourceLocation location)
+    {
+        if (kind == ValueKind.TextList)
+        {
+            if (node is not YamlSequenceNode sequence)
+            {
+                throw new ConfigurationException($"{location}: '{key}' must be a list of strings");
+            }
+
+            return sequence.Children
+                .Select(item => item is YamlScalarNode { Value: { } text }
+                    ? text
+                    : throw new ConfigurationException($"{At(location.File, item.Start)}: '{key}' must be a list of strings"))
+                .ToArray();
+        }
+
+        if (node is not YamlScalarNode { Value: { } scalar } || (scalar.Length == 0 && node is YamlScalarNode { Style: ScalarStyle.Plain }))
+        {
+            throw new ConfigurationException($"{location}: '{key}' must be {Describe(kind)}, got {DescribeNode(node)}");
+        }
+
+        switch (kind)
+        {
+            case ValueKind.Number:
+                return int.TryParse(scalar, NumberStyles.None, CultureInfo.InvariantCulture, out var number)
+                    ? number
+                    : throw new ConfigurationException($"{location}: '{key}' must be {Describe(kind)}, got '{scalar}'");
+            case ValueKind.Boolean:
+                return scalar switch
+                {
+                    "true" => true,
+                    "false" => false,
+                    _ => throw new ConfigurationException($"{location}: '{key}' must be {Describe(kind)}, got '{scalar}'"),
+                };
+            default:
+                return scalar;
+        }
+    }
+
+    private static string Describe(ValueKind kind) => kind switch
+    {
+        ValueKind.Number => "a whole number",
+        ValueKind.Boolean => "true or false",
+        ValueKind.TextList => "a list of strings",
+        _ => "a string",
+    };
+
+    private static string DescribeNode(YamlNode node) => node switch
+    {
+        YamlMappingNode => "a mapping",
+        YamlSequenceNode => "a list",
+        _ => "nothing",
+    };
+
+    // YamlDotNet prefixes its messages with "(Line: 3, Col: 1, Idx: 20) - (Line: …): "; the location is printed our way.
+    [GeneratedRegex(@"^\(Line: \d+, Col: \d+, Idx: \d+\) - \(Line: \d+, Col: \d+, Idx: \d+\): ")]
+    private static partial Regex LocationPrefix();
+}

@@ -1,0 +1,237 @@
+using System.Text.Json;
+using PiBuild.IntegrationTests.Infrastructure;
+
+namespace PiBuild.IntegrationTests.Releases;
+
+/// <summary>pibuild release on tagged git checkouts of the examples: reproducible, verifiable, shardable.</summary>
+[Collection(GoCacheCollection.Name)]
+public sealed class ReleaseTests(SharedGoCache cache) : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    private Dictionary<string, string?> Env()
+    {
+        var env = cache.Environment();
+        env["SOURCE_DATE_EPOCH"] = null;
+        return env;
+    }
+
+    /// <summary>A tagged repository of an example, cloned to a directory of its own.</summary>
+    private async Task<string> TaggedClone(string example, string name, string tag = "v1.2.3")
+    {
+        var origin = _dir.Combine("origin-" + example);
+        if (!Directory.Exists(origin))
+        {
+            Repository.CopyTree(Repository.Example(example), origin);
+            await GitRepository.CommitAllAsync(origin, "release", tag: tag);
+        }
+
+        var clone = _dir.Combine(name, example);
+        await GitRepository.CloneAsync(origin, clone);
+        return clone;
+    }
+
+    private Task<RunResult> Release(string project, params string[] more) =>
+        Run.PiBuildAsync(["release", "-C", project, .. more], project, Env());
+
+    private static string[] Files(string directory) =>
+        Directory.GetFiles(directory).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
+
+    [Fact]
+    public async Task Two_releases_from_clones_in_different_directories_at_different_times_are_byte_identical()
+    {
+        var first = await TaggedClone("hello", "a");
+        var second = await TaggedClone("hello", "elsewhere/b");
+        var one = await Release(first, "--target", "pi1,pi2", "-o", _dir.Combine("dist-1"));
+        Assert.True(one.ExitCode == 0, one.ToString());
+        await Task.Delay(1100);
+        var two = await Release(second, "--target", "pi1,pi2", "-o", _dir.Combine("dist-2"));
+        Assert.True(two.ExitCode == 0, two.ToString());
+
+        Assert.Equal(["SHA256SUMS", "hello_1.2.3_linux_armv6.tar.gz", "hello_1.2.3_linux_armv7.tar.gz", "manifest.json"], Files(_dir.Combine("dist-1")));
+        foreach (var file in Files(_dir.Combine("dist-1")))
+        {
+            var cmp = await Run.ProgramAsync("cmp", [_dir.Combine("dist-1", file), _dir.Combine("dist-2", file)]);
+            Assert.True(cmp.ExitCode == 0, $"{file} differs: {cmp}");
+        }
+    }
+
+    [Fact]
+    public async Task The_checksums_verify_and_the_pi1_archive_holds_a_binary_that_runs_on_an_ARM1176()
+    {
+        var project = await TaggedClone("hello", "a");
+        var dist = _dir.Combine("dist");
+        var result = await Release(project, "--target", "pi1,pi2", "-o", dist);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Matches(@"pi1 +dist/hello_1\.2\.3_linux_armv6\.tar\.gz|pi1 +\S+hello_1\.2\.3_linux_armv6\.tar\.gz", result.StandardOutput);
+
+        var check = await Run.ProgramAsync("sha256sum", ["-c", "SHA256SUMS"], dist);
+        Assert.True(check.ExitCode == 0, check.ToString());
+
+        var unpacked = _dir.Combine("unpacked");
+        Directory.CreateDirectory(unpacked);
+        var tar = await Run.ProgramAsync("tar", ["-tvzf", Path.Combine(dist, "hello_1.2.3_linux_armv6.tar.gz")]);
+        Assert.Matches(@"-rwxr-xr-x 0/0 +\d+ 2024-01-02 03:04 helloworld", tar.StandardOutput);
+        Assert.Matches(@"-rw-r--r-- 0/0 +\d+ 2024-01-02 03:04 README\.md", tar.StandardOutput);
+        Assert.Equal(0, (await Run.ProgramAsync("tar", ["-C", unpacked, "-xzf", Path.Combine(dist, "hello_1.2.3_linux_armv6.tar.gz")])).ExitCode);
+        Assert.Equal("Hello world from gb\n", (await Qemu.RunAsync("arm1176", Path.Combine(unpacked, "helloworld"))).StandardOutput);
+    }
+
+    [Fact]
+    public async Task The_manifest_records_GOARM_as_read_back_from_the_binaries()
+    {
+        var project = await TaggedClone("hello", "a");
+        var result = await Release(project, "--target", "pi1,pi2", "-o", _dir.Combine("dist"), "--json");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var manifest = JsonDocument.Parse(result.StandardOutput);
+        Assert.Equal(await File.ReadAllTextAsync(_dir.Combine("dist", "manifest.json")), result.StandardOutput);
+        Assert.Equal("1.2.3", manifest.RootElement.GetProperty("version").GetString());
+        Assert.Equal(40, manifest.RootElement.GetProperty("commit").GetString()!.Length);
+
+        foreach (var artifact in manifest.RootElement.GetProperty("artifacts").EnumerateArray())
+        {
+            var unpacked = _dir.Combine("x-" + artifact.GetProperty("target").GetString());
+            Directory.CreateDirectory(unpacked);
+            Assert.Equal(0, (await Run.ProgramAsync("tar", ["-C", unpacked, "-xzf", _dir.Combine("dist", artifact.GetProperty("file").GetString()!)])).ExitCode);
+            var goVersionM = await Run.ProgramAsync("go", ["version", "-m", Path.Combine(unpacked, "helloworld")]);
+            var recorded = System.Text.RegularExpressions.Regex.Match(goVersionM.StandardOutput, @"build\tGOARM=(\S+)").Groups[1].Value;
+            Assert.Equal(recorded, artifact.GetProperty("goarm").GetString());
+            Assert.Equal(recorded, artifact.GetProperty("binaries")[0].GetProperty("goarm").GetString());
+            Assert.Equal(BootstrapShaOf(Path.Combine(unpacked, "helloworld")), artifact.GetProperty("binaries")[0].GetProperty("sha256").GetString());
+            Assert.Equal(64, artifact.GetProperty("profile_sha256").GetString()!.Length);
+        }
+    }
+
+    [Fact]
+    public async Task Shards_merged_are_byte_identical_to_the_unsharded_release()
+    {
+        var project = await TaggedClone("hello", "a");
+        Assert.Equal(0, (await Release(project, "--target", "pi1,pi2", "-o", _dir.Combine("whole"))).ExitCode);
+        var one = await Release(project, "--target", "pi1,pi2", "--shard", "1/2", "-o", _dir.Combine("shard-1"));
+        var two = await Release(project, "--target", "pi1,pi2", "--shard", "2/2", "-o", _dir.Combine("shard-2"));
+        Assert.True(one.ExitCode == 0 && two.ExitCode == 0, one + "\n" + two);
+        Assert.Equal(["hello_1.2.3_linux_armv6.tar.gz", "manifest.shard-1-of-2.json"], Files(_dir.Combine("shard-1")));
+
+        var merged = await Run.PiBuildAsync(["release", "merge", _dir.Combine("shard-2"), _dir.Combine("shard-1"), "-o", _dir.Combine("merged")], _dir.Path, Env());
+        Assert.True(merged.ExitCode == 0, merged.ToString());
+        var diff = await Run.ProgramAsync("diff", ["-r", _dir.Combine("whole"), _dir.Combine("merged")]);
+        Assert.True(diff.ExitCode == 0, diff.ToString());
+    }
+
+    [Fact]
+    public async Task Shards_from_different_commits_are_not_merged()
+    {
+        var project = await TaggedClone("hello", "a");
+        Assert.Equal(0, (await Release(project, "--target", "pi1,pi2", "--shard", "1/2", "-o", _dir.Combine("shard-1"), "--snapshot")).ExitCode);
+        await File.AppendAllTextAsync(Path.Combine(project, "README.md"), "changed\n");
+        await GitRepository.CommitAllAsync(project, "later", date: "2024-02-02T03:04:05Z");
+        Assert.Equal(0, (await Release(project, "--target", "pi1,pi2", "--shard", "2/2", "-o", _dir.Combine("shard-2"), "--snapshot")).ExitCode);
+
+        var merged = await Run.PiBuildAsync(["release", "merge", _dir.Combine("shard-1"), _dir.Combine("shard-2"), "-o", _dir.Combine("merged")], _dir.Path, Env());
+        Assert.Equal(2, merged.ExitCode);
+        Assert.Contains("the shards disagree on the version", merged.StandardError, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_dir.Combine("merged")));
+    }
+
+    [Fact]
+    public async Task A_dirty_tree_is_no_release_but_may_be_a_snapshot()
+    {
+        var project = await TaggedClone("hello", "a");
+        await File.AppendAllTextAsync(Path.Combine(project, "src", "cmd", "helloworld", "main.go"), "\n// edited\n");
+        var refused = await Release(project, "--target", "pi1", "-o", _dir.Combine("dist"));
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("has uncommitted changes", refused.StandardError, StringComparison.Ordinal);
+        Assert.Contains("--snapshot", refused.StandardError, StringComparison.Ordinal);
+
+        var snapshot = await Release(project, "--target", "pi1", "-o", _dir.Combine("dist"), "--snapshot");
+        Assert.True(snapshot.ExitCode == 0, snapshot.ToString());
+        Assert.Matches(@"hello_1\.2\.3-SNAPSHOT-[0-9a-f]{12}_linux_armv6\.tar\.gz", string.Join(' ', Files(_dir.Combine("dist"))));
+    }
+
+    [Fact]
+    public async Task An_untagged_commit_needs_a_version()
+    {
+        var project = _dir.Combine("untagged", "hello");
+        Repository.CopyTree(Repository.Example("hello"), project);
+        await GitRepository.CommitAllAsync(project, "no tag");
+        var result = await Release(project, "--target", "pi1", "-o", _dir.Combine("dist"));
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("pibuild: HEAD has no tag, so there is no release version; tag it (git tag v1.0.0), pass --version V, or --snapshot\n", result.StandardError);
+
+        var versioned = await Release(project, "--target", "pi1", "-o", _dir.Combine("dist"), "--version", "2.0.0");
+        Assert.True(versioned.ExitCode == 0, versioned.ToString());
+        Assert.Contains("hello_2.0.0_linux_armv6.tar.gz", Files(_dir.Combine("dist")));
+    }
+
+    [Fact]
+    public async Task An_earlier_release_is_kept_unless_clean_is_given()
+    {
+        var project = await TaggedClone("hello", "a");
+        var dist = _dir.Combine("dist");
+        Directory.CreateDirectory(dist);
+        await File.WriteAllTextAsync(Path.Combine(dist, "hello_1.0.0_linux_armv6.tar.gz"), "old");
+        var refused = await Release(project, "--target", "pi1", "-o", dist);
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("holds an earlier release; pass --clean to replace it", refused.StandardError, StringComparison.Ordinal);
+        Assert.Equal("old", await File.ReadAllTextAsync(Path.Combine(dist, "hello_1.0.0_linux_armv6.tar.gz")));
+
+        var replaced = await Release(project, "--target", "pi1", "-o", dist, "--clean");
+        Assert.True(replaced.ExitCode == 0, replaced.ToString());
+        Assert.Equal(["SHA256SUMS", "hello_1.2.3_linux_armv6.tar.gz", "manifest.json"], Files(dist));
+    }
+
+    [Fact]
+    public async Task A_binary_that_fails_verification_fails_the_release_and_leaves_nothing_behind()
+    {
+        // A toolchain wrapper that ignores the board and builds ARMv7 code: pi1's binary must be rejected.
+        var wrapper = _dir.Write("wrong-go/go", "#!/bin/sh\nGOARM=7 exec go \"$@\"\n");
+        File.SetUnixFileMode(wrapper, (UnixFileMode)0x1ED);
+        var project = await TaggedClone("hello", "a");
+        var result = await Release(project, "--target", "pi1", "-o", _dir.Combine("dist"), "--go", wrapper);
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("helloworld for pi1 failed verification: GOARM: expected 6, found 7", result.StandardError, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_dir.Combine("dist")));
+        Assert.DoesNotContain(Directory.GetDirectories(_dir.Path), d => Path.GetFileName(d).StartsWith(".dist", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Pibuild_yaml_names_the_project_targets_ldflags_files_and_archives()
+    {
+        var project = await TaggedClone("sensors", "a", tag: "v0.4.0");
+        var dist = _dir.Combine("dist");
+        var result = await Release(project, "-o", dist);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal(["SHA256SUMS", "manifest.json", "sensors-0.4.0-linux-armv6.tar.gz", "sensors-0.4.0-linux-armv7.tar.gz"], Files(dist));
+        var unpacked = _dir.Combine("x");
+        Directory.CreateDirectory(unpacked);
+        Assert.Equal(0, (await Run.ProgramAsync("tar", ["-C", unpacked, "-xzf", Path.Combine(dist, "sensors-0.4.0-linux-armv6.tar.gz")])).ExitCode);
+        Assert.Equal(["README.md", "sensorctl", "sensord"], Files(unpacked));
+        Assert.Equal("sensorctl 0.4.0\n", (await Qemu.RunAsync("arm1176", Path.Combine(unpacked, "sensorctl"), "version")).StandardOutput);
+    }
+
+    [Fact]
+    public async Task Boards_that_share_an_architecture_get_archives_named_after_the_board()
+    {
+        var project = await TaggedClone("hello", "a");
+        Directory.CreateDirectory(Path.Combine(project, "targets"));
+        await File.WriteAllTextAsync(Path.Combine(project, "targets", "zero.yaml"), "name: zero\nextends: pi1\nboard: Raspberry Pi Zero\n");
+        var result = await Release(project, "--target", "pi1,zero", "-o", _dir.Combine("dist"), "--snapshot");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains(Files(_dir.Combine("dist")), f => f.EndsWith("_linux_pi1.tar.gz", StringComparison.Ordinal));
+        Assert.Contains(Files(_dir.Combine("dist")), f => f.EndsWith("_linux_zero.tar.gz", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_pibuild_yaml_error_names_file_line_and_column()
+    {
+        var project = await TaggedClone("hello", "a");
+        await File.WriteAllTextAsync(Path.Combine(project, "pibuild.yaml"), "project: hello\ntargest: [pi1]\n");
+        var result = await Release(project, "-o", _dir.Combine("dist"), "--snapshot");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"pibuild: {Path.Combine(project, "pibuild.yaml")}:2:1: unknown key 'targest' (did you mean 'targets'?)\n", result.StandardError);
+    }
+
+    private static string BootstrapShaOf(string path) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)));
+
+    public void Dispose() => _dir.Dispose();
+}
