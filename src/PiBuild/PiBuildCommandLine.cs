@@ -2,6 +2,7 @@ using System.CommandLine;
 using PiBuild.Cli.Bootstrap;
 using PiBuild.Cli.Build;
 using PiBuild.Cli.Common;
+using PiBuild.Cli.Completion;
 using PiBuild.Cli.Cross;
 using PiBuild.Cli.Doctor;
 using PiBuild.Cli.Fetch;
@@ -35,7 +36,9 @@ public static class PiBuildCommandLine
             PackBootstrapCommand.Create(),
             ReleaseCommand.Create(),
             DoctorCommand.Create(),
+            CompletionCommand.Create(),
         };
+        root.Options.OfType<VersionOption>().Single().Action = new VersionAction();
         return root;
     }
 
