@@ -4,7 +4,7 @@
 # them (A B A B …) so that drift in the machine's speed affects both alike.
 #
 #   scripts/bench.sh            all comparisons, BENCH_RUNS (default 7) timed runs of each command
-#   scripts/bench.sh cross      only the named groups: cross, unpack, download
+#   scripts/bench.sh cross      only the named groups: startup, cross, unpack, download, release
 set -euo pipefail
 repo=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 cd "$repo"
@@ -18,10 +18,10 @@ done
 [ -x /usr/bin/time ] || { [ "$(id -u)" = 0 ] && apt-get install -y -qq time >&2; } || true
 
 runs=${BENCH_RUNS:-7}
-groups=${*:-cross unpack download}
-scripts/pibuild --help >/dev/null # builds the tool once, outside the timings
-pibuild=(dotnet "$repo/.build/cli/pibuild.dll")
-pibuild_kind="JIT (framework-dependent, Release)"
+groups=${*:-startup cross unpack download release}
+scripts/pibuild --help >/dev/null # builds the tool once (Native AOT where it can), outside the timings
+if [ -x "$repo/.build/cli/pibuild" ]; then pibuild=("$repo/.build/cli/pibuild"); else pibuild=(dotnet "$repo/.build/cli/pibuild.dll"); fi
+pibuild_kind=$("${pibuild[@]}" --version)
 
 data=${BENCH_DATA:-/var/tmp/pibuild-bench-data}
 work=$(mktemp -d /var/tmp/pibuild-bench.XXXXXX)
@@ -74,6 +74,10 @@ peak_rss() {
 memory=()
 
 go_version=$(go env GOVERSION)
+if [[ " $groups " == *" startup "* ]]; then
+  compare "start-up: \`pibuild --version\` vs \`go version\`" "${pibuild[*]} --version" "go version" true "≤ 1.0"
+fi
+
 if [[ " $groups " == *" cross "* ]]; then
   cp -r examples/hello "$work/hello"
   cp -r examples/sensors "$work/sensors"
@@ -132,15 +136,26 @@ if [[ " $groups " == *" download "* ]]; then
     "rm -rf $XDG_CACHE_HOME/pibuild/downloads/sha256 $work/curl.bin" "≤ 1.1"
 fi
 
+if [[ " $groups " == *" release "* ]]; then
+  rm -rf "$work/rel" && cp -r examples/sensors "$work/rel"
+  cache="$XDG_CACHE_HOME/pibuild/go-build"
+  ld="-buildid= -s -w -X main.version=1.0.0"
+  # goreleaser's way: one go build per command per target, the environment set by hand, a shared warm cache.
+  loop="cd $work/rel && for t in 6 7; do for c in sensorctl sensord; do env GOOS=linux GOARCH=arm GOARM=\$t CGO_ENABLED=0 GOCACHE=$cache/linux-arm-\$t-$go_version go build -trimpath -ldflags '$ld' -o $work/loop/armv\$t/\$c ./cmd/\$c || exit 1; done; done"
+  compare "two-target release (examples/sensors, 2 commands) vs a shell loop of \`go build\` per command per target" \
+    "${pibuild[*]} release -C $work/rel --version 1.0.0 -o $work/dist --clean -q" "$loop" "rm -rf $work/loop" "≤ 1.0"
+  memory+=("| two-target release | $(peak_rss "${pibuild[*]} release -C $work/rel --version 1.0.0 -o $work/dist --clean -q") |")
+fi
+
 {
   echo "# pibuild benchmarks"
   echo
   echo "Written by \`scripts/bench.sh\` on $(date -u '+%Y-%m-%d %H:%M UTC'); $runs timed runs of each command after one warm-up,"
   echo "alternating pibuild and the other command. Ratio = pibuild median / other median (below 1: pibuild is faster)."
   echo
-  echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/Mem:/ {print $2}') GiB memory"
-  echo "- pibuild $(git rev-parse --short HEAD 2>/dev/null || echo unknown), $pibuild_kind, .NET $(dotnet --version)"
-  echo "- $go_version; $(tar --version | head -1); $(curl --version | head -1 | cut -d' ' -f1-2); $(gzip --version | head -1); $(bzip2 --help 2>&1 | head -1 | sed 's/,.*//'); $(xz --version | head -1)"
+  echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(free -g | awk '/Mem:/ {print $2}') GiB memory"
+  echo "- $pibuild_kind; .NET SDK $(dotnet --version)"
+  echo "- $go_version; $(tar --version | head -1); $(curl --version | head -1 | cut -d' ' -f1-2); $(gzip --version | head -1); bzip2 $(bzip2 --help 2>&1 | head -1 | sed 's/.*Version //; s/,.*//'); $(xz --version | head -1)"
   echo
   echo "| comparison | pibuild | other | ratio | goal |"
   echo "| --- | --- | --- | --- | --- |"

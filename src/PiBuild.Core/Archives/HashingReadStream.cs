@@ -3,19 +3,12 @@ using System.Security.Cryptography;
 namespace PiBuild.Core.Archives;
 
 /// <summary>Hashes every byte read through it, so an archive is verified in the same pass that unpacks it.</summary>
-internal sealed class HashingReadStream(Stream inner, IncrementalHash hash) : Stream
+internal sealed class HashingReadStream(Stream inner, IncrementalHash hash) : ReadOnlyStream
 {
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
+    // The xz decoder asks where it is in its input.
     public override long Length => inner.Length;
 
     public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -32,16 +25,6 @@ internal sealed class HashingReadStream(Stream inner, IncrementalHash hash) : St
         {
         }
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -7,7 +7,7 @@ namespace PiBuild.Core.Archives;
 /// Decompresses on its own thread while the reader parses and writes files on another, the way GNU tar pipes
 /// through a separate gzip process. On two cores this is most of the difference in unpack time.
 /// </summary>
-internal sealed class ReadAheadStream : Stream
+internal sealed class ReadAheadStream : ReadOnlyStream
 {
     private const int ChunkSize = 1 << 20;
     private readonly BlockingCollection<(byte[] Buffer, int Length)> _chunks = new(boundedCapacity: 8);
@@ -26,18 +26,6 @@ internal sealed class ReadAheadStream : Stream
         _producer = new Thread(() => Produce(source)) { IsBackground = true, Name = "pibuild decompress" };
         _producer.Start();
     }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -63,16 +51,6 @@ internal sealed class ReadAheadStream : Stream
         _offset += n;
         return n;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

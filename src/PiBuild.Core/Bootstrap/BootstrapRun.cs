@@ -125,11 +125,10 @@ public sealed class BootstrapRun(ProcessRunner runner, Fetcher fetcher, PiBuildP
         var result = await runner.RunAsync(spec, new ProcessOutput(Line, Line), cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
-            var tail = (result.StandardOutput + result.StandardError).Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(20);
             throw new WorkFailedException(
                 $"{plan.BuildScript} failed (exit {result.ExitCode}); the full log is {log}; the source in {plan.Prefix} and the bootstrap toolchain were kept")
             {
-                Details = string.Join('\n', tail),
+                Details = result.Tail(20),
             };
         }
     }

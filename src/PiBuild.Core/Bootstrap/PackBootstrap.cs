@@ -96,7 +96,7 @@ public sealed class PackBootstrap(ProcessRunner runner, PiBuildPaths paths)
         {
             throw new WorkFailedException($"{Path.GetFileName(spec.FileName)} {string.Join(' ', spec.Arguments.Take(1))} failed (exit {result.ExitCode})")
             {
-                Details = string.Join('\n', (result.StandardOutput + result.StandardError).Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(20)),
+                Details = result.Tail(20),
             };
         }
 

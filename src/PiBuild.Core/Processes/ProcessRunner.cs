@@ -30,6 +30,10 @@ public sealed record ProcessSpec(
 public sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError)
 {
     public bool Succeeded => ExitCode == 0;
+
+    /// <summary>The last lines the process printed (both streams), for a failure message.</summary>
+    public string Tail(int lines) =>
+        string.Join('\n', (StandardOutput + StandardError).Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(lines));
 }
 
 /// <summary>Line callbacks for streaming a child's output while it runs (for <c>-v</c>).</summary>

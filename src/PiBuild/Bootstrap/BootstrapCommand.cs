@@ -64,7 +64,7 @@ internal static class BootstrapCommand
 
         PrintPlan(context, plan);
         var run = new BootstrapRun(context.Runner, fetcher, context.Paths);
-        var result = await run.RunAsync(plan, phase => { if (!context.Quiet && !context.Json) { context.Error.WriteLine($"==> {phase}"); } }, cancellationToken)
+        var result = await run.RunAsync(plan, context.Progress, cancellationToken)
             .ConfigureAwait(false);
 
         if (context.Json)

@@ -22,18 +22,12 @@ internal static class PackBootstrapCommand
 
     private static async Task<int> RunAsync(CliContext context, ParseResult parseResult, CancellationToken cancellationToken)
     {
-        var targets = parseResult.GetValue(GlobalOptions.Target) ?? [];
-        if (targets.Length != 1 || targets[0].Contains(','))
-        {
-            throw new Core.ConfigurationException("pack-bootstrap needs exactly one board: --target pi1");
-        }
-
-        var target = context.LoadCatalog().Get(targets[0]);
+        var target = context.LoadCatalog().Get(GlobalOptions.SingleTarget(parseResult, "pack-bootstrap"));
         var go = await context.LocateGoAsync(cancellationToken).ConfigureAwait(false);
         var source = Path.GetFullPath(parseResult.GetValue(GoSource) ?? go.GoRoot);
         var output = Path.GetFullPath(parseResult.GetValue(Output) ?? Environment.CurrentDirectory);
         var result = await new PackBootstrap(context.Runner, context.Paths)
-            .RunAsync(target, source, go, output, phase => { if (!context.Quiet && !context.Json) { context.Error.WriteLine($"==> {phase}"); } }, cancellationToken)
+            .RunAsync(target, source, go, output, context.Progress, cancellationToken)
             .ConfigureAwait(false);
 
         context.Say($"{CliContext.Display(result.Archive)}  {ByteSize.Format(result.Size)}  sha256 {result.Sha256}");

@@ -55,6 +55,15 @@ internal sealed class CliContext
         return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative;
     }
 
+    /// <summary>A step of a long job ("==> fetching …"), on stderr so that stdout stays the result.</summary>
+    public void Progress(string step)
+    {
+        if (!Quiet && !Json)
+        {
+            Error.WriteLine($"==> {step}");
+        }
+    }
+
     /// <summary>Human output: suppressed by --quiet and by --json (stdout then carries JSON only).</summary>
     public void Say(string line)
     {

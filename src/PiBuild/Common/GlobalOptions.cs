@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PiBuild.Core;
 
 namespace PiBuild.Cli.Common;
 
@@ -43,4 +44,13 @@ internal static class GlobalOptions
         HelpName = "NAME",
         AllowMultipleArgumentsPerToken = false,
     };
+
+    /// <summary>The one board a command works on: <c>--target</c> given once, without commas.</summary>
+    public static string SingleTarget(ParseResult parseResult, string command)
+    {
+        var targets = parseResult.GetValue(Target) ?? [];
+        return targets.Length == 1 && !targets[0].Contains(',', StringComparison.Ordinal)
+            ? targets[0]
+            : throw new ConfigurationException($"{command} needs exactly one board: --target pi1 (see: pibuild targets)");
+    }
 }

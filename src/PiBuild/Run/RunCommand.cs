@@ -30,13 +30,8 @@ internal static class RunCommand
         };
         command.SetHandler((context, parseResult, cancellationToken) =>
         {
-            var targets = parseResult.GetValue(GlobalOptions.Target) ?? [];
-            if (targets.Length != 1 || targets[0].Contains(','))
-            {
-                throw new ConfigurationException("run needs exactly one board: --target pi1 (see: pibuild targets)");
-            }
-
-            return RunAsync(context, new RunRequest(targets[0], parseResult.GetRequiredValue(Package), parseResult.GetValue(Arguments) ?? []), cancellationToken);
+            var target = GlobalOptions.SingleTarget(parseResult, "run");
+            return RunAsync(context, new RunRequest(target, parseResult.GetRequiredValue(Package), parseResult.GetValue(Arguments) ?? []), cancellationToken);
         });
         return command;
     }

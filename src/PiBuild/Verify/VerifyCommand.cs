@@ -25,13 +25,8 @@ internal static class VerifyCommand
         };
         command.SetHandler((context, parseResult, _) =>
         {
-            var targets = parseResult.GetValue(GlobalOptions.Target) ?? [];
-            if (targets.Length != 1 || targets[0].Contains(','))
-            {
-                throw new ConfigurationException("verify needs exactly one board: --target pi1 (see: pibuild targets)");
-            }
-
-            return Task.FromResult(Run(context, new VerifyRequest(targets[0], parseResult.GetValue(Files) ?? [])));
+            var target = GlobalOptions.SingleTarget(parseResult, "verify");
+            return Task.FromResult(Run(context, new VerifyRequest(target, parseResult.GetValue(Files) ?? [])));
         });
         return command;
     }

@@ -92,6 +92,20 @@ public sealed class GoTestTests(SharedGoCache cache) : IDisposable
     }
 
     [Fact]
+    public async Task On_the_board_itself_tests_run_natively_without_an_emulator()
+    {
+        // This machine is the board of a host profile: nothing to emulate, the limits still apply.
+        var project = Fixture();
+        Directory.CreateDirectory(Path.Combine(project, "targets"));
+        await File.WriteAllTextAsync(Path.Combine(project, "targets", "host.yaml"), "name: host\ngoos: linux\ngoarch: amd64\n");
+        var result = await Run.PiBuildAsync(["test", "--target", "host", "-C", project, "./mixed", "-v"], _dir.Path, cache.Environment());
+        Assert.Equal(1, result.ExitCode);
+        Assert.DoesNotContain("-exec", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("ulimit -S -s", result.StandardError, StringComparison.Ordinal);
+        Assert.EndsWith("2 passed, 1 failed, 1 skipped\n", result.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Without_qemu_the_command_to_install_it_is_named()
     {
         var env = cache.Environment();
