@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.Formats.Tar;
 using System.IO.Compression;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using PiBuild.Core.FileSystem;
 using SharpCompress.Compressors.BZip2;
 using SharpCompress.Compressors.Xz;
 
@@ -19,7 +19,7 @@ public sealed record ExtractResult(string Destination, ArchiveFormat Format, int
 /// refuses absolute paths, <c>..</c>, links leading out, writes through links, devices and FIFOs; drops
 /// setuid/setgid. Only a complete, verified result is renamed into place.
 /// </summary>
-public static partial class SafeExtractor
+public static class SafeExtractor
 {
     private const UnixFileMode PermissionBits = (UnixFileMode)0x1FF;
     private const int ENOSPC = 28;
@@ -151,9 +151,6 @@ public static partial class SafeExtractor
             File.SetUnixFileMode(dir, File.GetUnixFileMode(dir) | UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Link(string existing, string created);
 
     /// <summary>Writes entries of either archive kind under the same rules.</summary>
     private sealed class EntryWriter(ExtractionTree tree, CancellationToken cancellationToken)
@@ -312,10 +309,7 @@ public static partial class SafeExtractor
             var source = tree.HardlinkSource(linkName, name);
             tree.EnsureParent(relative);
             tree.AddFile(relative, name);
-            if (Link(tree.FullPath(source), tree.FullPath(relative)) != 0)
-            {
-                throw new IOException($"cannot create the hardlink {relative} -> {source} (errno {Marshal.GetLastPInvokeError()})");
-            }
+            HardLink.Create(tree.FullPath(source), tree.FullPath(relative));
 
             Entries++;
         }

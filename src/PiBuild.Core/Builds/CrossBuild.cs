@@ -1,4 +1,5 @@
 using PiBuild.Core.Binaries;
+using PiBuild.Core.FileSystem;
 using PiBuild.Core.Processes;
 using PiBuild.Core.Targets;
 
@@ -57,9 +58,14 @@ public sealed class CrossBuild(ProcessRunner runner)
         CreateDirectory(build.StagingDirectory);
         try
         {
+            // go replaces (never rewrites) an output it relinks, so a hardlink seed cannot change bin/ behind our back.
             foreach (var existing in StagingSeed.Select(build.OutputDirectory, plan.Project, build.Packages))
             {
-                File.Copy(existing, Path.Combine(build.StagingDirectory, Path.GetFileName(existing)));
+                var seed = Path.Combine(build.StagingDirectory, Path.GetFileName(existing));
+                if (!HardLink.TryCreate(existing, seed))
+                {
+                    File.Copy(existing, seed);
+                }
             }
 
             var result = await runner.RunAsync(build.GoBuild, toolOutput, cancellationToken).ConfigureAwait(false);

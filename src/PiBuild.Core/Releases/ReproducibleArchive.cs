@@ -19,7 +19,7 @@ public static class ReproducibleArchive
         using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
 
         // .NET's GZipStream writes a fixed header: MTIME 0, no name, OS code of the platform.
-        using var gzip = new GZipStream(file, CompressionLevel.SmallestSize);
+        using var gzip = new GZipStream(file, CompressionLevel.Optimal);
         using var tar = new TarWriter(gzip, TarEntryFormat.Ustar, leaveOpen: true);
         foreach (var entry in entries.OrderBy(e => e.Name, StringComparer.Ordinal))
         {

@@ -46,7 +46,7 @@ internal sealed class CliContext
     public ProfileCatalog LoadCatalog() => ProfileCatalog.Load(ProjectDirectory, Paths);
 
     public Task<GoToolchain> LocateGoAsync(CancellationToken cancellationToken) =>
-        GoToolchain.LocateAsync(GoPath, GetVariable, Runner, cancellationToken);
+        GoToolchain.LocateAsync(GoPath, GetVariable, Runner, cancellationToken, Paths.CacheDirectory);
 
     /// <summary>A path as the user would type it: relative to the working directory when inside it.</summary>
     public static string Display(string path)
