@@ -12,7 +12,7 @@ ensure_prerequisites required
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 # A hung test is killed and reported instead of stalling CI.
-dotnet test PiBuild.sln --nologo --blame-hang-timeout 10m "$@" 2>&1 | tee "$log"
+dotnet test PiBuild.sln --nologo --blame-hang-timeout 25m "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 # Each test assembly prints one summary: "Passed!  - Failed: 0, Passed: 42, Skipped: 0, Total: 42, ...".

@@ -26,7 +26,7 @@ public sealed record FetchResult(string Name, string Path, string Sha256, long S
 /// </summary>
 public sealed class Fetcher(HttpClient http, DownloadStore store, RetryPolicy retry)
 {
-    public const string InsecureVerification = "not verified (--insecure)";
+    public const string InsecureVerification = "not verified: --insecure";
 
     public static HttpClient CreateHttpClient() =>
         new(new SocketsHttpHandler

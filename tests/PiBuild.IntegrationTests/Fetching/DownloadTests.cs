@@ -153,7 +153,7 @@ public sealed class DownloadTests : IAsyncLifetime
 
         var insecure = await Fetch(_server.Url("go.tar.gz"), "--insecure");
         Assert.Equal(0, insecure.ExitCode);
-        Assert.Contains($"sha256 {Sha(_payload)}  (not verified (--insecure))", insecure.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"sha256 {Sha(_payload)}  (not verified: --insecure)", insecure.StandardOutput, StringComparison.Ordinal);
         Assert.Contains($"pin it with --sha256 {Sha(_payload)}", insecure.StandardError, StringComparison.Ordinal);
     }
 
