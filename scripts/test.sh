@@ -7,7 +7,7 @@ repo=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 cd "$repo"
 # shellcheck source=lib/prerequisites.sh
 . scripts/lib/prerequisites.sh
-ensure_prerequisites required
+PIBUILD_TEST_TOOLS=1 ensure_prerequisites required
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

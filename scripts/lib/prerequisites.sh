@@ -5,6 +5,15 @@ pibuild_missing_packages() {
   local missing=()
   command -v go >/dev/null 2>&1 || missing+=(golang-go)
   { command -v qemu-arm-static || command -v qemu-arm; } >/dev/null 2>&1 || missing+=(qemu-user-static)
+  if [ "${PIBUILD_TEST_TOOLS:-}" = 1 ]; then
+    # What the tests drive besides go and qemu: archivers for hostile and realistic tarballs, dash for
+    # the bootstrap script, git for releases, kill for Ctrl-C.
+    command -v bzip2 >/dev/null 2>&1 || missing+=(bzip2)
+    command -v xz >/dev/null 2>&1 || missing+=(xz-utils)
+    command -v dash >/dev/null 2>&1 || missing+=(dash)
+    command -v git >/dev/null 2>&1 || missing+=(git)
+    [ -x /bin/kill ] || [ -x /usr/bin/kill ] || missing+=(procps)
+  fi
   echo "${missing[@]}"
 }
 
