@@ -1,4 +1,5 @@
 using PiBuild.Core.Processes;
+using PiBuild.Core.Setup;
 
 namespace PiBuild.Core.Bootstrap;
 
@@ -7,7 +8,7 @@ public sealed record HostFacts(long? FreeBytes, long? AvailableMemoryBytes, stri
 {
     public static async Task<HostFacts> ReadAsync(string prefix, ProcessRunner runner, Func<string, string?> getVariable, CancellationToken cancellationToken) => new(
         NearestExisting(prefix) is { } existing ? new DriveInfo(existing).AvailableFreeSpace : null,
-        ReadAvailableMemory(),
+        HostMemory.AvailableBytes(),
         getVariable("GOROOT") is { Length: > 0 } goroot ? goroot : null,
         await DpkgOwnsAsync(prefix, runner, getVariable, cancellationToken).ConfigureAwait(false));
 
@@ -22,14 +23,6 @@ public sealed record HostFacts(long? FreeBytes, long? AvailableMemoryBytes, stri
         }
 
         return null;
-    }
-
-    private static long? ReadAvailableMemory()
-    {
-        const string meminfo = "/proc/meminfo";
-        var line = File.Exists(meminfo) ? File.ReadLines(meminfo).FirstOrDefault(l => l.StartsWith("MemAvailable:", StringComparison.Ordinal)) : null;
-        var kb = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries).ElementAtOrDefault(1);
-        return long.TryParse(kb, out var value) ? value * 1024 : null;
     }
 
     // dpkg knows every file a Debian package installed; a Go tree it owns must not be overwritten.

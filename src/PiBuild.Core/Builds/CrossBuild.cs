@@ -44,11 +44,7 @@ public sealed class CrossBuild(ProcessRunner runner)
     /// </summary>
     public static int DefaultParallelism()
     {
-        var memory = File.Exists("/proc/meminfo")
-            ? File.ReadLines("/proc/meminfo").Where(l => l.StartsWith("MemAvailable:", StringComparison.Ordinal))
-                .Select(l => long.TryParse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], out var kb) ? kb * 1024 : long.MaxValue)
-                .FirstOrDefault(long.MaxValue)
-            : long.MaxValue;
+        var memory = Setup.HostMemory.AvailableBytes() ?? long.MaxValue;
         return (int)Math.Max(1, Math.Min(Environment.ProcessorCount, memory / (1L << 30)));
     }
 

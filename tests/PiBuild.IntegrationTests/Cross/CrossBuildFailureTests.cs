@@ -89,12 +89,10 @@ public sealed class CrossBuildFailureTests(SharedGoCache cache) : IDisposable
 
         var env = cache.Environment();
         env["PATH"] = "/nonexistent";
-        var noPath = await Run.ProgramAsync(Dotnet, [Run.PiBuildDll, "cross", "--target", "pi1", "-C", project], _dir.Path, env);
+        var noPath = await Run.ProgramAsync(Run.Dotnet, [Run.PiBuildDll, "cross", "--target", "pi1", "-C", project], _dir.Path, env);
         Assert.Equal(2, noPath.ExitCode);
         Assert.Contains("sudo apt-get install golang-go", noPath.StandardError, StringComparison.Ordinal);
     }
-
-    private static string Dotnet => Path.Combine(Path.GetDirectoryName(Environment.ProcessPath)!, "dotnet") is var d && File.Exists(d) ? d : "/usr/bin/dotnet";
 
     public void Dispose() => _dir.Dispose();
 }

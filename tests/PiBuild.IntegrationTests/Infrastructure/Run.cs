@@ -13,6 +13,10 @@ public static class Run
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
 
+    /// <summary>The dotnet host running the tests, for runs whose PATH is emptied on purpose.</summary>
+    public static string Dotnet { get; } =
+        Environment.ProcessPath is { } p && Path.GetFileName(p) == "dotnet" ? p : "/usr/bin/dotnet";
+
     /// <summary>The pibuild built with the tests, run as a user would: a separate process.</summary>
     public static string PiBuildDll { get; } = Path.Combine(AppContext.BaseDirectory, "pibuild.dll");
 

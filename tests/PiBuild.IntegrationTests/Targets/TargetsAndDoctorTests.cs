@@ -85,8 +85,7 @@ public sealed class TargetsAndDoctorTests : IDisposable
     {
         var env = Env();
         env["PATH"] = _dir.Combine("empty-path");
-        var dotnet = Environment.ProcessPath is { } p && Path.GetFileName(p) == "dotnet" ? p : "/usr/bin/dotnet";
-        var result = await Run.ProgramAsync(dotnet, [Run.PiBuildDll, "doctor", "--json"], _dir.Path, env);
+        var result = await Run.ProgramAsync(Run.Dotnet, [Run.PiBuildDll, "doctor", "--json"], _dir.Path, env);
         Assert.Equal(1, result.ExitCode);
         using var json = JsonDocument.Parse(result.StandardOutput);
         Assert.False(json.RootElement.GetProperty("ready").GetBoolean());

@@ -111,8 +111,7 @@ public sealed class GoTestTests(SharedGoCache cache) : IDisposable
         var env = cache.Environment();
         env["PIBUILD_QEMU"] = null;
         env["PATH"] = Path.GetDirectoryName((await Run.ProgramAsync("sh", ["-c", "readlink -f $(command -v go)"])).StandardOutput.Trim());
-        var dotnet = Environment.ProcessPath is { } p && Path.GetFileName(p) == "dotnet" ? p : "/usr/bin/dotnet";
-        var result = await Run.ProgramAsync(dotnet, [Run.PiBuildDll, "test", "--target", "pi1", "-C", Fixture(), "./mixed"], _dir.Path, env);
+        var result = await Run.ProgramAsync(Run.Dotnet, [Run.PiBuildDll, "test", "--target", "pi1", "-C", Fixture(), "./mixed"], _dir.Path, env);
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("install it: sudo apt-get install qemu-user-static", result.StandardError, StringComparison.Ordinal);
     }
