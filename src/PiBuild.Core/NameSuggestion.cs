@@ -1,7 +1,7 @@
 namespace PiBuild.Core;
 
 /// <summary>"Did you mean …?" for keys and names, by edit distance.</summary>
-public static class NameSuggestion
+internal static class NameSuggestion
 {
     public static string? Closest(string input, IEnumerable<string> candidates)
     {

@@ -4,7 +4,7 @@ namespace PiBuild.Core;
 /// Where pibuild keeps its state, following the XDG base directories. Everything pibuild writes outside a
 /// project lives under <see cref="CacheDirectory"/>; nothing is ever written under a GOROOT.
 /// </summary>
-public sealed record PiBuildPaths(string CacheDirectory, string ConfigDirectory)
+internal sealed record PiBuildPaths(string CacheDirectory, string ConfigDirectory)
 {
     /// <summary>Reads PIBUILD_CACHE_DIR, XDG_CACHE_HOME, XDG_CONFIG_HOME and HOME.</summary>
     public static PiBuildPaths FromEnvironment(Func<string, string?> getVariable)
@@ -15,8 +15,6 @@ public sealed record PiBuildPaths(string CacheDirectory, string ConfigDirectory)
         var config = Path.Combine(NonEmpty(getVariable("XDG_CONFIG_HOME")) ?? Path.Combine(home, ".config"), "pibuild");
         return new PiBuildPaths(Path.GetFullPath(cache), Path.GetFullPath(config));
     }
-
-    public static PiBuildPaths FromProcessEnvironment() => FromEnvironment(Environment.GetEnvironmentVariable);
 
     public string UserTargetsDirectory => Path.Combine(ConfigDirectory, "targets");
 

@@ -1,7 +1,7 @@
 namespace PiBuild.Core;
 
 /// <summary>A place in a configuration file, printed the way compilers do: <c>FILE:LINE:COL</c>.</summary>
-public readonly record struct SourceLocation(string File, int Line, int Column)
+internal readonly record struct SourceLocation(string File, int Line, int Column)
 {
     public static SourceLocation StartOf(string file) => new(file, 1, 1);
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PiBuild.Core;
 using PiBuild.Cli.Bootstrap;
 using PiBuild.Cli.Build;
 using PiBuild.Cli.Common;

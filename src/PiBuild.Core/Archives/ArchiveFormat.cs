@@ -10,7 +10,7 @@ public enum ArchiveFormat
 }
 
 /// <summary>Recognises an archive by its first bytes, not its name: a mislabelled download unpacks all the same.</summary>
-public static class ArchiveFormatDetector
+internal static class ArchiveFormatDetector
 {
     public const int BytesNeeded = 512;
 

@@ -3,13 +3,14 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using PiBuild.Core.FileSystem;
+using PiBuild.Core.Streams;
 using SharpCompress.Compressors.BZip2;
 using SharpCompress.Compressors.Xz;
 
 namespace PiBuild.Core.Archives;
 
 /// <param name="ComputeSha256">Hash the archive while unpacking it (always done when a digest is expected).</param>
-public sealed record ExtractOptions(int StripComponents = 0, string? ExpectedSha256 = null, bool ComputeSha256 = false);
+internal sealed record ExtractOptions(int StripComponents = 0, string? ExpectedSha256 = null, bool ComputeSha256 = false);
 
 public sealed record ExtractResult(string Destination, ArchiveFormat Format, int Entries, long Bytes, string? Sha256);
 
@@ -19,7 +20,7 @@ public sealed record ExtractResult(string Destination, ArchiveFormat Format, int
 /// refuses absolute paths, <c>..</c>, links leading out, writes through links, devices and FIFOs; drops
 /// setuid/setgid. Only a complete, verified result is renamed into place.
 /// </summary>
-public static class SafeExtractor
+internal static class SafeExtractor
 {
     private const UnixFileMode PermissionBits = (UnixFileMode)0x1FF;
     private const int ENOSPC = 28;
@@ -36,56 +37,46 @@ public static class SafeExtractor
 
         var format = ArchiveFormatDetector.DetectFile(archive);
         var parent = Path.GetDirectoryName(destination)!;
-        var staging = Path.Combine(parent, $".{Path.GetFileName(destination)}.pibuild-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        StagingDirectory staging;
         try
         {
-            Directory.CreateDirectory(staging);
+            staging = StagingDirectory.Create(destination);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new ConfigurationException($"cannot create {destination} ({e.Message}); choose another directory", e);
         }
 
-        try
+        using (staging)
         {
-            var tree = new ExtractionTree(staging, options.StripComponents);
-            var writer = new EntryWriter(tree, cancellationToken);
-            string? sha256 = format == ArchiveFormat.Zip
-                ? ExtractZip(archive, writer, options)
-                : ExtractTar(archive, format, writer, options);
-            if (options.ExpectedSha256 is { } expected && sha256 != expected)
+            try
             {
-                throw new WorkFailedException($"checksum mismatch for {Path.GetFileName(archive)}: expected {expected}, got {sha256}; nothing was extracted");
-            }
+                var tree = new ExtractionTree(staging.Path, options.StripComponents);
+                var writer = new EntryWriter(tree, cancellationToken);
+                string? sha256 = format == ArchiveFormat.Zip
+                    ? ExtractZip(archive, writer, options)
+                    : ExtractTar(archive, format, writer, options);
+                if (options.ExpectedSha256 is { } expected && sha256 != expected)
+                {
+                    throw new WorkFailedException($"checksum mismatch for {Path.GetFileName(archive)}: expected {expected}, got {sha256}; nothing was extracted");
+                }
 
-            writer.FinishDirectories();
-            if (Directory.Exists(destination))
-            {
-                Directory.Delete(destination);
+                writer.FinishDirectories();
+                staging.ReplaceDirectory(destination);
+                return new ExtractResult(destination, format, writer.Entries, writer.Bytes, sha256);
             }
-
-            Directory.Move(staging, destination);
-            return new ExtractResult(destination, format, writer.Entries, writer.Bytes, sha256);
-        }
-        catch (HostileEntryException e)
-        {
-            throw new WorkFailedException($"refusing {Path.GetFileName(archive)}: {e.Message}; nothing was extracted");
-        }
-        catch (IOException e) when (IsDiskFull(e))
-        {
-            throw new WorkFailedException($"not enough disk space to extract {Path.GetFileName(archive)} into {parent}; free some space and try again", e);
-        }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or IOException
-                                      || e.GetType().Namespace?.StartsWith("SharpCompress", StringComparison.Ordinal) == true)
-        {
-            throw new WorkFailedException($"{Path.GetFileName(archive)} is corrupt or truncated ({e.Message}); fetch it again", e);
-        }
-        finally
-        {
-            if (Directory.Exists(staging))
+            catch (HostileEntryException e)
             {
-                MakeRemovable(staging);
-                Directory.Delete(staging, recursive: true);
+                throw new WorkFailedException($"refusing {Path.GetFileName(archive)}: {e.Message}; nothing was extracted");
+            }
+            catch (IOException e) when (IsDiskFull(e))
+            {
+                throw new WorkFailedException($"not enough disk space to extract {Path.GetFileName(archive)} into {parent}; free some space and try again", e);
+            }
+            catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or IOException
+                                          || e.GetType().Namespace?.StartsWith("SharpCompress", StringComparison.Ordinal) == true)
+            {
+                throw new WorkFailedException($"{Path.GetFileName(archive)} is corrupt or truncated ({e.Message}); fetch it again", e);
             }
         }
     }
@@ -143,14 +134,6 @@ public static class SafeExtractor
 
     private static bool IsDiskFull(IOException e) =>
         e.HResult == ENOSPC || e.Message.Contains("No space left on device", StringComparison.Ordinal);
-
-    private static void MakeRemovable(string root)
-    {
-        foreach (var dir in Directory.EnumerateDirectories(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint }))
-        {
-            File.SetUnixFileMode(dir, File.GetUnixFileMode(dir) | UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-    }
 
     /// <summary>Writes entries of either archive kind under the same rules.</summary>
     private sealed class EntryWriter(ExtractionTree tree, CancellationToken cancellationToken)

@@ -14,7 +14,7 @@ public sealed record BinaryCheck(string Path, long Size, ElfFile? Elf, GoBuildIn
 /// <summary>How strict a check is. A cross-built binary must match exactly; a Go toolchain that only has to run on
 /// the board may be dynamically linked, predate recorded build settings, and use a lower GOARM (ARMv6 code runs
 /// on ARMv7).</summary>
-public sealed record VerificationRules(bool RequireStatic, bool RequireBuildSettings, bool AllowLowerGoArm)
+internal sealed record VerificationRules(bool RequireStatic, bool RequireBuildSettings, bool AllowLowerGoArm)
 {
     public static VerificationRules Exact { get; } = new(true, true, false);
 
@@ -26,7 +26,7 @@ public sealed record VerificationRules(bool RequireStatic, bool RequireBuildSett
 /// statically linked, and Go build settings (GOOS, GOARCH, GOARM) equal to the profile's. A GOARM=7 binary
 /// labelled for a Pi 1 dies there with SIGILL; this catches it before anyone ships it.
 /// </summary>
-public static class BinaryVerifier
+internal static class BinaryVerifier
 {
     private static readonly HashSet<string> ElfOperatingSystems =
         ["linux", "android", "freebsd", "netbsd", "openbsd", "dragonfly", "illumos", "solaris"];

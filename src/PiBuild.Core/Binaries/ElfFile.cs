@@ -47,6 +47,14 @@ public sealed record ElfFile(
         var phentsize = U16(data, is64 ? 54 : 42, little);
         var phnum = U16(data, is64 ? 56 : 44, little);
 
+        return ReadProgramHeaders(data, is64, little, phoff, phentsize, phnum) is { } segments
+            ? new ElfFile(elfClass, little, machine, flags, segments.HasInterpreter, segments.HasDynamic, segments.Loads)
+            : null;
+    }
+
+    /// <summary>PT_LOAD, PT_DYNAMIC and PT_INTERP from the program header table; null when the table lies outside the data.</summary>
+    private static (bool HasInterpreter, bool HasDynamic, List<ElfSegment> Loads)? ReadProgramHeaders(ReadOnlySpan<byte> data, bool is64, bool little, long phoff, int phentsize, int phnum)
+    {
         var hasInterp = false;
         var hasDynamic = false;
         var loads = new List<ElfSegment>();
@@ -71,7 +79,7 @@ public sealed record ElfFile(
             }
         }
 
-        return new ElfFile(elfClass, little, machine, flags, hasInterp, hasDynamic, loads);
+        return (hasInterp, hasDynamic, loads);
     }
 
     private static ushort U16(ReadOnlySpan<byte> d, int at, bool little) =>

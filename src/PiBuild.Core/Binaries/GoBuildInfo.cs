@@ -17,23 +17,9 @@ public sealed record GoBuildInfo(string GoVersion, string? Path, IReadOnlyDictio
     /// <summary>Reads the <c>.go.buildinfo</c> blob; <paramref name="elf"/> is needed only for pre-1.18 (pointer) layouts.</summary>
     public static GoBuildInfo? TryRead(ReadOnlySpan<byte> data, ElfFile? elf)
     {
-        // The blob is 16-byte aligned in its section; sections are aligned in the file the same way.
-        var offset = 0;
-        while (true)
+        if (FindBlob(data) is not { } offset)
         {
-            var found = data[offset..].IndexOf(Magic);
-            if (found < 0)
-            {
-                return null;
-            }
-
-            offset += found;
-            if (offset % 16 == 0 && offset + 32 <= data.Length)
-            {
-                break;
-            }
-
-            offset += 1;
+            return null;
         }
 
         var header = data[offset..];
@@ -73,6 +59,25 @@ public sealed record GoBuildInfo(string GoVersion, string? Path, IReadOnlyDictio
         }
 
         return Parse(Encoding.UTF8.GetString(version), Encoding.UTF8.GetString(mod));
+    }
+
+    /// <summary>The blob is 16-byte aligned in its section, and sections are aligned in the file the same way.</summary>
+    private static int? FindBlob(ReadOnlySpan<byte> data)
+    {
+        for (var offset = 0; ; offset++)
+        {
+            var found = data[offset..].IndexOf(Magic);
+            if (found < 0)
+            {
+                return null;
+            }
+
+            offset += found;
+            if (offset % 16 == 0 && offset + 32 <= data.Length)
+            {
+                return offset;
+            }
+        }
     }
 
     internal static GoBuildInfo Parse(string version, string modInfo)

@@ -32,18 +32,15 @@ public sealed record BootstrapPlan(
     public string BuildScript => All ? "all.bash" : "make.bash";
 
     /// <summary>
-    /// The build script's environment. GOROOT is removed (make.bash derives it; a stale one breaks the build);
-    /// GOARM makes the new toolchain default to the board's level.
+    /// The build script's environment: clean of anything a shell could leak in (GOROOT above all: make.bash derives
+    /// it, and a stale one breaks the build); GOARM makes the new toolchain default to the board's level.
     /// </summary>
-    public IReadOnlyDictionary<string, string?> BuildEnvironment => new Dictionary<string, string?>(StringComparer.Ordinal)
+    public IReadOnlyDictionary<string, string?> BuildEnvironment => GoEnvironment.Clean().With(new Dictionary<string, string?>
     {
         ["GOROOT_BOOTSTRAP"] = BootstrapDirectory,
         ["GO_TEST_TIMEOUT_SCALE"] = Target.TestTimeoutScale.ToString(CultureInfo.InvariantCulture),
-        ["GOROOT"] = null,
-        ["GOFLAGS"] = null,
         ["GOARM"] = Target.GoArm?.ToString(),
-        ["GOTOOLCHAIN"] = "local",
-    };
+    }).Variables;
 
     public string PathLine => $"export PATH={Path.Combine(Prefix, "bin")}:$PATH";
 }

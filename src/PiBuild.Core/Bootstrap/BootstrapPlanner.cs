@@ -4,11 +4,11 @@ using PiBuild.Core.Targets;
 
 namespace PiBuild.Core.Bootstrap;
 
-/// <summary>What the user asked <c>pibuild bootstrap</c> for; null means "work it out".</summary>
+/// <summary>What the user asked <c>pibuild bootstrap</c> for; null (or no targets) means "work it out".</summary>
 public sealed record BootstrapRequest(
-    TargetProfile Target,
+    IReadOnlyList<string> Targets,
     string? GoVersion,
-    string Prefix,
+    string? Prefix,
     bool All,
     bool KeepBootstrap,
     string? BootstrapUrl,
@@ -22,12 +22,13 @@ public sealed record BootstrapRequest(
 /// its source tarball, and a bootstrap toolchain at least as new as that version needs, each with the
 /// SHA-256 from the user's flags, the profile, or the index.
 /// </summary>
-public static class BootstrapPlanner
+internal static class BootstrapPlanner
 {
     /// <param name="loadIndex">Reads Go's download index; called only when something must come from it.</param>
-    public static async Task<BootstrapPlan> PlanAsync(BootstrapRequest request, Func<string, Task<GoDownloadIndex>> loadIndex)
+    /// <param name="target">The board (named, or detected by the caller).</param>
+    /// <param name="prefix">Where Go goes: the request's, or the caller's default.</param>
+    public static async Task<BootstrapPlan> PlanAsync(BootstrapRequest request, TargetProfile target, string prefix, Func<string, Task<GoDownloadIndex>> loadIndex)
     {
-        var target = request.Target;
         var source = Pair(request.SourceUrl, request.SourceSha256, "--source-url", "--source-sha256");
         var toolchain = Pair(request.BootstrapUrl, request.BootstrapSha256, "--bootstrap-url", "--bootstrap-sha256")
             ?? (target.Bootstrap is { From: "url", Url: { } url, Sha256: { } sha } ? new PlannedDownload(url, sha, $"profile {target.Name}") : null);
@@ -70,7 +71,7 @@ public static class BootstrapPlanner
             toolchain = new PlannedDownload(GoDownloadIndex.FileUrl(request.IndexUrl, fileName), file.Sha256, "Go's download index");
         }
 
-        var prefix = Path.GetFullPath(request.Prefix);
+        prefix = Path.GetFullPath(prefix);
         return new BootstrapPlan(target, version, minimum, toolchain, source, prefix, prefix.TrimEnd('/') + "-bootstrap",
             request.All, request.KeepBootstrap, Estimate(target, request.All));
     }

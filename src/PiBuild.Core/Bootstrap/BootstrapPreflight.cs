@@ -4,7 +4,7 @@ using PiBuild.Core.Setup;
 namespace PiBuild.Core.Bootstrap;
 
 /// <summary>What preflight needs to know about the machine, read once; specs hand in their own.</summary>
-public sealed record HostFacts(long? FreeBytes, long? AvailableMemoryBytes, string? GoRootVariable, bool PrefixIsPackaged)
+internal sealed record HostFacts(long? FreeBytes, long? AvailableMemoryBytes, string? GoRootVariable, bool PrefixIsPackaged)
 {
     public static async Task<HostFacts> ReadAsync(string prefix, ProcessRunner runner, Func<string, string?> getVariable, CancellationToken cancellationToken) => new(
         NearestExisting(prefix) is { } existing ? new DriveInfo(existing).AvailableFreeSpace : null,
@@ -42,12 +42,36 @@ public sealed record HostFacts(long? FreeBytes, long? AvailableMemoryBytes, stri
 /// Checks before anything is downloaded: the prefix is the user's own (not /usr, not a packaged Go), empty or
 /// this very Go tree; there is disk for the build; and it warns about a GOROOT in the environment or little memory.
 /// </summary>
-public static class BootstrapPreflight
+internal static class BootstrapPreflight
 {
     private static readonly string[] SystemLocations = ["/usr", "/bin", "/sbin", "/lib", "/etc", "/opt/go", "/var/lib"];
 
     /// <returns>Warnings to show; refusals are thrown.</returns>
     public static IReadOnlyList<string> Check(BootstrapPlan plan, HostFacts facts)
+    {
+        CheckPrefix(plan, facts);
+        if (facts.FreeBytes is { } bytes && bytes < plan.Estimate.DiskBytes)
+        {
+            throw new WorkFailedException(
+                $"not enough disk for {plan.BuildScript}: {bytes / (1024 * 1024)} MiB free at {HostFacts.NearestExisting(plan.Prefix)}, about {plan.Estimate.DiskBytes / (1024 * 1024)} MiB needed; free some space or choose another --prefix");
+        }
+
+        var warnings = new List<string>();
+        if (facts.GoRootVariable is { } goroot)
+        {
+            warnings.Add($"GOROOT={goroot} is set in your environment; it is removed for the build (make.bash finds its own root; never set GOROOT)");
+        }
+
+        if (facts.AvailableMemoryBytes is { } memory && memory < 700L * 1024 * 1024)
+        {
+            warnings.Add($"only {memory / (1024 * 1024)} MiB of memory available; {plan.BuildScript} may need swap (e.g. dphys-swapfile on Raspberry Pi OS)");
+        }
+
+        return warnings;
+    }
+
+    /// <summary>The prefix is the user's own (not a system location, not a package's files), and empty or this very Go tree.</summary>
+    private static void CheckPrefix(BootstrapPlan plan, HostFacts facts)
     {
         var prefix = plan.Prefix;
         var system = SystemLocations.FirstOrDefault(s => prefix == s || prefix.StartsWith(s + "/", StringComparison.Ordinal));
@@ -69,36 +93,13 @@ public static class BootstrapPreflight
 
         if (Directory.Exists(prefix) && Directory.EnumerateFileSystemEntries(prefix).Any())
         {
-            var version = ReadVersion(prefix);
-            if (version is null)
-            {
-                throw new ConfigurationException($"{prefix} is not empty and holds no Go tree; choose an empty or new --prefix (nothing there was touched)");
-            }
-
+            var version = ReadVersion(prefix)
+                ?? throw new ConfigurationException($"{prefix} is not empty and holds no Go tree; choose an empty or new --prefix (nothing there was touched)");
             if (version != plan.GoVersion.Text)
             {
                 throw new ConfigurationException($"{prefix} holds {version}, not {plan.GoVersion}; remove it or choose another --prefix");
             }
         }
-
-        if (facts.FreeBytes is { } bytes && bytes < plan.Estimate.DiskBytes)
-        {
-            throw new WorkFailedException(
-                $"not enough disk for {plan.BuildScript}: {bytes / (1024 * 1024)} MiB free at {HostFacts.NearestExisting(prefix)}, about {plan.Estimate.DiskBytes / (1024 * 1024)} MiB needed; free some space or choose another --prefix");
-        }
-
-        var warnings = new List<string>();
-        if (facts.GoRootVariable is { } goroot)
-        {
-            warnings.Add($"GOROOT={goroot} is set in your environment; it is removed for the build (make.bash finds its own root; never set GOROOT)");
-        }
-
-        if (facts.AvailableMemoryBytes is { } memory && memory < 700L * 1024 * 1024)
-        {
-            warnings.Add($"only {memory / (1024 * 1024)} MiB of memory available; {plan.BuildScript} may need swap (e.g. dphys-swapfile on Raspberry Pi OS)");
-        }
-
-        return warnings;
     }
 
     /// <summary>The first line of a Go tree's VERSION file, or null when the directory is not a Go tree.</summary>

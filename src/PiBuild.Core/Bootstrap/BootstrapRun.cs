@@ -16,10 +16,8 @@ public sealed record BootstrapResult(string GoExecutable, string VersionLine, st
 /// limit and timeout scale, verify the result, and clean up. Each step first looks at what an earlier,
 /// interrupted run left, so running the same command again continues where it stopped.
 /// </summary>
-public sealed class BootstrapRun(ProcessRunner runner, Fetcher fetcher, PiBuildPaths paths)
+internal sealed class BootstrapRun(ProcessRunner runner, Fetcher fetcher, PiBuildPaths paths)
 {
-    private static readonly string[] PhasePrefixes = ["Building ", "Installed ", "Installing ", "##### ", "ALL TESTS PASSED", "---"];
-
     public async Task<BootstrapResult> RunAsync(BootstrapPlan plan, Action<string> onPhase, CancellationToken cancellationToken)
     {
         var state = Path.Combine(paths.CacheDirectory, "bootstrap");
@@ -116,7 +114,7 @@ public sealed class BootstrapRun(ProcessRunner runner, Fetcher fetcher, PiBuildP
                 logFile.WriteLine(line);
             }
 
-            if (PhasePrefixes.Any(p => line.StartsWith(p, StringComparison.Ordinal)))
+            if (GoBuildPhases.IsPhase(line))
             {
                 onPhase(line);
             }
@@ -159,11 +157,11 @@ public sealed class BootstrapRun(ProcessRunner runner, Fetcher fetcher, PiBuildP
         try
         {
             var result = await runner.RunAsync(
-                new ProcessSpec(go, ["version"], "/", new Dictionary<string, string?> { ["GOROOT"] = null, ["GOTOOLCHAIN"] = "local" }),
+                new ProcessSpec(go, ["version"], "/", GoEnvironment.Clean().Variables),
                 cancellationToken: cancellationToken).ConfigureAwait(false);
             return result.Succeeded && GoVersion.TryParse(result.StandardOutput, out var version) ? version : null;
         }
-        catch (ConfigurationException)
+        catch (ProgramNotStartedException)
         {
             // Exec format error: a binary for another architecture.
             return null;

@@ -3,7 +3,7 @@ using PiBuild.Core.Go;
 namespace PiBuild.Core.Bootstrap;
 
 /// <summary>The oldest Go that can build a given Go from source (Go's own published minimums).</summary>
-public static class BootstrapVersions
+internal static class BootstrapVersions
 {
     public static GoVersion MinimumFor(GoVersion version)
     {

@@ -1,5 +1,6 @@
 using PiBuild.Core.Binaries;
 using PiBuild.Core.Fetching;
+using PiBuild.Core.FileSystem;
 using PiBuild.Core.Go;
 using PiBuild.Core.Processes;
 using PiBuild.Core.Targets;
@@ -13,7 +14,7 @@ public sealed record PackBootstrapResult(string Archive, string Sha256, long Siz
 /// source tree and keeps its <c>go-&lt;goos&gt;-&lt;goarch&gt;-bootstrap.tbz</c>, with a <c>.sha256</c> beside it, so users
 /// can serve the bootstrap toolchain a board without an official binary needs.
 /// </summary>
-public sealed class PackBootstrap(ProcessRunner runner, PiBuildPaths paths)
+internal sealed class PackBootstrap(ProcessRunner runner, PiBuildPaths paths)
 {
     public async Task<PackBootstrapResult> RunAsync(
         TargetProfile target,
@@ -23,6 +24,40 @@ public sealed class PackBootstrap(ProcessRunner runner, PiBuildPaths paths)
         Action<string> onPhase,
         CancellationToken cancellationToken)
     {
+        var version = CheckSource(goSource, hostGo);
+        Directory.CreateDirectory(outputDirectory);
+
+        // A work directory of this run's own, removed afterwards (and by the next run, when this one is killed).
+        using var work = StagingDirectory.Create(Path.Combine(paths.CacheDirectory, "pack-bootstrap", target.Name));
+        onPhase($"copying the {version} source from {goSource}");
+        var tree = await CopySourceAsync(goSource, work.Path, cancellationToken).ConfigureAwait(false);
+
+        var env = GoEnvironment.Clean().ForTarget(target).With(new Dictionary<string, string?>
+        {
+            ["CGO_ENABLED"] = "0",
+            ["GOROOT_BOOTSTRAP"] = hostGo.GoRoot,
+        }).Variables;
+        onPhase($"running src/bootstrap.bash for {target.GoOs}/{target.GoArch} GOARM={target.GoArm?.ToString() ?? "-"} with {hostGo.Version}");
+        await RunAsync(new ProcessSpec("/bin/bash", ["bootstrap.bash"], Path.Combine(tree, "src"), env), onPhase, cancellationToken).ConfigureAwait(false);
+
+        var name = $"go-{target.GoOs}-{target.GoArch}-bootstrap";
+        var check = BinaryVerifier.Check(Path.Combine(work.Path, name, "bin", "go"), target, version);
+        if (!check.Passed)
+        {
+            throw new WorkFailedException($"bootstrap.bash made a bin/go that is not right for {target.Name}: {string.Join("; ", check.Problems)}");
+        }
+
+        var archive = Path.Combine(outputDirectory, name + ".tbz");
+        File.Move(Path.Combine(work.Path, name + ".tbz"), archive, overwrite: true);
+        var sha256 = await Sha256Hex.OfFileAsync(archive, cancellationToken).ConfigureAwait(false);
+        var checksumFile = archive + ".sha256";
+        await File.WriteAllTextAsync(checksumFile, $"{sha256}  {Path.GetFileName(archive)}\n", cancellationToken).ConfigureAwait(false);
+        return new PackBootstrapResult(archive, sha256, new FileInfo(archive).Length, checksumFile, check with { Path = Path.Combine(name, "bin", "go") });
+    }
+
+    /// <summary>The source tree's Go version, once it is known to hold bootstrap.bash and the host go can build it.</summary>
+    private static string CheckSource(string goSource, GoToolchain hostGo)
+    {
         var version = BootstrapPreflight.ReadVersion(goSource)
             ?? throw new ConfigurationException($"{goSource} is not a Go source tree (no VERSION and src/make.bash); pass one with --go-src DIR");
         if (!File.Exists(Path.Combine(goSource, "src", "bootstrap.bash")))
@@ -31,61 +66,20 @@ public sealed class PackBootstrap(ProcessRunner runner, PiBuildPaths paths)
         }
 
         var minimum = BootstrapVersions.MinimumFor(GoVersion.Parse(version));
-        if (hostGo.Version < minimum)
-        {
-            throw new ConfigurationException($"building {version} needs Go {minimum} or later, but {hostGo.GoExecutable} is {hostGo.Version}; pass a newer one with --go");
-        }
+        return hostGo.Version >= minimum
+            ? version
+            : throw new ConfigurationException($"building {version} needs Go {minimum} or later, but {hostGo.GoExecutable} is {hostGo.Version}; pass a newer one with --go");
+    }
 
-        Directory.CreateDirectory(outputDirectory);
-        var work = Path.Combine(paths.CacheDirectory, "pack-bootstrap", $"{target.Name}-{Environment.ProcessId}");
-        if (Directory.Exists(work))
-        {
-            Directory.Delete(work, recursive: true);
-        }
-
-        Directory.CreateDirectory(work);
-        try
-        {
-            // bootstrap.bash builds in a copy of the tree beside it: give it a writable, dereferenced copy of ours.
-            onPhase($"copying the {version} source from {goSource}");
-            var tree = Path.Combine(work, "go");
-            Directory.CreateDirectory(tree);
-            var parts = new[] { "src", "VERSION", "misc", "lib", "api" }.Select(p => Path.Combine(goSource, p)).Where(p => File.Exists(p) || Directory.Exists(p));
-            await RunAsync(new ProcessSpec("cp", ["-rL", .. parts, tree], work, new Dictionary<string, string?>()), null, cancellationToken).ConfigureAwait(false);
-            await RunAsync(new ProcessSpec("chmod", ["-R", "u+w", tree], work, new Dictionary<string, string?>()), null, cancellationToken).ConfigureAwait(false);
-
-            var env = new Dictionary<string, string?>
-            {
-                ["GOOS"] = target.GoOs,
-                ["GOARCH"] = target.GoArch,
-                ["GOARM"] = target.GoArm?.ToString(),
-                ["CGO_ENABLED"] = "0",
-                ["GOROOT_BOOTSTRAP"] = hostGo.GoRoot,
-                ["GOROOT"] = null,
-                ["GOFLAGS"] = null,
-                ["GOTOOLCHAIN"] = "local",
-            };
-            onPhase($"running src/bootstrap.bash for {target.GoOs}/{target.GoArch} GOARM={target.GoArm?.ToString() ?? "-"} with {hostGo.Version}");
-            await RunAsync(new ProcessSpec("/bin/bash", ["bootstrap.bash"], Path.Combine(tree, "src"), env), onPhase, cancellationToken).ConfigureAwait(false);
-
-            var name = $"go-{target.GoOs}-{target.GoArch}-bootstrap";
-            var check = BinaryVerifier.Check(Path.Combine(work, name, "bin", "go"), target, version);
-            if (!check.Passed)
-            {
-                throw new WorkFailedException($"bootstrap.bash made a bin/go that is not right for {target.Name}: {string.Join("; ", check.Problems)}");
-            }
-
-            var archive = Path.Combine(outputDirectory, name + ".tbz");
-            File.Move(Path.Combine(work, name + ".tbz"), archive, overwrite: true);
-            var sha256 = await Sha256Hex.OfFileAsync(archive, cancellationToken).ConfigureAwait(false);
-            var checksumFile = archive + ".sha256";
-            await File.WriteAllTextAsync(checksumFile, $"{sha256}  {Path.GetFileName(archive)}\n", cancellationToken).ConfigureAwait(false);
-            return new PackBootstrapResult(archive, sha256, new FileInfo(archive).Length, checksumFile, check with { Path = Path.Combine(name, "bin", "go") });
-        }
-        finally
-        {
-            Directory.Delete(work, recursive: true);
-        }
+    /// <summary>bootstrap.bash builds in a copy of the tree beside it: it gets a writable, dereferenced copy of ours.</summary>
+    private async Task<string> CopySourceAsync(string goSource, string work, CancellationToken cancellationToken)
+    {
+        var tree = Path.Combine(work, "go");
+        Directory.CreateDirectory(tree);
+        var parts = new[] { "src", "VERSION", "misc", "lib", "api" }.Select(p => Path.Combine(goSource, p)).Where(p => File.Exists(p) || Directory.Exists(p));
+        await RunAsync(ProcessSpec.Plain("cp", ["-rL", .. parts, tree], work), null, cancellationToken).ConfigureAwait(false);
+        await RunAsync(ProcessSpec.Plain("chmod", ["-R", "u+w", tree], work), null, cancellationToken).ConfigureAwait(false);
+        return tree;
     }
 
     private async Task RunAsync(ProcessSpec spec, Action<string>? onPhase, CancellationToken cancellationToken)
@@ -102,7 +96,7 @@ public sealed class PackBootstrap(ProcessRunner runner, PiBuildPaths paths)
 
         void Phase(string line)
         {
-            if (line.StartsWith("####", StringComparison.Ordinal) || line.StartsWith("Building", StringComparison.Ordinal))
+            if (GoBuildPhases.IsPhase(line))
             {
                 onPhase!(line);
             }

@@ -13,7 +13,7 @@ public sealed record TargetBuildResult(TargetProfile Target, IReadOnlyList<Binar
 /// binary, and only then moves them into <c>bin/&lt;target&gt;/</c>. A failed, rejected or interrupted build leaves
 /// nothing new under the output directory.
 /// </summary>
-public sealed class CrossBuild(ProcessRunner runner)
+internal sealed class CrossBuild(ProcessRunner runner)
 {
     /// <param name="maxParallel">How many targets build at once (each go build is one process tree with its own cache).</param>
     public async Task<IReadOnlyList<TargetBuildResult>> RunAsync(
@@ -50,83 +50,41 @@ public sealed class CrossBuild(ProcessRunner runner)
 
     private async Task<TargetBuildResult> RunTargetAsync(CrossBuildPlan plan, TargetBuild build, ProcessOutput? toolOutput, CancellationToken cancellationToken)
     {
-        CreateDirectory(build.OutputDirectory);
-        CreateDirectory(build.StagingDirectory);
-        try
+        WritableDirectory.Ensure(build.OutputDirectory, "the output directory", "choose another with -o DIR");
+        using var staging = StagingDirectory.Create(build.OutputDirectory, build.StagingDirectory);
+
+        // go replaces (never rewrites) an output it relinks, so a hardlink seed cannot change bin/ behind our back.
+        foreach (var existing in StagingSeed.Select(build.OutputDirectory, plan.Project, build.Packages))
         {
-            // go replaces (never rewrites) an output it relinks, so a hardlink seed cannot change bin/ behind our back.
-            foreach (var existing in StagingSeed.Select(build.OutputDirectory, plan.Project, build.Packages))
+            var seed = Path.Combine(staging.Path, Path.GetFileName(existing));
+            if (!HardLink.TryCreate(existing, seed))
             {
-                var seed = Path.Combine(build.StagingDirectory, Path.GetFileName(existing));
-                if (!HardLink.TryCreate(existing, seed))
-                {
-                    File.Copy(existing, seed);
-                }
-            }
-
-            var result = await runner.RunAsync(build.GoBuild, toolOutput, cancellationToken).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            if (!result.Succeeded)
-            {
-                throw GoBuildFailure.From(build, result);
-            }
-
-            var produced = Directory.EnumerateFiles(build.StagingDirectory).Order(StringComparer.Ordinal).ToArray();
-            if (produced.Length == 0)
-            {
-                throw new ConfigurationException(
-                    $"no main package to build in {plan.Project.Root}: add a package main, or name the command packages to build");
-            }
-
-            var checks = produced.Select(p => BinaryVerifier.Check(p, build.Target, plan.Toolchain.Version.Text)).ToArray();
-            var rejected = checks.Where(c => !c.Passed).ToArray();
-            if (rejected.Length > 0)
-            {
-                throw new WorkFailedException(string.Join("; ", rejected.Select(c =>
-                    $"{Path.GetFileName(c.Path)} for {build.Target.Name} failed verification: {string.Join(", ", c.Problems)}")));
-            }
-
-            return new TargetBuildResult(build.Target, checks.Select(c => MoveIntoPlace(c, build.OutputDirectory)).ToArray());
-        }
-        finally
-        {
-            TryDelete(build.StagingDirectory);
-        }
-    }
-
-    private static BinaryCheck MoveIntoPlace(BinaryCheck check, string outputDirectory)
-    {
-        var destination = Path.Combine(outputDirectory, Path.GetFileName(check.Path));
-
-        // A rename within one directory tree: the binary appears whole or not at all.
-        File.Move(check.Path, destination, overwrite: true);
-        return check with { Path = destination };
-    }
-
-    private static void CreateDirectory(string path)
-    {
-        try
-        {
-            Directory.CreateDirectory(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigurationException($"cannot write the output directory {path} ({e.Message}); choose another with -o DIR", e);
-        }
-    }
-
-    private static void TryDelete(string directory)
-    {
-        try
-        {
-            if (Directory.Exists(directory))
-            {
-                Directory.Delete(directory, recursive: true);
+                File.Copy(existing, seed);
             }
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+
+        var result = await runner.RunAsync(build.GoBuild, toolOutput, cancellationToken).ConfigureAwait(false);
+        if (!result.Succeeded)
         {
-            // Staging is named per run: a leftover cannot be mistaken for output, and the next run ignores it.
+            throw GoBuildFailure.From(build, result);
         }
+
+        var produced = Directory.EnumerateFiles(staging.Path).Order(StringComparer.Ordinal).ToArray();
+        if (produced.Length == 0)
+        {
+            throw new ConfigurationException(
+                $"no main package to build in {plan.Project.Root}: add a package main, or name the command packages to build");
+        }
+
+        var checks = produced.Select(p => BinaryVerifier.Check(p, build.Target, plan.Toolchain.Version.Text)).ToArray();
+        var rejected = checks.Where(c => !c.Passed).ToArray();
+        if (rejected.Length > 0)
+        {
+            throw new WorkFailedException(string.Join("; ", rejected.Select(c =>
+                $"{Path.GetFileName(c.Path)} for {build.Target.Name} failed verification: {string.Join(", ", c.Problems)}")));
+        }
+
+        staging.MoveFilesInto(build.OutputDirectory);
+        return new TargetBuildResult(build.Target, checks.Select(c => c with { Path = Path.Combine(build.OutputDirectory, Path.GetFileName(c.Path)) }).ToArray());
     }
 }

@@ -1,3 +1,4 @@
+using PiBuild.Core.FileSystem;
 using PiBuild.Core.Go;
 using PiBuild.Core.Processes;
 using PiBuild.Core.Projects;
@@ -5,9 +6,9 @@ using PiBuild.Core.Targets;
 
 namespace PiBuild.Core.Builds;
 
-/// <summary>What the user asked to build: which boards, which packages, where to put the binaries.</summary>
+/// <summary>What to build: which boards, which packages, where the binaries go.</summary>
 /// <param name="BuildFlags">More flags for go build (a release's -trimpath and -ldflags).</param>
-public sealed record CrossBuildRequest(
+internal sealed record CrossBuildRequest(
     IReadOnlyList<TargetProfile> Targets,
     IReadOnlyList<string> Packages,
     string? OutputRoot,
@@ -15,28 +16,22 @@ public sealed record CrossBuildRequest(
     IReadOnlyList<string>? BuildFlags = null);
 
 /// <summary>One target's build: one <c>go build</c> for every command, into a staging directory beside the output.</summary>
-public sealed record TargetBuild(TargetProfile Target, string OutputDirectory, string StagingDirectory, IReadOnlyList<string> Packages, ProcessSpec GoBuild);
+internal sealed record TargetBuild(TargetProfile Target, string OutputDirectory, string StagingDirectory, IReadOnlyList<string> Packages, ProcessSpec GoBuild);
 
 /// <summary>Everything a cross build will do, decided before anything runs.</summary>
-public sealed record CrossBuildPlan(GoProject Project, GoToolchain Toolchain, IReadOnlyList<TargetBuild> Builds);
+internal sealed record CrossBuildPlan(GoProject Project, GoToolchain Toolchain, IReadOnlyList<TargetBuild> Builds);
 
-public static class CrossBuildPlanner
+internal static class CrossBuildPlanner
 {
-    /// <param name="runId">Makes staging directories unique, so two pibuild processes never share one.</param>
-    public static CrossBuildPlan Plan(CrossBuildRequest request, GoProject project, GoToolchain toolchain, PiBuildPaths paths, string runId)
+    public static CrossBuildPlan Plan(CrossBuildRequest request, GoProject project, GoToolchain toolchain, PiBuildPaths paths)
     {
-        if (request.Targets.Count == 0)
-        {
-            throw new ConfigurationException("no target given; name one with --target (see: pibuild targets)");
-        }
-
         var outputRoot = Path.GetFullPath(request.OutputRoot ?? Path.Combine(project.Root, "bin"));
         var packages = request.Packages.Count > 0 ? request.Packages : ["./..."];
         var builds = request.Targets.Select(target =>
         {
             CheckToolchainSupports(target, toolchain);
-            var staging = Path.Combine(outputRoot, $".pibuild-staging-{target.Name}-{runId}");
-            var cache = paths.GoBuildCache(target.Platform, toolchain.Version.Text);
+            var output = Path.Combine(outputRoot, target.Name);
+            var staging = StagingDirectory.PathBeside(output);
             string[] args =
             [
                 "build",
@@ -45,8 +40,9 @@ public static class CrossBuildPlanner
                 .. request.BuildFlags ?? [],
                 .. packages,
             ];
-            var spec = new ProcessSpec(toolchain.GoExecutable, args, project.BuildDirectory, GoBuildEnvironment.For(target, project, cache));
-            return new TargetBuild(target, Path.Combine(outputRoot, target.Name), staging, packages, spec);
+            var env = GoEnvironment.Clean().ForTarget(target).ForProject(project).WithCache(paths.GoBuildCache(target.Platform, toolchain.Version.Text));
+            var spec = new ProcessSpec(toolchain.GoExecutable, args, project.BuildDirectory, env.Variables);
+            return new TargetBuild(target, output, staging, packages, spec);
         }).ToArray();
 
         return new CrossBuildPlan(project, toolchain, builds);

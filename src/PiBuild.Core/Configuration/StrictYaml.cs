@@ -5,7 +5,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace PiBuild.Core.Configuration;
 
-public enum ValueKind
+internal enum ValueKind
 {
     Text,
     Number,
@@ -15,10 +15,10 @@ public enum ValueKind
 }
 
 /// <summary>A value read from a configuration file, with where it stands for error messages.</summary>
-public sealed record YamlValue(object Value, SourceLocation Location);
+internal sealed record YamlValue(object Value, SourceLocation Location);
 
 /// <summary>The keys a file may hold: top-level keys, and the keys of each section.</summary>
-public sealed record YamlSchema(
+internal sealed record YamlSchema(
     IReadOnlyDictionary<string, ValueKind> Keys,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, ValueKind>> Sections);
 
@@ -30,7 +30,7 @@ public sealed record YamlSchema(
 /// Read through YamlDotNet's node model rather than its object mapper: it needs no reflection (safe under
 /// Native AOT) and keeps the line and column of every key and value, which strict errors need.
 /// </remarks>
-public static partial class StrictYaml
+internal static partial class StrictYaml
 {
     /// <returns>The values, and where the mapping starts (for errors about keys that are missing).</returns>
     public static (Dictionary<string, YamlValue> Values, SourceLocation Start) Read(string text, string file, YamlSchema schema, string what)

@@ -7,7 +7,7 @@ namespace PiBuild.Core.Emulation;
 /// qemu-user, which runs a target's binaries on this machine with the board's own CPU model
 /// (<c>-cpu arm1176</c> for a Pi 1), so an instruction the board lacks fails here as it would there.
 /// </summary>
-public sealed record QemuUser(string Executable)
+internal sealed record QemuUser(string Executable)
 {
     public const string ExecutableVariable = "PIBUILD_QEMU";
 
@@ -22,10 +22,6 @@ public sealed record QemuUser(string Executable)
         "mips64le" => "mips64el",
         _ => goArch,
     };
-
-    /// <summary>True when this machine runs the target's binaries natively (a Pi building for itself).</summary>
-    public static bool IsNative(TargetProfile target, string hostOs, string hostArch) =>
-        target.GoOs == hostOs && (target.GoArch == hostArch || (target.GoArch == "arm" && hostArch == "arm"));
 
     public static QemuUser Locate(TargetProfile target, Func<string, string?> getVariable)
     {
@@ -42,12 +38,5 @@ public sealed record QemuUser(string Executable)
             ? new QemuUser(found)
             : throw new ConfigurationException(
                 $"qemu-{arch}-static is not installed, and {target.Name} binaries need it to run here; install it: sudo apt-get install qemu-user-static");
-    }
-
-    /// <summary>The command that runs <paramref name="binary"/> on the target's CPU model.</summary>
-    public ProcessSpec Command(TargetProfile target, string binary, IReadOnlyList<string> arguments, string workingDirectory)
-    {
-        string[] cpu = target.QemuCpu is { } model ? ["-cpu", model] : [];
-        return new ProcessSpec(Executable, [.. cpu, binary, .. arguments], workingDirectory, new Dictionary<string, string?>());
     }
 }

@@ -1,3 +1,5 @@
+using PiBuild.Core.FileSystem;
+
 namespace PiBuild.Core.Fetching;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace PiBuild.Core.Fetching;
 /// <c>downloads/partial/</c> holds downloads in progress (resumable); <c>downloads/locks/</c> keeps two pibuild
 /// processes from downloading the same thing at once.
 /// </summary>
-public sealed class DownloadStore(string root)
+internal sealed class DownloadStore(string root)
 {
     public string Root => root;
 
@@ -33,18 +35,9 @@ public sealed class DownloadStore(string root)
     /// <summary>Creates the store's directories, turning "cannot write" into one clear line.</summary>
     public void EnsureWritable()
     {
-        try
+        foreach (var directory in new[] { StoreDirectory, PartialDirectory, Path.Combine(root, "locks") })
         {
-            Directory.CreateDirectory(StoreDirectory);
-            Directory.CreateDirectory(PartialDirectory);
-            Directory.CreateDirectory(Path.Combine(root, "locks"));
-            var probe = Path.Combine(PartialDirectory, $".write-test-{Environment.ProcessId}");
-            File.WriteAllText(probe, "");
-            File.Delete(probe);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigurationException($"the download cache {root} is not writable ({e.Message}); set PIBUILD_CACHE_DIR or XDG_CACHE_HOME to a writable directory", e);
+            WritableDirectory.Ensure(directory, "the download cache", "set PIBUILD_CACHE_DIR or XDG_CACHE_HOME to a writable directory");
         }
     }
 

@@ -1,7 +1,7 @@
 namespace PiBuild.Core.Fetching;
 
 /// <summary>Where a file comes from: a URL to download, or a file already on this machine.</summary>
-public abstract record FetchSource(string Name)
+internal abstract record FetchSource(string Name)
 {
     public static FetchSource Parse(string text)
     {
@@ -19,12 +19,12 @@ public abstract record FetchSource(string Name)
     }
 }
 
-public sealed record RemoteSource(Uri Url) : FetchSource(Path.GetFileName(Url.AbsolutePath) is { Length: > 0 } name ? name : Url.Host)
+internal sealed record RemoteSource(Uri Url) : FetchSource(Path.GetFileName(Url.AbsolutePath) is { Length: > 0 } name ? name : Url.Host)
 {
     public override string ToString() => Url.AbsoluteUri;
 }
 
-public sealed record LocalSource(string Path) : FetchSource(System.IO.Path.GetFileName(Path))
+internal sealed record LocalSource(string Path) : FetchSource(System.IO.Path.GetFileName(Path))
 {
     public override string ToString() => Path;
 }

@@ -2,11 +2,12 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using PiBuild.Core.Archives;
+using PiBuild.Core.Streams;
 
 namespace PiBuild.Core.Fetching;
 
-/// <summary>What to fetch and how its checksum is known.</summary>
-public sealed record FetchRequest(string Source, string? Sha256 = null, string? IndexUrl = null, bool Insecure = false);
+/// <summary>What to fetch, how its checksum is known, and where to unpack it (when it is to be unpacked).</summary>
+public sealed record FetchRequest(string Source, string? Sha256 = null, string? IndexUrl = null, bool Insecure = false, string? ExtractTo = null, int StripComponents = 0);
 
 public enum FetchOrigin
 {
@@ -17,14 +18,18 @@ public enum FetchOrigin
 }
 
 /// <summary>A fetched file: where it is now, its SHA-256, and how that digest was checked.</summary>
-public sealed record FetchResult(string Name, string Path, string Sha256, long Size, FetchOrigin Origin, string Verification);
+public sealed record FetchResult(string Name, string Path, string Sha256, long Size, FetchOrigin Origin, string Verification)
+{
+    /// <summary>A remote file accepted without a known checksum (--insecure): its digest should be pinned.</summary>
+    public bool Unverified => Verification == Fetcher.InsecureVerification;
+}
 
 /// <summary>
 /// The one download path: resolves the expected checksum (given, from Go's download index, or from a
 /// <c>URL.sha256</c> sidecar), serves it from the content-addressed store when it is there, otherwise downloads
 /// under a lock (resumable, retried) and moves the file into the store only when the digest matches.
 /// </summary>
-public sealed class Fetcher(HttpClient http, DownloadStore store, RetryPolicy retry)
+internal sealed class Fetcher(HttpClient http, DownloadStore store, RetryPolicy retry)
 {
     public const string InsecureVerification = "not verified: --insecure";
 
@@ -190,16 +195,10 @@ public sealed class Fetcher(HttpClient http, DownloadStore store, RetryPolicy re
     {
         RequireExists(source);
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        await using (var input = new FileStream(source.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan))
+        await using (var input = new HashingReadStream(new FileStream(source.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan), hash))
         await using (var output = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 0))
         {
-            var buffer = new byte[1 << 20];
-            int read;
-            while ((read = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                hash.AppendData(buffer, 0, read);
-                await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-            }
+            await input.CopyToAsync(output, 1 << 20, cancellationToken).ConfigureAwait(false);
         }
 
         return (Sha256Hex.Of(hash), new FileInfo(partial).Length);

@@ -1,13 +1,13 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using PiBuild.Core.Streams;
 
 namespace PiBuild.Core.Fetching;
 
 /// <summary>How hard a download tries before it gives up.</summary>
-public sealed record RetryPolicy(int Attempts, TimeSpan FirstDelay)
+internal sealed record RetryPolicy(int Attempts, TimeSpan FirstDelay)
 {
     public static RetryPolicy Default { get; } = new(6, TimeSpan.FromMilliseconds(500));
 
@@ -44,15 +44,47 @@ internal sealed class HttpDownload(HttpClient http, RetryPolicy retry, IProgress
 
     private async Task<(string Sha256, long Length)> AttemptAsync(Uri url, string partialPath, string name, CancellationToken cancellationToken)
     {
+        var (known, have) = ResumePoint(url, partialPath);
+        using var response = await SendAsync(url, known, have, cancellationToken).ConfigureAwait(false);
+        var status = (int)response.StatusCode;
+        CheckStatus(response, url, partialPath);
+
+        var etag = response.Headers.ETag?.ToString();
+        var lastModified = response.Content.Headers.LastModified?.ToString("R");
+        if (have > 0 && !(status == 206 && ResumesAt(response, have) && SameFile(known!, etag, lastModified, response)))
+        {
+            // A full answer (the server ignored Range, or the file changed), or a 206 we cannot trust.
+            PartialDownload.Discard(partialPath);
+            have = 0;
+            if (status == 206)
+            {
+                throw new TransientFetchException("the server answered a range that does not match what is on disk; starting over");
+            }
+        }
+
+        var total = response.Content.Headers.ContentLength is { } length ? have + length : (long?)null;
+        Directory.CreateDirectory(Path.GetDirectoryName(partialPath)!);
+        new PartialDownload(url.AbsoluteUri, etag, lastModified, total).Write(partialPath);
+        return await ReceiveAsync(response, partialPath, name, have, total, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>What is on disk from an earlier attempt, and whether its validators let it be resumed.</summary>
+    private static (PartialDownload? Known, long Have) ResumePoint(Uri url, string partialPath)
+    {
         var known = PartialDownload.Read(partialPath);
         var have = File.Exists(partialPath) ? new FileInfo(partialPath).Length : 0;
         if (have > 0 && (known is null || known.Url != url.AbsoluteUri || (known.ETag is null && known.LastModified is null)))
         {
             // Nothing proves these bytes belong to the file the server has now.
             PartialDownload.Discard(partialPath);
-            have = 0;
+            return (null, 0);
         }
 
+        return (known, have);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(Uri url, PartialDownload? known, long have, CancellationToken cancellationToken)
+    {
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         if (have > 0)
         {
@@ -60,10 +92,9 @@ internal sealed class HttpDownload(HttpClient http, RetryPolicy retry, IProgress
             request.Headers.TryAddWithoutValidation("If-Range", known!.ETag ?? known.LastModified);
         }
 
-        HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
         catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData })
         {
@@ -77,78 +108,66 @@ internal sealed class HttpDownload(HttpClient http, RetryPolicy retry, IProgress
         {
             throw new TransientFetchException("the server did not answer in time", e);
         }
+    }
 
-        using (response)
+    private static void CheckStatus(HttpResponseMessage response, Uri url, string partialPath)
+    {
+        var status = (int)response.StatusCode;
+        if (status == 416)
         {
-            var status = (int)response.StatusCode;
-            if (status == 416)
-            {
-                PartialDownload.Discard(partialPath);
-                throw new TransientFetchException("the server refused to resume (416); starting over");
-            }
-
-            if (status is 408 or 429 or >= 500)
-            {
-                throw new TransientFetchException($"HTTP {status} {response.ReasonPhrase}");
-            }
-
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new WorkFailedException($"HTTP {status} {response.ReasonPhrase} for {url}; check the URL");
-            }
-
-            var etag = response.Headers.ETag?.ToString();
-            var lastModified = response.Content.Headers.LastModified?.ToString("R");
-            var resuming = have > 0 && status == 206 && ResumesAt(response, have) && SameFile(known!, etag, lastModified, response);
-            if (!resuming)
-            {
-                // A full answer (the server ignored Range, or the file changed), or a 206 we cannot trust.
-                PartialDownload.Discard(partialPath);
-                have = 0;
-                if (status == 206)
-                {
-                    throw new TransientFetchException("the server answered a range that does not match what is on disk; starting over");
-                }
-            }
-
-            var total = response.Content.Headers.ContentLength is { } length ? have + length : (long?)null;
-            Directory.CreateDirectory(Path.GetDirectoryName(partialPath)!);
-            new PartialDownload(url.AbsoluteUri, etag, lastModified, total).Write(partialPath);
-
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            await using var output = new FileStream(partialPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 0);
-            await HashExistingAsync(output, have, hash, cancellationToken).ConfigureAwait(false);
-            output.Position = have;
-            output.SetLength(have);
-
-            var received = have;
-            var clock = Stopwatch.StartNew();
-            var buffer = new byte[BufferSize];
-            try
-            {
-                await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-                int read;
-                while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                    hash.AppendData(buffer, 0, read);
-                    received += read;
-                    progress?.Report(new FetchProgress(name, received, total, (received - have) / Math.Max(clock.Elapsed.TotalSeconds, 0.001)));
-                }
-            }
-            catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
-            {
-                // The bytes so far stay in the .partial; the next attempt asks for the rest.
-                throw new TransientFetchException($"the connection broke after {received} bytes ({e.Message})", e);
-            }
-
-            if (total is { } expected && received != expected)
-            {
-                throw new TransientFetchException($"the server sent {received} of {expected} bytes");
-            }
-
-            return (Sha256Hex.Of(hash), received);
+            PartialDownload.Discard(partialPath);
+            throw new TransientFetchException("the server refused to resume (416); starting over");
         }
+
+        if (status is 408 or 429 or >= 500)
+        {
+            throw new TransientFetchException($"HTTP {status} {response.ReasonPhrase}");
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new WorkFailedException($"HTTP {status} {response.ReasonPhrase} for {url}; check the URL");
+        }
+    }
+
+    /// <summary>Appends the body to the partial file (after the <paramref name="have"/> bytes already there) and hashes all of it.</summary>
+    private async Task<(string Sha256, long Length)> ReceiveAsync(HttpResponseMessage response, string partialPath, string name, long have, long? total, CancellationToken cancellationToken)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        if (have > 0)
+        {
+            // The bytes of the earlier attempts are part of the file: the digest covers them too.
+            await using var existing = new HashingReadStream(new FileStream(partialPath, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize), hash);
+            await existing.DrainAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using var output = new FileStream(partialPath, have > 0 ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 0);
+        var received = have;
+        var clock = Stopwatch.StartNew();
+        var buffer = new byte[BufferSize];
+        try
+        {
+            await using var body = new HashingReadStream(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), hash);
+            int read;
+            while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                received += read;
+                progress?.Report(new FetchProgress(name, received, total, (received - have) / Math.Max(clock.Elapsed.TotalSeconds, 0.001)));
+            }
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            // The bytes so far stay in the .partial; the next attempt asks for the rest.
+            throw new TransientFetchException($"the connection broke after {received} bytes ({e.Message})", e);
+        }
+
+        if (total is { } expected && received != expected)
+        {
+            throw new TransientFetchException($"the server sent {received} of {expected} bytes");
+        }
+
+        return (Sha256Hex.Of(hash), received);
     }
 
     private static bool ResumesAt(HttpResponseMessage response, long have) =>
@@ -159,29 +178,6 @@ internal sealed class HttpDownload(HttpClient http, RetryPolicy retry, IProgress
         var totalMatches = known.Length is null || response.Content.Headers.ContentRange?.Length is not { } total || total == known.Length;
         var validatorMatches = known.ETag is not null ? known.ETag == etag : known.LastModified == lastModified;
         return totalMatches && validatorMatches;
-    }
-
-    private static async Task HashExistingAsync(FileStream file, long length, IncrementalHash hash, CancellationToken cancellationToken)
-    {
-        if (length == 0)
-        {
-            return;
-        }
-
-        var buffer = new byte[BufferSize];
-        file.Position = 0;
-        var remaining = length;
-        while (remaining > 0)
-        {
-            var read = await file.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), cancellationToken).ConfigureAwait(false);
-            if (read == 0)
-            {
-                break;
-            }
-
-            hash.AppendData(buffer, 0, read);
-            remaining -= read;
-        }
     }
 }
 

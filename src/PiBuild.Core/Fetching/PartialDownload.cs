@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using PiBuild.Core.Json;
 
 namespace PiBuild.Core.Fetching;
 
@@ -7,27 +9,23 @@ namespace PiBuild.Core.Fetching;
 /// server still has the same file (ETag, Last-Modified, total length). Without them a resume could splice two
 /// different files together, so a partial without metadata is discarded.
 /// </summary>
-internal sealed record PartialDownload(string Url, string? ETag, string? LastModified, long? Length)
+internal sealed record PartialDownload(
+    string Url,
+    [property: JsonPropertyName("etag")] string? ETag,
+    string? LastModified,
+    long? Length)
 {
     public static string MetadataPath(string partialPath) => partialPath + ".json";
 
     public static PartialDownload? Read(string partialPath)
     {
         var path = MetadataPath(partialPath);
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-
         try
         {
-            using var json = JsonDocument.Parse(File.ReadAllText(path));
-            var root = json.RootElement;
-            string? Text(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-            long? Number(string name) => root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt64() : null;
-            return Text("url") is { } url ? new PartialDownload(url, Text("etag"), Text("last_modified"), Number("length")) : null;
+            var known = File.Exists(path) ? JsonText.Deserialize(File.ReadAllText(path), PiBuildJson.Default.PartialDownload) : null;
+            return known is { Url.Length: > 0 } ? known : null;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or IOException)
         {
             return null;
         }
@@ -36,21 +34,7 @@ internal sealed record PartialDownload(string Url, string? ETag, string? LastMod
     public void Write(string partialPath)
     {
         var path = MetadataPath(partialPath);
-        using (var stream = File.Create(path + ".tmp"))
-        using (var json = new Utf8JsonWriter(stream))
-        {
-            json.WriteStartObject();
-            json.WriteString("url", Url);
-            json.WriteString("etag", ETag);
-            json.WriteString("last_modified", LastModified);
-            if (Length is { } length)
-            {
-                json.WriteNumber("length", length);
-            }
-
-            json.WriteEndObject();
-        }
-
+        File.WriteAllText(path + ".tmp", JsonText.Serialize(this, PiBuildJson.Default.PartialDownload));
         File.Move(path + ".tmp", path, overwrite: true);
     }
 

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace PiBuild.Core.Fetching;
 
 /// <summary>SHA-256 digests as pibuild shows and stores them: 64 lower-case hex digits.</summary>
-public static class Sha256Hex
+internal static class Sha256Hex
 {
     public static bool IsValid(string? text) =>
         text is { Length: 64 } && text.All(char.IsAsciiHexDigit);

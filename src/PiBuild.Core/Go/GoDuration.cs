@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace PiBuild.Core.Go;
 
 /// <summary>Go's duration syntax (<c>1m30s</c>, <c>500ms</c>), for reading and scaling <c>go test -timeout</c>.</summary>
-public static partial class GoDuration
+internal static partial class GoDuration
 {
     public static bool TryParse(string text, out TimeSpan value)
     {

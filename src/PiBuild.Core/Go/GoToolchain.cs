@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using PiBuild.Core.Json;
 using PiBuild.Core.Processes;
 
 namespace PiBuild.Core.Go;
@@ -16,7 +17,7 @@ public sealed record GoToolchain(string GoExecutable, GoVersion Version, string 
     /// </summary>
     /// <param name="cacheDirectory">Where what a go binary said about itself is remembered, keyed by the binary's
     /// size and modification time: asking costs a process start (~25 ms) on every edit-loop build.</param>
-    public static async Task<GoToolchain> LocateAsync(
+    internal static async Task<GoToolchain> LocateAsync(
         string? explicitPath,
         Func<string, string?> getVariable,
         ProcessRunner runner,
@@ -46,12 +47,11 @@ public sealed record GoToolchain(string GoExecutable, GoVersion Version, string 
         }
 
         // GOROOT is removed so that a stale one in the shell cannot point this go at another install.
-        var spec = new ProcessSpec(path, ["env", "-json", "GOVERSION", "GOROOT", "GOHOSTOS", "GOHOSTARCH"],
-            Environment.CurrentDirectory, new Dictionary<string, string?> { ["GOROOT"] = null, ["GOTOOLCHAIN"] = "local" });
+        var spec = new ProcessSpec(path, ["env", "-json", "GOVERSION", "GOROOT", "GOHOSTOS", "GOHOSTARCH"], Environment.CurrentDirectory, GoEnvironment.Clean().Variables);
         var result = await runner.RunAsync(spec, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
-            throw new ConfigurationException($"{path} does not work as a Go toolchain ('go env' failed: {FirstLine(result.StandardError)}); reinstall it or pass another with --go");
+            throw new ConfigurationException($"{path} does not work as a Go toolchain ('go env' failed: {result.FirstLine}); reinstall it or pass another with --go");
         }
 
         var toolchain = Parse(path, result.StandardOutput);
@@ -61,9 +61,17 @@ public sealed record GoToolchain(string GoExecutable, GoVersion Version, string 
 
     internal static GoToolchain Parse(string path, string goEnvJson)
     {
-        using var json = JsonDocument.Parse(goEnvJson);
-        string Get(string name) => json.RootElement.TryGetProperty(name, out var value) ? value.GetString() ?? "" : "";
+        Dictionary<string, string> env;
+        try
+        {
+            env = JsonText.Deserialize(goEnvJson, PiBuildJson.Default.DictionaryStringString);
+        }
+        catch (JsonException)
+        {
+            throw new ConfigurationException($"{path} is not a Go toolchain: 'go env -json' printed no JSON; pass a go executable with --go");
+        }
 
+        string Get(string name) => env.GetValueOrDefault(name) ?? "";
         var versionText = Get("GOVERSION");
         if (!GoVersion.TryParse(versionText, out var version))
         {
@@ -72,8 +80,6 @@ public sealed record GoToolchain(string GoExecutable, GoVersion Version, string 
 
         return new GoToolchain(path, version!, Get("GOROOT"), Get("GOHOSTOS"), Get("GOHOSTARCH"));
     }
-
-    private static string FirstLine(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? "no output";
 }
 
 /// <summary>What <c>go env</c> printed for one go binary, valid while that binary's size and time are unchanged.</summary>

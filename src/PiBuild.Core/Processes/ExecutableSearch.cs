@@ -1,7 +1,7 @@
 namespace PiBuild.Core.Processes;
 
 /// <summary>Finds programs the way a shell does, so that pibuild reports the path it will really run.</summary>
-public static class ExecutableSearch
+internal static class ExecutableSearch
 {
     public static string? FindOnPath(string name, string? pathVariable)
     {

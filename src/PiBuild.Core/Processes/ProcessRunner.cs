@@ -1,51 +1,21 @@
+using System.ComponentModel;
 using System.Text;
 using CliWrap;
 
 namespace PiBuild.Core.Processes;
 
 /// <summary>
-/// A child process to run. <see cref="Environment"/> holds overrides on top of the inherited environment;
-/// a null value removes the variable, so a build's environment is exactly what the plan says.
+/// The one way pibuild starts processes. On cancellation (Ctrl-C, SIGTERM) the child's whole tree gets SIGINT
+/// first, as from a terminal, so go test reports what ran and a program can clean up; whatever still runs after
+/// <see cref="GracePeriod"/> is killed. Either way the call returns only when the tree is gone, and then throws
+/// <see cref="OperationCanceledException"/>, so nothing keeps writing after pibuild reports the interruption.
 /// </summary>
-public sealed record ProcessSpec(
-    string FileName,
-    IReadOnlyList<string> Arguments,
-    string WorkingDirectory,
-    IReadOnlyDictionary<string, string?> Environment)
+internal sealed class ProcessRunner
 {
-    /// <summary>The command as a user could paste it into a shell (environment overrides first).</summary>
-    public string ToShellLine()
-    {
-        var env = Environment.Where(kv => kv.Value is not null).OrderBy(kv => kv.Key, StringComparer.Ordinal)
-            .Select(kv => $"{kv.Key}={ShellQuote(kv.Value!)}");
-        return string.Join(' ', env.Append(ShellQuote(FileName)).Concat(Arguments.Select(ShellQuote)));
-    }
+    public ProcessRunner() => InterruptOrigin.Watch();
 
-    private static string ShellQuote(string value) =>
-        value.Length > 0 && value.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=,:+@%".Contains(c))
-            ? value
-            : "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-}
+    public TimeSpan GracePeriod { get; init; } = TimeSpan.FromSeconds(3);
 
-public sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError)
-{
-    public bool Succeeded => ExitCode == 0;
-
-    /// <summary>The last lines the process printed (both streams), for a failure message.</summary>
-    public string Tail(int lines) =>
-        string.Join('\n', (StandardOutput + StandardError).Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(lines));
-}
-
-/// <summary>Line callbacks for streaming a child's output while it runs (for <c>-v</c>).</summary>
-public sealed record ProcessOutput(Action<string>? OnStandardOutput = null, Action<string>? OnStandardError = null);
-
-/// <summary>
-/// The one way pibuild starts processes. Cancelling kills the child's whole process tree (go build's
-/// compile and link children included) before the call returns, so nothing keeps writing after pibuild
-/// reports the interruption.
-/// </summary>
-public sealed class ProcessRunner
-{
     public async Task<ProcessResult> RunAsync(ProcessSpec spec, ProcessOutput? output = null, CancellationToken cancellationToken = default)
     {
         var stdout = new StringBuilder();
@@ -54,18 +24,18 @@ public sealed class ProcessRunner
             .WithStandardOutputPipe(Target(stdout, output?.OnStandardOutput))
             .WithStandardErrorPipe(Target(stderr, output?.OnStandardError));
 
-        var result = await ExecuteAsync(command, spec, cancellationToken).ConfigureAwait(false);
-        return new ProcessResult(result, stdout.ToString(), stderr.ToString());
+        var exitCode = await ExecuteAsync(command, spec, cancellationToken).ConfigureAwait(false);
+        return new ProcessResult(exitCode, stdout.ToString(), stderr.ToString());
     }
 
-    /// <summary>Runs with the child reading and writing this process's own standard streams (for <c>pibuild run</c>).</summary>
-    public async Task<int> RunAttachedAsync(ProcessSpec spec, Stream stdin, Stream stdout, Stream stderr, CancellationToken cancellationToken = default)
+    /// <summary>Runs with the child reading and writing the given streams (for <c>pibuild run</c>); returns its exit code.</summary>
+    public Task<int> RunAttachedAsync(ProcessSpec spec, ProcessStreams streams, CancellationToken cancellationToken = default)
     {
         var command = Build(spec)
-            .WithStandardInputPipe(PipeSource.FromStream(stdin))
-            .WithStandardOutputPipe(PipeTarget.ToStream(stdout, autoFlush: true))
-            .WithStandardErrorPipe(PipeTarget.ToStream(stderr, autoFlush: true));
-        return await ExecuteAsync(command, spec, cancellationToken).ConfigureAwait(false);
+            .WithStandardInputPipe(PipeSource.FromStream(streams.Input))
+            .WithStandardOutputPipe(PipeTarget.ToStream(streams.Output, autoFlush: true))
+            .WithStandardErrorPipe(PipeTarget.ToStream(streams.Error, autoFlush: true));
+        return ExecuteAsync(command, spec, cancellationToken);
     }
 
     private static Command Build(ProcessSpec spec) =>
@@ -75,21 +45,42 @@ public sealed class ProcessRunner
             .WithEnvironmentVariables(spec.Environment)
             .WithValidation(CommandResultValidation.None);
 
-    private static async Task<int> ExecuteAsync(Command command, ProcessSpec spec, CancellationToken cancellationToken)
+    private async Task<int> ExecuteAsync(Command command, ProcessSpec spec, CancellationToken cancellationToken)
     {
+        using var forceful = new CancellationTokenSource();
         try
         {
-            var result = await command.ExecuteAsync(cancellationToken).ConfigureAwait(false);
-            return result.ExitCode;
+            var task = command.ExecuteAsync(forceful.Token);
+            var pid = task.ProcessId;
+            await using var interrupt = cancellationToken.Register(() =>
+            {
+                if (!InterruptOrigin.ReachedChildren)
+                {
+                    ProcessTree.Interrupt(pid);
+                }
+
+                forceful.CancelAfter(GracePeriod);
+            });
+            var exitCode = (await task.ConfigureAwait(false)).ExitCode;
+            cancellationToken.ThrowIfCancellationRequested();
+            return exitCode;
         }
-        catch (System.ComponentModel.Win32Exception e)
+        catch (Exception e) when (e is Win32Exception or InvalidOperationException { InnerException: Win32Exception })
         {
-            throw new ConfigurationException($"cannot run {spec.FileName}: {e.Message}", e);
+            throw NotStarted(spec, e);
         }
-        catch (InvalidOperationException e) when (e.InnerException is System.ComponentModel.Win32Exception)
+        catch (OperationCanceledException e) when (forceful.IsCancellationRequested)
         {
-            throw new ConfigurationException($"cannot run {spec.FileName}: {e.InnerException.Message}", e);
+            // Still running after the grace period: CliWrap killed the tree.
+            throw new OperationCanceledException($"{Path.GetFileName(spec.FileName)} was stopped", e, cancellationToken);
         }
+    }
+
+    private static ProgramNotStartedException NotStarted(ProcessSpec spec, Exception e)
+    {
+        var inner = e as Win32Exception ?? (Win32Exception)e.InnerException!;
+        var reason = inner.InnerException is Win32Exception { } root ? root.Message : inner.Message;
+        return new ProgramNotStartedException(spec.FileName, reason, e);
     }
 
     private static PipeTarget Target(StringBuilder buffer, Action<string>? onLine) =>

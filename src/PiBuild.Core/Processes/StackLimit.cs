@@ -8,7 +8,7 @@ namespace PiBuild.Core.Processes;
 /// Changing pibuild's own limit instead would race with its other children. The soft limit is never set above
 /// the hard limit.
 /// </summary>
-public static class StackLimit
+internal static class StackLimit
 {
     internal const string Script =
         "h=$(ulimit -H -s); n=$1; shift; " +

@@ -53,6 +53,19 @@ public sealed record GoProject(string Root, ProjectLayout Layout, string? Module
             $"{start} is not a Go project: no go.mod at or above it and no src/ directory (gb-style); run pibuild in a project or pass -C DIR");
     }
 
+    /// <summary>The project at <paramref name="directory"/>, or null where there is none (for optional settings).</summary>
+    public static GoProject? TryDetect(string directory)
+    {
+        try
+        {
+            return Detect(directory);
+        }
+        catch (ConfigurationException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The <c>module</c> line of go.mod (null when it has none; go itself will then explain).</summary>
     private static string? ReadModulePath(string goMod) =>
         File.ReadLines(goMod)

@@ -8,7 +8,7 @@ namespace PiBuild.Core.Releases;
 /// version, commit, Go version, source date), that every shard is there once, and that every archive still
 /// has the digest its shard recorded.
 /// </summary>
-public static class ReleaseMerge
+internal static class ReleaseMerge
 {
     public static async Task<ReleaseManifest> MergeAsync(IReadOnlyList<string> shardDirectories, string output, bool clean, CancellationToken cancellationToken)
     {
@@ -18,6 +18,38 @@ public static class ReleaseMerge
         }
 
         var shards = shardDirectories.Select(Path.GetFullPath).Select(dir => (Dir: dir, Manifest: ReadShard(dir))).ToArray();
+        CheckComplete(shards);
+        var first = shards[0];
+        output = Path.GetFullPath(output);
+        ReleaseOutput.CheckReplaceable(output, clean);
+        using var staging = ReleaseOutput.Stage(output);
+        var artifacts = new List<ReleaseArtifact>();
+        foreach (var (dir, manifest) in shards)
+        {
+            foreach (var artifact in manifest.Artifacts)
+            {
+                var path = Path.Combine(dir, artifact.File);
+                var actual = File.Exists(path) ? await Sha256Hex.OfFileAsync(path, cancellationToken).ConfigureAwait(false) : "missing";
+                if (actual != artifact.Sha256)
+                {
+                    throw new WorkFailedException($"{path} does not match its shard's manifest (expected sha256 {artifact.Sha256}, found {actual}); rebuild that shard");
+                }
+
+                File.Copy(path, Path.Combine(staging.Path, artifact.File));
+                artifacts.Add(artifact);
+            }
+        }
+
+        var m = first.Manifest;
+        var merged = new ReleaseManifest(m.Project, m.Version, m.Commit, m.GoVersion, m.SourceDateEpoch, shard: null, artifacts);
+        await ReleaseOutput.WriteIndexFilesAsync(staging.Path, merged, cancellationToken).ConfigureAwait(false);
+        staging.ReplaceDirectory(output);
+        return merged;
+    }
+
+    /// <summary>The shards agree on what they are a release of, and every one of the N is there exactly once.</summary>
+    private static void CheckComplete(IReadOnlyList<(string Dir, ReleaseManifest Manifest)> shards)
+    {
         var first = shards[0];
         foreach (var (dir, manifest) in shards.Skip(1))
         {
@@ -39,38 +71,6 @@ public static class ReleaseMerge
                     ? $"shard {index}/{count} is missing; pass the output directory of every shard"
                     : $"shard {index}/{count} was given twice: {string.Join(", ", matching.Select(m => m.Dir))}");
             }
-        }
-
-        output = Path.GetFullPath(output);
-        ReleaseOutput.CheckReplaceable(output, clean);
-        var staging = ReleaseOutput.StagingFor(output);
-        try
-        {
-            var artifacts = new List<ReleaseArtifact>();
-            foreach (var (dir, manifest) in shards)
-            {
-                foreach (var artifact in manifest.Artifacts)
-                {
-                    var path = Path.Combine(dir, artifact.File);
-                    var actual = File.Exists(path) ? await Sha256Hex.OfFileAsync(path, cancellationToken).ConfigureAwait(false) : "missing";
-                    if (actual != artifact.Sha256)
-                    {
-                        throw new WorkFailedException($"{path} does not match its shard's manifest (expected sha256 {artifact.Sha256}, found {actual}); rebuild that shard");
-                    }
-
-                    File.Copy(path, Path.Combine(staging, artifact.File));
-                    artifacts.Add(artifact);
-                }
-            }
-
-            var merged = first.Manifest with { Artifacts = artifacts, Shard = null };
-            await ReleaseOutput.WriteIndexFilesAsync(staging, merged, cancellationToken).ConfigureAwait(false);
-            ReleaseOutput.MoveIntoPlace(staging, output);
-            return merged;
-        }
-        finally
-        {
-            ReleaseOutput.RemoveStaging(staging);
         }
     }
 

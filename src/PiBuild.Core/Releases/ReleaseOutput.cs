@@ -1,3 +1,5 @@
+using PiBuild.Core.FileSystem;
+
 namespace PiBuild.Core.Releases;
 
 /// <summary>How a release directory is replaced: built beside it, renamed over it only when complete.</summary>
@@ -18,37 +20,28 @@ internal static class ReleaseOutput
         }
     }
 
-    public static string StagingFor(string output)
+    public static StagingDirectory Stage(string output)
     {
-        var parent = Path.GetDirectoryName(output)!;
-        Directory.CreateDirectory(parent);
-        var staging = Path.Combine(parent, $".{Path.GetFileName(output)}.pibuild-{Environment.ProcessId}");
-        RemoveStaging(staging);
-        Directory.CreateDirectory(staging);
-        return staging;
+        try
+        {
+            return StagingDirectory.Create(output);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException($"cannot write the release beside {output} ({e.Message}); choose another output directory with -o", e);
+        }
     }
 
+    /// <summary>A complete release gets SHA256SUMS and manifest.json; a shard only its partial manifest, for <c>release merge</c>.</summary>
     public static async Task WriteIndexFilesAsync(string directory, ReleaseManifest manifest, CancellationToken cancellationToken)
     {
+        if (manifest.Shard is { } shard)
+        {
+            await File.WriteAllTextAsync(Path.Combine(directory, ReleaseManifest.PartialFileName(shard)), manifest.ToJson(), cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         await File.WriteAllTextAsync(Path.Combine(directory, ChecksumFile), manifest.ChecksumFile(), cancellationToken).ConfigureAwait(false);
         await File.WriteAllTextAsync(Path.Combine(directory, ReleaseManifest.FileName), manifest.ToJson(), cancellationToken).ConfigureAwait(false);
-    }
-
-    public static void MoveIntoPlace(string staging, string output)
-    {
-        if (Directory.Exists(output))
-        {
-            Directory.Delete(output, recursive: true);
-        }
-
-        Directory.Move(staging, output);
-    }
-
-    public static void RemoveStaging(string staging)
-    {
-        if (Directory.Exists(staging))
-        {
-            Directory.Delete(staging, recursive: true);
-        }
     }
 }

@@ -4,14 +4,14 @@ using PiBuild.Core.Processes;
 namespace PiBuild.Core.Releases;
 
 /// <summary>What a release is of: its version, commit and the source date that fixes every timestamp.</summary>
-public sealed record ReleaseSource(string Version, string Commit, long SourceDateEpoch);
+internal sealed record ReleaseSource(string Version, string Commit, long SourceDateEpoch);
 
 /// <summary>
 /// Reads version, commit and date from git, as goreleaser does: the version is the tag on HEAD (without its
 /// "v"), and a tree with uncommitted changes is not a release. <c>--snapshot</c> makes a clearly marked
 /// version for any state; <c>SOURCE_DATE_EPOCH</c> overrides the commit time.
 /// </summary>
-public static class ReleaseVersion
+internal static class ReleaseVersion
 {
     public static async Task<ReleaseSource> ResolveAsync(
         string projectRoot,
@@ -21,61 +21,62 @@ public static class ReleaseVersion
         ProcessRunner runner,
         CancellationToken cancellationToken)
     {
-        async Task<string?> Git(params string[] args)
-        {
-            try
-            {
-                var result = await runner.RunAsync(new ProcessSpec("git", ["-C", projectRoot, .. args], projectRoot, new Dictionary<string, string?>()),
-                    cancellationToken: cancellationToken).ConfigureAwait(false);
-                return result.Succeeded ? result.StandardOutput.Trim() : null;
-            }
-            catch (ConfigurationException)
-            {
-                return null; // git is not installed: the project is treated as not under version control
-            }
-        }
-
-        var commit = await Git("rev-parse", "HEAD").ConfigureAwait(false);
-        var dirty = commit is not null && (await Git("status", "--porcelain", "--untracked-files=no").ConfigureAwait(false) ?? "").Length > 0;
-        var tag = commit is null ? null : await Git("describe", "--tags", "--exact-match", "HEAD").ConfigureAwait(false);
-
+        var git = new Git(runner, projectRoot, cancellationToken);
+        var commit = await git.AskAsync("rev-parse", "HEAD").ConfigureAwait(false);
+        var dirty = commit is not null && (await git.AskAsync("status", "--porcelain", "--untracked-files=no").ConfigureAwait(false) ?? "").Length > 0;
         if (dirty && !snapshot)
         {
             throw new ConfigurationException($"{projectRoot} has uncommitted changes, so a release could not be rebuilt from its commit; commit them, or pass --snapshot for a test build");
         }
 
-        if (snapshot)
-        {
-            var latest = commit is null ? null : await Git("describe", "--tags", "--abbrev=0").ConfigureAwait(false);
-            version = $"{(version ?? latest ?? "0.0.0").TrimStart('v')}-SNAPSHOT-{(commit is null ? "none" : commit[..12])}";
-        }
-        else if (version is null)
-        {
-            version = tag?.TrimStart('v') ?? throw new ConfigurationException(
-                commit is null
-                    ? $"{projectRoot} is not a git checkout, so there is no tag to take the version from; pass --version V (or --snapshot)"
-                    : "HEAD has no tag, so there is no release version; tag it (git tag v1.0.0), pass --version V, or --snapshot");
-        }
-
+        version = snapshot
+            ? $"{(version ?? (commit is null ? null : await git.AskAsync("describe", "--tags", "--abbrev=0").ConfigureAwait(false)) ?? "0.0.0").TrimStart('v')}-SNAPSHOT-{(commit is null ? "none" : commit[..12])}"
+            : version ?? await TagVersionAsync(git, projectRoot, commit).ConfigureAwait(false);
         if (version.Length == 0 || version.Any(c => char.IsWhiteSpace(c) || c is '/' or '\\'))
         {
             throw new ConfigurationException($"'{version}' cannot be a version in file names; use something like 1.2.3");
         }
 
-        long epoch;
+        return new ReleaseSource(version, commit ?? "", await SourceDateAsync(git, commit, getVariable).ConfigureAwait(false));
+    }
+
+    private static async Task<string> TagVersionAsync(Git git, string projectRoot, string? commit)
+    {
+        var tag = commit is null ? null : await git.AskAsync("describe", "--tags", "--exact-match", "HEAD").ConfigureAwait(false);
+        return tag?.TrimStart('v') ?? throw new ConfigurationException(
+            commit is null
+                ? $"{projectRoot} is not a git checkout, so there is no tag to take the version from; pass --version V (or --snapshot)"
+                : "HEAD has no tag, so there is no release version; tag it (git tag v1.0.0), pass --version V, or --snapshot");
+    }
+
+    /// <summary>SOURCE_DATE_EPOCH when set, else the commit's time, else 0: every timestamp in the release is this.</summary>
+    private static async Task<long> SourceDateAsync(Git git, string? commit, Func<string, string?> getVariable)
+    {
         if (getVariable("SOURCE_DATE_EPOCH") is { Length: > 0 } fixedDate)
         {
-            epoch = long.TryParse(fixedDate, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed)
+            return long.TryParse(fixedDate, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed)
                 ? parsed
                 : throw new ConfigurationException($"SOURCE_DATE_EPOCH='{fixedDate}' is not a number of seconds since 1970");
         }
-        else
-        {
-            epoch = long.TryParse(commit is null ? null : await Git("log", "-1", "--format=%ct").ConfigureAwait(false), NumberStyles.None, CultureInfo.InvariantCulture, out var committed)
-                ? committed
-                : 0;
-        }
 
-        return new ReleaseSource(version, commit ?? "", epoch);
+        var committed = commit is null ? null : await git.AskAsync("log", "-1", "--format=%ct").ConfigureAwait(false);
+        return long.TryParse(committed, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) ? seconds : 0;
+    }
+
+    /// <summary>git in the project; null for a question git cannot answer (no repository, no tag, git not installed).</summary>
+    private sealed class Git(ProcessRunner runner, string projectRoot, CancellationToken cancellationToken)
+    {
+        public async Task<string?> AskAsync(params string[] args)
+        {
+            try
+            {
+                var result = await runner.RunAsync(ProcessSpec.Plain("git", ["-C", projectRoot, .. args], projectRoot), cancellationToken: cancellationToken).ConfigureAwait(false);
+                return result.Succeeded ? result.StandardOutput.Trim() : null;
+            }
+            catch (ProgramNotStartedException)
+            {
+                return null;
+            }
+        }
     }
 }

@@ -4,14 +4,14 @@ using System.IO.Compression;
 namespace PiBuild.Core.Releases;
 
 /// <summary>A file to put into a release archive: its name inside the archive, where it is, and whether it runs.</summary>
-public sealed record ArchiveEntry(string Name, string SourcePath, bool Executable);
+internal sealed record ArchiveEntry(string Name, string SourcePath, bool Executable);
 
 /// <summary>
 /// Writes a <c>.tar.gz</c> that is the same bytes whenever the same files go in: entries sorted, every mtime the
 /// source date, uid/gid 0 with no user names, modes 0755/0644, ustar headers (no extended attributes), and a
 /// gzip header without a timestamp or file name.
 /// </summary>
-public static class ReproducibleArchive
+internal static class ReproducibleArchive
 {
     public static void Write(string path, IEnumerable<ArchiveEntry> entries, long sourceDateEpoch)
     {

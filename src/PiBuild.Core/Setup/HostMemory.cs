@@ -1,7 +1,7 @@
 namespace PiBuild.Core.Setup;
 
 /// <summary>What the kernel says is available for new work (MemAvailable in /proc/meminfo), or null where it says nothing.</summary>
-public static class HostMemory
+internal static class HostMemory
 {
     public static long? AvailableBytes()
     {

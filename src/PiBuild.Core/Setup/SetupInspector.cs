@@ -1,5 +1,6 @@
 using System.Globalization;
 using PiBuild.Core.Emulation;
+using PiBuild.Core.FileSystem;
 using PiBuild.Core.Go;
 using PiBuild.Core.Processes;
 using PiBuild.Core.Targets;
@@ -7,7 +8,7 @@ using PiBuild.Core.Targets;
 namespace PiBuild.Core.Setup;
 
 /// <summary>Looks at this machine the way <c>pibuild cross</c>, <c>run</c> and <c>bootstrap</c> will need it.</summary>
-public sealed class SetupInspector(ProcessRunner runner, PiBuildPaths paths, Func<string, string?> getVariable)
+internal sealed class SetupInspector(ProcessRunner runner, PiBuildPaths paths, Func<string, string?> getVariable)
 {
     private const string InstallHint = "sudo apt-get install -y golang-go qemu-user-static";
 
@@ -46,7 +47,7 @@ public sealed class SetupInspector(ProcessRunner runner, PiBuildPaths paths, Fun
         }
 
         // On a Pi the binaries run natively; qemu is only needed on other machines.
-        var native = go is not null && QemuUser.IsNative(arm, go.HostOs, go.HostArch);
+        var native = go is not null && BoardExecutor.IsNative(arm, go.HostOs, go.HostArch);
         try
         {
             var qemu = QemuUser.Locate(arm, getVariable);
@@ -65,22 +66,18 @@ public sealed class SetupInspector(ProcessRunner runner, PiBuildPaths paths, Fun
         var directory = paths.CacheDirectory;
         try
         {
-            Directory.CreateDirectory(directory);
-            var probe = Path.Combine(directory, $".write-test-{Environment.ProcessId}");
-            File.WriteAllText(probe, "");
-            File.Delete(probe);
+            WritableDirectory.Ensure(directory, "the cache", "set PIBUILD_CACHE_DIR or XDG_CACHE_HOME to a writable directory");
             return new SetupCheck("cache", CheckStatus.Ok, $"{directory} (writable)");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (ConfigurationException e)
         {
-            return new SetupCheck("cache", CheckStatus.Missing, $"{directory} is not writable ({e.Message})",
-                "set PIBUILD_CACHE_DIR or XDG_CACHE_HOME to a writable directory");
+            return new SetupCheck("cache", CheckStatus.Missing, e.Message, "set PIBUILD_CACHE_DIR or XDG_CACHE_HOME to a writable directory");
         }
     }
 
     private static SetupCheck CheckGoRoot(GoToolchain go)
     {
-        var writable = IsWritable(go.GoRoot);
+        var writable = WritableDirectory.IsWritable(go.GoRoot);
         var detail = $"{go.GoRoot} ({(writable ? "writable" : "read-only")}; pibuild never writes there: its builds use their own GOCACHE)";
         return new SetupCheck("GOROOT", CheckStatus.Ok, detail, Required: false);
     }
@@ -88,7 +85,7 @@ public sealed class SetupInspector(ProcessRunner runner, PiBuildPaths paths, Fun
     private SetupCheck CheckStackLimit(ProfileCatalog catalog)
     {
         var soft = ReadStackLimitKb();
-        var wanted = catalog.All.Where(p => p.GoArch == "arm").Select(p => p.ThreadStackKb).DefaultIfEmpty(ProfileSchema.DefaultThreadStackKb).Min();
+        var wanted = catalog.All.Where(p => p.GoArch == "arm").Select(p => p.ThreadStackKb).DefaultIfEmpty(ProfileKeys.DefaultThreadStackKb).Min();
         var shown = soft is null ? "unknown" : soft == long.MaxValue ? "unlimited" : $"{soft} KiB";
         return new SetupCheck("stack limit", CheckStatus.Ok,
             $"{shown} here; pibuild applies {wanted} KiB (ulimit -s {wanted}) to the processes it runs for bootstrap and tests",
@@ -111,17 +108,5 @@ public sealed class SetupInspector(ProcessRunner runner, PiBuildPaths paths, Fun
             "unlimited" => long.MaxValue,
             _ => long.TryParse(soft, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) ? bytes / 1024 : null,
         };
-    }
-
-    private static bool IsWritable(string directory)
-    {
-        if (!Directory.Exists(directory))
-        {
-            return false;
-        }
-
-        // access(2) semantics without writing anything: the mode bits, and root can write anything writable-mounted.
-        var mode = File.GetUnixFileMode(directory);
-        return Environment.UserName == "root" || (mode & (UnixFileMode.UserWrite | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0;
     }
 }

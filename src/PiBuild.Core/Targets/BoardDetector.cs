@@ -1,13 +1,13 @@
 namespace PiBuild.Core.Targets;
 
 /// <summary>What the machine says it is, and the profile that matches it (if any).</summary>
-public sealed record DetectedBoard(string? Model, string? CpuPart, TargetProfile? Profile);
+internal sealed record DetectedBoard(string? Model, string? CpuPart, TargetProfile? Profile);
 
 /// <summary>
 /// Recognises the board pibuild runs on from <c>/proc/device-tree/model</c>, then <c>/proc/cpuinfo</c>'s CPU part.
 /// The root is a parameter so that specs can point it at fake files.
 /// </summary>
-public sealed class BoardDetector(string root)
+internal sealed class BoardDetector(string root)
 {
     public DetectedBoard Detect(IEnumerable<TargetProfile> profiles)
     {

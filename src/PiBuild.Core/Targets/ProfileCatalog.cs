@@ -5,7 +5,7 @@ namespace PiBuild.Core.Targets;
 /// <c>$XDG_CONFIG_HOME/pibuild/targets</c>; a later layer's profile replaces an earlier one of the same name.
 /// Loading is strict and eager: one bad profile stops every command, before anything runs.
 /// </summary>
-public sealed class ProfileCatalog
+internal sealed class ProfileCatalog
 {
     private readonly IReadOnlyDictionary<string, TargetProfile> _profiles;
 
@@ -23,7 +23,7 @@ public sealed class ProfileCatalog
         ProfileLayer.LoadDirectory(ProfileLayer.User, paths.UserTargetsDirectory),
     ]);
 
-    public static ProfileCatalog FromLayers(IReadOnlyList<ProfileLayer> layers)
+    internal static ProfileCatalog FromLayers(IReadOnlyList<ProfileLayer> layers)
     {
         var parsed = layers.Select(ParseLayer).ToArray();
         var resolver = new ProfileResolver(parsed);
@@ -47,13 +47,6 @@ public sealed class ProfileCatalog
             ? profile
             : throw new ConfigurationException(
                 $"unknown target '{name}'{NameSuggestion.Hint(name, _profiles.Keys)} (known: {string.Join(", ", Names)})");
-
-    /// <summary>Targets named on the command line, comma-separated or repeated, in the order given, without duplicates.</summary>
-    public IReadOnlyList<TargetProfile> GetMany(IEnumerable<string> names) =>
-        names.SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-            .Distinct(StringComparer.Ordinal)
-            .Select(Get)
-            .ToArray();
 
     private static Dictionary<string, (ProfileDocument Document, ProfileLayer Layer)> ParseLayer(ProfileLayer layer)
     {

@@ -25,7 +25,7 @@ internal sealed partial class ProfileDocument
 
     public static ProfileDocument Parse(string text, string file)
     {
-        var (values, start) = StrictYaml.Read(text, file, ProfileSchema.Schema, "profile");
+        var (values, start) = StrictYaml.Read(text, file, ProfileKeys.Schema, "profile");
         if (!values.TryGetValue("name", out var name))
         {
             throw new ConfigurationException($"{start}: missing required key 'name'");

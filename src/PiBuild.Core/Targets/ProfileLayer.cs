@@ -3,7 +3,7 @@ using System.Reflection;
 namespace PiBuild.Core.Targets;
 
 /// <summary>One place profiles come from. Later layers override earlier ones by name.</summary>
-public sealed record ProfileLayer(string Name, IReadOnlyList<ProfileSourceFile> Files)
+internal sealed record ProfileLayer(string Name, IReadOnlyList<ProfileSourceFile> Files)
 {
     public const string BuiltIn = "built-in";
     public const string Project = "project";
@@ -71,4 +71,4 @@ public sealed record ProfileLayer(string Name, IReadOnlyList<ProfileSourceFile> 
 }
 
 /// <summary>A profile file's path (for messages) and text.</summary>
-public sealed record ProfileSourceFile(string Path, string Text);
+internal sealed record ProfileSourceFile(string Path, string Text);

@@ -1,59 +1,118 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+
 namespace PiBuild.Core.Targets;
 
 /// <summary>Where a profile was defined: the layer ("built-in", "project", "user") and the file.</summary>
-public sealed record ProfileOrigin(string Layer, string File);
+public sealed record ProfileOrigin(string Layer, string File)
+{
+    public bool IsBuiltIn => Layer == ProfileLayer.BuiltIn;
+}
 
 /// <summary>How a device gets a Go toolchain to bootstrap from.</summary>
 public sealed record BootstrapSource(string From, string? ArchiveArch, string? Url, string? Sha256);
 
-/// <summary>How <c>pibuild build</c> recognises the board it runs on.</summary>
+/// <summary>How pibuild recognises the board it runs on.</summary>
 public sealed record BoardDetection(IReadOnlyList<string> Models, string? CpuPart);
 
-/// <summary>One board, fully resolved (inheritance applied, every value validated).</summary>
-public sealed record TargetProfile
+/// <summary>
+/// One board, fully resolved: inheritance applied, every key of <see cref="ProfileKeys"/> read and validated.
+/// The properties are the keys the rest of pibuild reads most; any key is <see cref="Get{T}"/>.
+/// </summary>
+public sealed class TargetProfile
 {
-    public required string Name { get; init; }
-    public string Board { get; init; } = "";
-    public string Soc { get; init; } = "";
-    public string Cpu { get; init; } = "";
-    public int? Cores { get; init; }
-    public int? ClockMhz { get; init; }
-    public string Isa { get; init; } = "";
-    public string Fpu { get; init; } = "";
-    public int? MemoryMb { get; init; }
-    public required string GoOs { get; init; }
-    public required string GoArch { get; init; }
+    private readonly IReadOnlyDictionary<ProfileKey, object?> _values;
+    private readonly IReadOnlySet<string> _sectionsPresent;
 
-    /// <summary>Set exactly when <see cref="GoArch"/> is <c>arm</c>.</summary>
-    public GoArm? GoArm { get; init; }
+    internal TargetProfile(string name, ProfileOrigin origin, IReadOnlyList<string> extends, IReadOnlyDictionary<ProfileKey, object?> values, IReadOnlySet<string> sectionsPresent)
+    {
+        Name = name;
+        Origin = origin;
+        Extends = extends;
+        _values = values;
+        _sectionsPresent = sectionsPresent;
+    }
 
-    public bool Cgo { get; init; }
+    public string Name { get; }
 
-    /// <summary>The <c>-cpu</c> model for qemu-user; null when the board is not emulated.</summary>
-    public string? QemuCpu { get; init; }
-
-    public int ThreadStackKb { get; init; } = ProfileSchema.DefaultThreadStackKb;
-    public int TestTimeoutScale { get; init; } = ProfileSchema.DefaultTestTimeoutScale;
-    public BoardDetection Detect { get; init; } = new([], null);
-    public BootstrapSource? Bootstrap { get; init; }
-    public required ProfileOrigin Origin { get; init; }
+    public ProfileOrigin Origin { get; }
 
     /// <summary>The profiles this one inherits from, nearest first (empty when it extends nothing).</summary>
-    public IReadOnlyList<string> Extends { get; init; } = [];
+    public IReadOnlyList<string> Extends { get; }
 
-    /// <summary>
-    /// SHA-256 of everything in the profile that describes the board and its build, but not where the file was:
-    /// the same profile gives the same hash on every machine (release manifests record it).
-    /// </summary>
-    public string Fingerprint()
-    {
-        var text = string.Join('\n',
-            $"name={Name}", $"board={Board}", $"soc={Soc}", $"cpu={Cpu}", $"cores={Cores}", $"clock_mhz={ClockMhz}", $"isa={Isa}", $"fpu={Fpu}",
-            $"memory_mb={MemoryMb}", $"goos={GoOs}", $"goarch={GoArch}", $"goarm={GoArm}", $"cgo={Cgo}", $"qemu_cpu={QemuCpu}",
-            $"thread_stack_kb={ThreadStackKb}", $"test_timeout_scale={TestTimeoutScale}");
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
-    }
+    public string Board => Get(ProfileKeys.Board);
+
+    public string Soc => Get(ProfileKeys.Soc);
+
+    public string Cpu => Get(ProfileKeys.Cpu);
+
+    public int? Cores => Get(ProfileKeys.Cores);
+
+    public int? ClockMhz => Get(ProfileKeys.ClockMhz);
+
+    public string GoOs => Get(ProfileKeys.GoOs);
+
+    public string GoArch => Get(ProfileKeys.GoArch);
+
+    /// <summary>Set exactly when <see cref="GoArch"/> is <c>arm</c>.</summary>
+    public GoArm? GoArm => Get(ProfileKeys.GoArm);
+
+    public bool Cgo => Get(ProfileKeys.Cgo);
+
+    public string? QemuCpu => Get(ProfileKeys.QemuCpu);
+
+    public int ThreadStackKb => Get(ProfileKeys.ThreadStackKb);
+
+    public int TestTimeoutScale => Get(ProfileKeys.TestTimeoutScale);
+
+    public BoardDetection Detect => new(Get(ProfileKeys.DetectModels), Get(ProfileKeys.DetectCpuPart));
+
+    public BootstrapSource? Bootstrap => Get(ProfileKeys.BootstrapFrom) is { } from
+        ? new BootstrapSource(from, Get(ProfileKeys.BootstrapArchiveArch), Get(ProfileKeys.BootstrapUrl), Get(ProfileKeys.BootstrapSha256))
+        : null;
 
     /// <summary>The GOOS-GOARCH[-GOARM] triple, e.g. <c>linux-arm-6</c>, used for cache keys.</summary>
     public string Platform => GoArm is { } arm ? $"{GoOs}-{GoArch}-{arm.ToString().Replace(',', '-')}" : $"{GoOs}-{GoArch}";
+
+    public T Get<T>(ProfileKey<T> key) => (T)_values[key]!;
+
+    /// <summary>
+    /// SHA-256 of the keys that describe the board and its build, not of where the file was: the same profile
+    /// gives the same hash on every machine (release manifests record it).
+    /// </summary>
+    public string Fingerprint()
+    {
+        var text = string.Join('\n', ProfileKeys.All.Where(k => k.Fingerprinted).Select(k => k.FingerprintText(_values[k])).Prepend($"name={Name}"));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    /// <summary>
+    /// The profile as JSON: name, every key (a section as an object, null when the profile has none of its keys),
+    /// where it came from and what it extends.
+    /// </summary>
+    public JsonObject ToJson()
+    {
+        var json = new JsonObject { ["name"] = Name };
+        foreach (var key in ProfileKeys.All)
+        {
+            if (key.Section is not { } section)
+            {
+                json[key.Name] = key.ToJson(_values[key]);
+            }
+            else if (!json.ContainsKey(section))
+            {
+                json[section] = _sectionsPresent.Contains(section) ? new JsonObject() : null;
+            }
+
+            if (key.Section is { } present && json[present] is JsonObject sectionObject)
+            {
+                sectionObject[key.LocalName] = key.ToJson(_values[key]);
+            }
+        }
+
+        json["origin"] = new JsonObject { ["layer"] = Origin.Layer, ["file"] = Origin.File };
+        json["extends"] = new JsonArray(Extends.Select(e => (JsonNode?)e).ToArray());
+        return json;
+    }
 }

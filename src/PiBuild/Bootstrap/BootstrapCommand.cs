@@ -1,7 +1,9 @@
 using System.CommandLine;
 using PiBuild.Cli.Common;
+using PiBuild.Core;
 using PiBuild.Core.Bootstrap;
 using PiBuild.Core.Fetching;
+using PiBuild.Core.Pipelines;
 
 namespace PiBuild.Cli.Bootstrap;
 
@@ -11,7 +13,6 @@ namespace PiBuild.Cli.Bootstrap;
 /// </summary>
 internal static class BootstrapCommand
 {
-    private static readonly Option<string?> Target = new("--target", "-t") { Description = "The board (default: detected)", HelpName = "NAME" };
     private static readonly Option<string?> GoVersion = new("--go") { Description = "The Go version to build (default: the newest stable release)", HelpName = "VERSION" };
     private static readonly Option<string?> Prefix = new("--prefix") { Description = "Where Go goes (default: $HOME/go); never a system location", HelpName = "DIR" };
     private static readonly Option<bool> All = new("--all") { Description = "Run src/all.bash (build and the full test suite) instead of make.bash" };
@@ -32,46 +33,35 @@ internal static class BootstrapCommand
     {
         var command = new Command("bootstrap", "Build Go from source on the board: bootstrap toolchain, make.bash with ulimit -s and GO_TEST_TIMEOUT_SCALE, resumable")
         {
-            Target, GoVersion, Prefix, All, KeepBootstrap, Script, BootstrapUrl, BootstrapSha256, SourceUrl, SourceSha256, Index,
+            GlobalOptions.DeviceTarget, GoVersion, Prefix, All, KeepBootstrap, Script, BootstrapUrl, BootstrapSha256, SourceUrl, SourceSha256, Index,
         };
-        command.SetHandler(RunAsync);
+        command.SetHandler(async (context, parseResult, cancellationToken) =>
+        {
+            var request = new BootstrapRequest(
+                parseResult.GetValue(GlobalOptions.DeviceTarget) ?? [], parseResult.GetValue(GoVersion), parseResult.GetValue(Prefix),
+                parseResult.GetValue(All), parseResult.GetValue(KeepBootstrap), parseResult.GetValue(BootstrapUrl), parseResult.GetValue(BootstrapSha256),
+                parseResult.GetValue(SourceUrl), parseResult.GetValue(SourceSha256), parseResult.GetRequiredValue(Index));
+            var plan = await BootstrapPipeline.PlanAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false);
+            if (parseResult.GetValue(Script))
+            {
+                await context.Out.WriteAsync(BootstrapScript.Render(plan)).ConfigureAwait(false);
+                return ExitCodes.Ok;
+            }
+
+            context.Say(Describe(plan));
+            Render(context, plan, await BootstrapPipeline.RunAsync(context.Workspace, plan, cancellationToken).ConfigureAwait(false));
+            return ExitCodes.Ok;
+        });
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, ParseResult parseResult, CancellationToken cancellationToken)
+    private static void Render(CliContext context, BootstrapPlan plan, BootstrapResult result)
     {
-        var target = BoardSelection.Resolve(context, context.LoadCatalog(), parseResult.GetValue(Target));
-        var home = context.GetVariable("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        var request = new BootstrapRequest(
-            target, parseResult.GetValue(GoVersion), parseResult.GetValue(Prefix) ?? Path.Combine(home, "go"),
-            parseResult.GetValue(All), parseResult.GetValue(KeepBootstrap), parseResult.GetValue(BootstrapUrl), parseResult.GetValue(BootstrapSha256),
-            parseResult.GetValue(SourceUrl), parseResult.GetValue(SourceSha256), parseResult.GetRequiredValue(Index));
-
-        using var http = Fetcher.CreateHttpClient();
-        var fetcher = new Fetcher(http, DownloadStore.For(context.Paths), RetryPolicy.Default);
-        var plan = await BootstrapPlanner.PlanAsync(request, url => fetcher.ReadIndexAsync(url, cancellationToken)).ConfigureAwait(false);
-        if (parseResult.GetValue(Script))
-        {
-            await context.Out.WriteAsync(BootstrapScript.Render(plan)).ConfigureAwait(false);
-            return ExitCodes.Ok;
-        }
-
-        var facts = await HostFacts.ReadAsync(plan.Prefix, context.Runner, context.GetVariable, cancellationToken).ConfigureAwait(false);
-        foreach (var warning in BootstrapPreflight.Check(plan, facts))
-        {
-            await context.Error.WriteLineAsync($"pibuild: warning: {warning}").ConfigureAwait(false);
-        }
-
-        PrintPlan(context, plan);
-        var run = new BootstrapRun(context.Runner, fetcher, context.Paths);
-        var result = await run.RunAsync(plan, context.Progress, cancellationToken)
-            .ConfigureAwait(false);
-
         if (context.Json)
         {
-            JsonOutput.Write(context.Out, new BootstrapResultJson(target.Name, plan.GoVersion.Text, plan.Prefix, result.GoExecutable, result.LogPath, result.AlreadyBuilt, result.BootstrapRemoved, plan.PathLine),
+            JsonOutput.Write(context.Out, new BootstrapResultJson(plan.Target.Name, plan.GoVersion.Text, plan.Prefix, result.GoExecutable, result.LogPath, result.AlreadyBuilt, result.BootstrapRemoved, plan.PathLine),
                 JsonOutput.Default.BootstrapResultJson);
-            return ExitCodes.Ok;
+            return;
         }
 
         context.Say($"{result.VersionLine}{(result.AlreadyBuilt ? " (already built)" : "")}");
@@ -81,21 +71,21 @@ internal static class BootstrapCommand
         }
 
         context.Say($"add Go to your PATH: {plan.PathLine}");
-        return ExitCodes.Ok;
     }
 
-    private static void PrintPlan(CliContext context, BootstrapPlan plan)
+    private static string Describe(BootstrapPlan plan)
     {
-        var estimate = plan.Estimate.Minutes is { } minutes ? $"about {minutes} min on {plan.Target.Cores}× {plan.Target.ClockMhz} MHz, " : "";
-        context.Say($"""
-            bootstrap plan for {plan.Target.Name} ({(plan.Target.Board.Length > 0 ? plan.Target.Board : $"{plan.Target.GoOs}/{plan.Target.GoArch}")}):
+        var target = plan.Target;
+        var estimate = plan.Estimate.Minutes is { } minutes ? $"about {minutes} min on {target.Cores}× {target.ClockMhz} MHz, " : "";
+        return $"""
+            bootstrap plan for {target.Name} ({(target.Board.Length > 0 ? target.Board : $"{target.GoOs}/{target.GoArch}")}):
               go          {plan.GoVersion} from {plan.Source.Url}
                           sha256 {plan.Source.Sha256} ({plan.Source.ChecksumFrom})
               bootstrap   {plan.MinimumBootstrap} or later from {plan.Toolchain.Url}
                           sha256 {plan.Toolchain.Sha256} ({plan.Toolchain.ChecksumFrom})
               prefix      {plan.Prefix} (bootstrap toolchain in {plan.BootstrapDirectory}{(plan.KeepBootstrap ? ", kept" : ", removed afterwards")})
-              build       src/{plan.BuildScript} with ulimit -s {plan.Target.ThreadStackKb}, GO_TEST_TIMEOUT_SCALE={plan.Target.TestTimeoutScale}{(plan.Target.GoArm is { } arm ? $", GOARM={arm}" : "")}, GOROOT unset
+              build       src/{plan.BuildScript} with ulimit -s {target.ThreadStackKb}, GO_TEST_TIMEOUT_SCALE={target.TestTimeoutScale}{(target.GoArm is { } arm ? $", GOARM={arm}" : "")}, GOROOT unset
               estimate    {estimate}{plan.Estimate.DiskBytes / (1024 * 1024)} MiB of disk
-            """);
+            """;
     }
 }

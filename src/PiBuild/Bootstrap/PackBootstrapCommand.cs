@@ -1,6 +1,7 @@
 using System.CommandLine;
 using PiBuild.Cli.Common;
-using PiBuild.Core.Bootstrap;
+using PiBuild.Core;
+using PiBuild.Core.Pipelines;
 
 namespace PiBuild.Cli.Bootstrap;
 
@@ -16,23 +17,15 @@ internal static class PackBootstrapCommand
         {
             GlobalOptions.Target, GlobalOptions.Go, GoSource, Output,
         };
-        command.SetHandler(RunAsync);
+        command.SetHandler(async (context, parseResult, cancellationToken) =>
+        {
+            var request = new PackBootstrapRequest(parseResult.GetValue(GlobalOptions.Target) ?? [], parseResult.GetValue(GoSource), parseResult.GetValue(Output));
+            var (target, result) = await PackBootstrapPipeline.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false);
+            context.Say($"{CliContext.Display(result.Archive)}  {ByteSize.Format(result.Size)}  sha256 {result.Sha256}");
+            context.Say(BinaryLine.Format(target.Name, result.GoCheck));
+            context.Say($"serve it and bootstrap with: pibuild bootstrap --target {target.Name} --bootstrap-url URL --bootstrap-sha256 {result.Sha256}");
+            return ExitCodes.Ok;
+        });
         return command;
-    }
-
-    private static async Task<int> RunAsync(CliContext context, ParseResult parseResult, CancellationToken cancellationToken)
-    {
-        var target = context.LoadCatalog().Get(GlobalOptions.SingleTarget(parseResult, "pack-bootstrap"));
-        var go = await context.LocateGoAsync(cancellationToken).ConfigureAwait(false);
-        var source = Path.GetFullPath(parseResult.GetValue(GoSource) ?? go.GoRoot);
-        var output = Path.GetFullPath(parseResult.GetValue(Output) ?? Environment.CurrentDirectory);
-        var result = await new PackBootstrap(context.Runner, context.Paths)
-            .RunAsync(target, source, go, output, context.Progress, cancellationToken)
-            .ConfigureAwait(false);
-
-        context.Say($"{CliContext.Display(result.Archive)}  {ByteSize.Format(result.Size)}  sha256 {result.Sha256}");
-        context.Say(BuildSteps.Line(target, result.GoCheck));
-        context.Say($"serve it and bootstrap with: pibuild bootstrap --target {target.Name} --bootstrap-url URL --bootstrap-sha256 {result.Sha256}");
-        return ExitCodes.Ok;
     }
 }

@@ -1,13 +1,10 @@
 using System.CommandLine;
 using PiBuild.Core;
-using PiBuild.Core.Go;
-using PiBuild.Core.Processes;
-using PiBuild.Core.Targets;
 
 namespace PiBuild.Cli.Common;
 
-/// <summary>What every command needs from its invocation: the streams, the global options, the environment.</summary>
-internal sealed class CliContext
+/// <summary>What every command needs from its invocation: the streams, the global options, and the Core workspace.</summary>
+internal sealed class CliContext : IDisposable
 {
     private CliContext(ParseResult parseResult)
     {
@@ -16,9 +13,9 @@ internal sealed class CliContext
         Verbose = parseResult.GetValue(GlobalOptions.Verbose);
         Quiet = parseResult.GetValue(GlobalOptions.Quiet);
         Json = parseResult.GetValue(GlobalOptions.Json);
-        ProjectDirectory = Path.GetFullPath(parseResult.GetValue(GlobalOptions.Directory) ?? Environment.CurrentDirectory);
-        GoPath = parseResult.GetValue(GlobalOptions.Go);
-        Paths = PiBuildPaths.FromEnvironment(GetVariable);
+        Events = new CliEvents(Out, Error, Quiet, Json);
+        Workspace = new Workspace(
+            parseResult.GetValue(GlobalOptions.Directory) ?? Environment.CurrentDirectory, parseResult.GetValue(GlobalOptions.Go), Verbose, Environment.GetEnvironmentVariable, Events);
     }
 
     public TextWriter Out { get; }
@@ -31,37 +28,17 @@ internal sealed class CliContext
 
     public bool Json { get; }
 
-    public string ProjectDirectory { get; }
+    public CliEvents Events { get; }
 
-    public string? GoPath { get; }
-
-    public PiBuildPaths Paths { get; }
-
-    public ProcessRunner Runner { get; } = new();
+    public Workspace Workspace { get; }
 
     public static CliContext From(ParseResult parseResult) => new(parseResult);
-
-    public string? GetVariable(string name) => Environment.GetEnvironmentVariable(name);
-
-    public ProfileCatalog LoadCatalog() => ProfileCatalog.Load(ProjectDirectory, Paths);
-
-    public Task<GoToolchain> LocateGoAsync(CancellationToken cancellationToken) =>
-        GoToolchain.LocateAsync(GoPath, GetVariable, Runner, cancellationToken, Paths.CacheDirectory);
 
     /// <summary>A path as the user would type it: relative to the working directory when inside it.</summary>
     public static string Display(string path)
     {
         var relative = Path.GetRelativePath(Environment.CurrentDirectory, path);
         return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative;
-    }
-
-    /// <summary>A step of a long job ("==> fetching …"), on stderr so that stdout stays the result.</summary>
-    public void Progress(string step)
-    {
-        if (!Quiet && !Json)
-        {
-            Error.WriteLine($"==> {step}");
-        }
     }
 
     /// <summary>Human output: suppressed by --quiet and by --json (stdout then carries JSON only).</summary>
@@ -72,4 +49,15 @@ internal sealed class CliContext
             Out.WriteLine(line);
         }
     }
+
+    /// <summary>What must be read even under --quiet (a failure, a missing piece); not with --json.</summary>
+    public void Tell(string line)
+    {
+        if (!Json)
+        {
+            Out.WriteLine(line);
+        }
+    }
+
+    public void Dispose() => Events.Dispose();
 }

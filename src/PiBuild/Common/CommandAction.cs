@@ -12,23 +12,31 @@ internal static class CommandAction
     public static void SetHandler(this Command command, Func<CliContext, ParseResult, CancellationToken, Task<int>> handler) =>
         command.SetAction((parseResult, cancellationToken) => RunAsync(parseResult, handler, cancellationToken));
 
+    /// <summary>The line that ends an interrupted run; its exit code is <see cref="ExitCodes.Interrupted"/>.</summary>
+    public static int Interrupted(CliContext context)
+    {
+        context.Error.WriteLine("pibuild: interrupted; nothing half-written was kept");
+        return ExitCodes.Interrupted;
+    }
+
     private static async Task<int> RunAsync(
         ParseResult parseResult,
         Func<CliContext, ParseResult, CancellationToken, Task<int>> handler,
         CancellationToken cancellationToken)
     {
-        var context = CliContext.From(parseResult);
+        using var context = CliContext.From(parseResult);
         try
         {
             return await handler(context, parseResult, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await context.Error.WriteLineAsync("pibuild: interrupted; nothing half-written was kept").ConfigureAwait(false);
-            return ExitCodes.Interrupted;
+            context.Events.FinishProgress();
+            return Interrupted(context);
         }
         catch (PiBuildException e)
         {
+            context.Events.FinishProgress();
             if (e is WorkFailedException { Details: { Length: > 0 } details })
             {
                 await context.Error.WriteLineAsync(details).ConfigureAwait(false);
@@ -40,6 +48,7 @@ internal static class CommandAction
         }
         catch (Exception e)
         {
+            context.Events.FinishProgress();
             await context.Error.WriteLineAsync($"pibuild: unexpected error: {e.Message} (run with --verbose for details)").ConfigureAwait(false);
             await WriteTraceAsync(context, e).ConfigureAwait(false);
             return ExitCodes.Failure;

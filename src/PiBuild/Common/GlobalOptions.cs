@@ -1,9 +1,8 @@
 using System.CommandLine;
-using PiBuild.Core;
 
 namespace PiBuild.Cli.Common;
 
-/// <summary>Options every command understands.</summary>
+/// <summary>Options every command understands, and the ones several share.</summary>
 internal static class GlobalOptions
 {
     public static readonly Option<bool> Verbose = new("--verbose", "-v")
@@ -38,19 +37,16 @@ internal static class GlobalOptions
         HelpName = "PATH",
     };
 
-    public static readonly Option<string[]> Target = new("--target", "-t")
+    /// <summary>Board profile(s); whether one or many, named or detected, is Core's decision.</summary>
+    public static readonly Option<string[]> Target = Targets("Board profile(s), comma-separated or repeated (see: pibuild targets)");
+
+    /// <summary>For commands that work on the device, where the board is detected when none is named.</summary>
+    public static readonly Option<string[]> DeviceTarget = Targets("The board (default: detected from /proc/device-tree/model and /proc/cpuinfo)");
+
+    private static Option<string[]> Targets(string description) => new("--target", "-t")
     {
-        Description = "Board profile(s), comma-separated or repeated (see: pibuild targets)",
+        Description = description,
         HelpName = "NAME",
         AllowMultipleArgumentsPerToken = false,
     };
-
-    /// <summary>The one board a command works on: <c>--target</c> given once, without commas.</summary>
-    public static string SingleTarget(ParseResult parseResult, string command)
-    {
-        var targets = parseResult.GetValue(Target) ?? [];
-        return targets.Length == 1 && !targets[0].Contains(',', StringComparison.Ordinal)
-            ? targets[0]
-            : throw new ConfigurationException($"{command} needs exactly one board: --target pi1 (see: pibuild targets)");
-    }
 }

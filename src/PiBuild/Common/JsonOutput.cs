@@ -1,49 +1,9 @@
-using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using PiBuild.Core.Binaries;
-using PiBuild.Core.Targets;
+using PiBuild.Core.Json;
 
 namespace PiBuild.Cli.Common;
-
-public sealed record TargetJson(
-    string Name,
-    string Board,
-    string Soc,
-    string Cpu,
-    int? Cores,
-    int? ClockMhz,
-    string Isa,
-    string Fpu,
-    int? MemoryMb,
-    string Goos,
-    string Goarch,
-    string? Goarm,
-    bool Cgo,
-    string? QemuCpu,
-    int ThreadStackKb,
-    int TestTimeoutScale,
-    DetectJson Detect,
-    BootstrapJson? Bootstrap,
-    OriginJson Origin,
-    IReadOnlyList<string> Extends)
-{
-    public static TargetJson From(TargetProfile p) => new(
-        p.Name, p.Board, p.Soc, p.Cpu, p.Cores, p.ClockMhz, p.Isa, p.Fpu, p.MemoryMb, p.GoOs, p.GoArch, p.GoArm?.ToString(),
-        p.Cgo, p.QemuCpu, p.ThreadStackKb, p.TestTimeoutScale, new DetectJson(p.Detect.Models, p.Detect.CpuPart),
-        p.Bootstrap is { } b ? new BootstrapJson(b.From, b.ArchiveArch, b.Url, b.Sha256) : null,
-        new OriginJson(p.Origin.Layer, p.Origin.File), p.Extends);
-}
-
-public sealed record DetectJson(IReadOnlyList<string> Models, string? CpuPart);
-
-public sealed record BootstrapJson(string From, string? ArchiveArch, string? Url, string? Sha256);
-
-public sealed record OriginJson(string Layer, string File);
-
-public sealed record TargetListJson(IReadOnlyList<TargetJson> Targets);
 
 public sealed record BinaryJson(
     string Target,
@@ -77,17 +37,12 @@ public sealed record TestPackageJson(string Package, string Outcome, double Seco
 
 public sealed record FailedTestJson(string Package, string Test, string Output);
 
-public sealed record TestReportJson(string Target, IReadOnlyList<TestPackageJson> Packages, int Passed, int Failed, int Skipped, IReadOnlyList<FailedTestJson> FailedTests, string BuildOutput);
+public sealed record TestReportJson(string Target, IReadOnlyList<TestPackageJson> Packages, int Passed, int Failed, int Skipped, IReadOnlyList<FailedTestJson> FailedTests, string BuildOutput, bool Interrupted);
 
 public sealed record BootstrapResultJson(string Target, string GoVersion, string Prefix, string Go, string Log, bool AlreadyBuilt, bool BootstrapRemoved, string PathLine);
 
-/// <summary>Source-generated JSON (no reflection), so output works the same under Native AOT.</summary>
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-    WriteIndented = true,
-    DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
-[JsonSerializable(typeof(TargetListJson))]
-[JsonSerializable(typeof(TargetJson))]
+/// <summary>The CLI's results as JSON, through source-generated type information and Core's one writer configuration.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(BuildResultJson))]
 [JsonSerializable(typeof(VerifyResultJson))]
 [JsonSerializable(typeof(DoctorJson))]
@@ -96,15 +51,5 @@ public sealed record BootstrapResultJson(string Target, string GoVersion, string
 [JsonSerializable(typeof(BootstrapResultJson))]
 internal sealed partial class JsonOutput : JsonSerializerContext
 {
-    public static void Write<T>(TextWriter writer, T value, JsonTypeInfo<T> typeInfo)
-    {
-        // Relaxed escaping keeps "Model B+" readable; the output is a document on stdout, never embedded in HTML.
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-        {
-            JsonSerializer.Serialize(json, value, typeInfo);
-        }
-
-        writer.WriteLine(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
-    }
+    public static void Write<T>(TextWriter writer, T value, JsonTypeInfo<T> typeInfo) => writer.Write(JsonText.Serialize(value, typeInfo));
 }

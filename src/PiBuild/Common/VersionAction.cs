@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PiBuild.Core;
 using System.CommandLine.Invocation;
 using System.Reflection;
 using System.Runtime.CompilerServices;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PiBuild.Core;
 using PiBuild.Cli.Common;
 
 namespace PiBuild.Cli.Completion;

@@ -1,11 +1,9 @@
 using System.CommandLine;
 using PiBuild.Cli.Common;
 using PiBuild.Core;
+using PiBuild.Core.Pipelines;
 
 namespace PiBuild.Cli.Cross;
-
-/// <summary>What <c>pibuild cross</c> was asked for.</summary>
-internal sealed record CrossRequest(IReadOnlyList<string> Targets, IReadOnlyList<string> Packages, string? Output);
 
 /// <summary><c>pibuild cross --target pi2[,pi1] [-o DIR] [PACKAGES...]</c>: cross-build and verify every command.</summary>
 internal static class CrossCommand
@@ -28,23 +26,31 @@ internal static class CrossCommand
         {
             GlobalOptions.Target, GlobalOptions.Go, Output, Packages,
         };
-        command.SetHandler((context, parseResult, cancellationToken) => RunAsync(context, new CrossRequest(
-            parseResult.GetValue(GlobalOptions.Target) ?? [],
-            parseResult.GetValue(Packages) ?? [],
-            parseResult.GetValue(Output)), cancellationToken));
+        command.SetHandler(async (context, parseResult, cancellationToken) =>
+        {
+            var request = new CrossRequest(parseResult.GetValue(GlobalOptions.Target) ?? [], parseResult.GetValue(Packages) ?? [], parseResult.GetValue(Output));
+            Render(context, await CrossPipeline.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false));
+            return ExitCodes.Ok;
+        });
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, CrossRequest request, CancellationToken cancellationToken)
+    /// <summary>A line per verified binary, or the JSON document; shared with <c>build</c>.</summary>
+    internal static void Render(CliContext context, BuildReport report)
     {
-        if (request.Targets.Count == 0)
+        if (context.Json)
         {
-            throw new ConfigurationException("cross needs a board: --target pi2 (or pi1,pi2; see: pibuild targets)");
+            var binaries = report.Targets.SelectMany(r => r.Binaries.Select(b => BinaryJson.From(r.Target.Name, b))).ToArray();
+            JsonOutput.Write(context.Out, new BuildResultJson(report.Project.Root, report.Toolchain.Version.Text, binaries), JsonOutput.Default.BuildResultJson);
+            return;
         }
 
-        var targets = context.LoadCatalog().GetMany(request.Targets);
-        var (plan, results) = await BuildSteps.BuildAsync(context, targets, request.Packages, request.Output, cancellationToken).ConfigureAwait(false);
-        BuildSteps.Report(context, plan, results);
-        return ExitCodes.Ok;
+        foreach (var result in report.Targets)
+        {
+            foreach (var binary in result.Binaries)
+            {
+                context.Say(BinaryLine.Format(result.Target.Name, binary));
+            }
+        }
     }
 }

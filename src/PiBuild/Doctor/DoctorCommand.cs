@@ -1,5 +1,7 @@
 using System.CommandLine;
 using PiBuild.Cli.Common;
+using PiBuild.Core;
+using PiBuild.Core.Pipelines;
 using PiBuild.Core.Setup;
 
 namespace PiBuild.Cli.Doctor;
@@ -10,48 +12,41 @@ internal static class DoctorCommand
     public static Command Create()
     {
         var command = new Command("doctor", "Check Go, qemu-user, the cache and limits; print the fix for anything missing") { GlobalOptions.Go };
-        command.SetHandler(RunAsync);
+        command.SetHandler(async (context, _, cancellationToken) =>
+        {
+            var report = await DoctorPipeline.RunAsync(context.Workspace, cancellationToken).ConfigureAwait(false);
+            Render(context, report);
+            return report.Ready ? ExitCodes.Ok : ExitCodes.Failure;
+        });
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, ParseResult parseResult, CancellationToken cancellationToken)
+    private static void Render(CliContext context, DoctorReport report)
     {
-        var inspector = new SetupInspector(context.Runner, context.Paths, context.GetVariable);
-        var checks = await inspector.InspectAsync(context.LoadCatalog(), context.GoPath, cancellationToken).ConfigureAwait(false);
-        var ready = !checks.Any(c => c.Blocks);
         if (context.Json)
         {
             JsonOutput.Write(context.Out,
-                new DoctorJson(ready, checks.Select(c => new DoctorCheckJson(c.Name, c.Status.ToString().ToLowerInvariant(), c.Detail, c.Fix, c.Required)).ToArray()),
+                new DoctorJson(report.Ready, report.Checks.Select(c => new DoctorCheckJson(c.Name, c.Status.ToString().ToLowerInvariant(), c.Detail, c.Fix, c.Required)).ToArray()),
                 JsonOutput.Default.DoctorJson);
+            return;
+        }
+
+        foreach (var check in report.Checks)
+        {
+            var mark = check.Status switch { CheckStatus.Ok => "ok  ", CheckStatus.Warning => "warn", _ => "MISS" };
+            var line = $"{mark}  {check.Name,-12} {check.Detail}";
+
+            // Problems are shown even with --quiet: they are the point of the command.
+            (check.Status == CheckStatus.Ok ? (Action<string>)context.Say : context.Tell)(line + (check.Fix is null || check.Status == CheckStatus.Ok ? "" : $"\n      fix: {check.Fix}"));
+        }
+
+        if (report.Ready)
+        {
+            context.Say("pibuild is ready.");
         }
         else
         {
-            foreach (var check in checks)
-            {
-                var mark = check.Status switch { CheckStatus.Ok => "ok  ", CheckStatus.Warning => "warn", _ => "MISS" };
-                var line = $"{mark}  {check.Name,-12} {check.Detail}";
-                if (check.Status == CheckStatus.Ok)
-                {
-                    context.Say(line);
-                }
-                else
-                {
-                    // Problems are shown even with --quiet: they are the point of the command.
-                    await context.Out.WriteLineAsync(line + (check.Fix is null ? "" : $"\n      fix: {check.Fix}")).ConfigureAwait(false);
-                }
-            }
-
-            if (ready)
-            {
-                context.Say("pibuild is ready.");
-            }
-            else
-            {
-                await context.Error.WriteLineAsync("pibuild: a required piece is missing; run the fix shown above, then 'pibuild doctor' again").ConfigureAwait(false);
-            }
+            context.Error.WriteLine("pibuild: a required piece is missing; run the fix shown above, then 'pibuild doctor' again");
         }
-
-        return ready ? ExitCodes.Ok : ExitCodes.Failure;
     }
 }

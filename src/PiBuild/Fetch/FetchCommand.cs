@@ -1,13 +1,10 @@
 using System.CommandLine;
 using PiBuild.Cli.Common;
 using PiBuild.Core;
-using PiBuild.Core.Archives;
 using PiBuild.Core.Fetching;
+using PiBuild.Core.Pipelines;
 
 namespace PiBuild.Cli.Fetch;
-
-/// <summary>What <c>pibuild fetch</c> was asked for.</summary>
-internal sealed record FetchCommandRequest(FetchRequest Fetch, string? ExtractTo, int StripComponents);
 
 /// <summary>
 /// <c>pibuild fetch URL [--sha256 HEX | --index URL] [--extract DIR] [--strip-components N] [--insecure]</c>:
@@ -44,57 +41,40 @@ internal static class FetchCommand
         {
             Source, Sha256, Index, Extract, Strip, Insecure,
         };
-        command.SetHandler((context, parseResult, cancellationToken) =>
+        command.SetHandler(async (context, parseResult, cancellationToken) =>
         {
-            var strip = parseResult.GetValue(Strip);
-            if (strip < 0)
-            {
-                throw new ConfigurationException("--strip-components must be 0 or more");
-            }
-
-            var request = new FetchRequest(parseResult.GetRequiredValue(Source), parseResult.GetValue(Sha256), parseResult.GetValue(Index), parseResult.GetValue(Insecure));
-            return RunAsync(context, new FetchCommandRequest(request, parseResult.GetValue(Extract), strip), cancellationToken);
+            var request = new FetchRequest(parseResult.GetRequiredValue(Source), parseResult.GetValue(Sha256), parseResult.GetValue(Index),
+                parseResult.GetValue(Insecure), parseResult.GetValue(Extract), parseResult.GetValue(Strip));
+            var outcome = await FetchPipeline.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false);
+            context.Events.FinishProgress();
+            Render(context, outcome);
+            return ExitCodes.Ok;
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, FetchCommandRequest request, CancellationToken cancellationToken)
+    private static void Render(CliContext context, FetchOutcome outcome)
     {
-        using var http = Fetcher.CreateHttpClient();
-        var fetcher = new Fetcher(http, DownloadStore.For(context.Paths), RetryPolicy.Default);
-        using var progress = context.Quiet || context.Json ? null : new ProgressReporter(context.Error);
-        FetchResult fetched;
-        ExtractResult? extracted = null;
-        if (request.ExtractTo is { } destination)
-        {
-            (fetched, extracted) = await fetcher.FetchAndExtractAsync(request.Fetch, destination, request.StripComponents, progress, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            fetched = await fetcher.FetchAsync(request.Fetch, progress, cancellationToken).ConfigureAwait(false);
-        }
-
-        progress?.Finish();
+        var (fetched, extracted) = (outcome.Fetched, outcome.Extracted);
         if (context.Json)
         {
             JsonOutput.Write(context.Out, new FetchResultJson(
                 fetched.Name, fetched.Path, fetched.Sha256, fetched.Size, fetched.Origin.ToString().ToLowerInvariant(), fetched.Verification,
                 extracted is null ? null : new ExtractResultJson(extracted.Destination, extracted.Format.ToString().ToLowerInvariant(), extracted.Entries, extracted.Bytes)),
                 JsonOutput.Default.FetchResultJson);
-            return ExitCodes.Ok;
+            return;
         }
 
         var how = fetched.Origin == FetchOrigin.Store ? "from the cache" : fetched.Verification;
         context.Say($"{fetched.Name}  {ByteSize.Format(fetched.Size)}  sha256 {fetched.Sha256}  ({how})");
-        if (fetched.Verification == Fetcher.InsecureVerification)
+        if (fetched.Unverified)
         {
             // Shown even with --quiet: it is what the user needs to pin the download next time.
-            await context.Error.WriteLineAsync($"pibuild: {fetched.Name} was not verified; pin it with --sha256 {fetched.Sha256}").ConfigureAwait(false);
+            context.Error.WriteLine($"pibuild: {fetched.Name} was not verified; pin it with --sha256 {fetched.Sha256}");
         }
 
         context.Say(extracted is null
             ? $"stored at {fetched.Path}"
             : $"extracted {extracted.Entries} entries ({ByteSize.Format(extracted.Bytes)}) into {CliContext.Display(extracted.Destination)}");
-        return ExitCodes.Ok;
     }
 }

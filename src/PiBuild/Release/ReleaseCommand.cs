@@ -1,15 +1,10 @@
 using System.CommandLine;
-using System.Globalization;
 using PiBuild.Cli.Common;
 using PiBuild.Core;
-using PiBuild.Core.Processes;
-using PiBuild.Core.Projects;
+using PiBuild.Core.Pipelines;
 using PiBuild.Core.Releases;
 
 namespace PiBuild.Cli.Release;
-
-/// <summary>What <c>pibuild release</c> was asked for.</summary>
-internal sealed record ReleaseCommandRequest(IReadOnlyList<string> Targets, string? Version, bool Snapshot, string Output, bool Clean, ShardInfo? Shard);
 
 /// <summary>
 /// <c>pibuild release [--target …] [--version V] [-o dist] [--snapshot] [--clean] [--shard I/N]</c> and
@@ -27,42 +22,29 @@ internal static class ReleaseCommand
     public static Command Create()
     {
         var merge = new Command("merge", "Join the outputs of release --shard I/N into one release (checksums and manifest)") { ShardDirectories, Output, Clean };
-        merge.SetHandler(MergeAsync);
+        merge.SetHandler(async (context, parseResult, cancellationToken) =>
+        {
+            var request = new ReleaseMergeRequest(parseResult.GetValue(ShardDirectories) ?? [], parseResult.GetRequiredValue(Output), parseResult.GetValue(Clean));
+            Render(context, await ReleasePipeline.MergeAsync(request, cancellationToken).ConfigureAwait(false), request.OutputDirectory);
+            return ExitCodes.Ok;
+        });
 
         var release = new Command("release", "Build release archives for every target: reproducible .tar.gz, SHA256SUMS, manifest.json")
         {
             GlobalOptions.Target, GlobalOptions.Go, Version, Snapshot, Output, Clean, Shard, merge,
         };
-        release.SetHandler((context, parseResult, cancellationToken) => RunAsync(context, new ReleaseCommandRequest(
-            parseResult.GetValue(GlobalOptions.Target) ?? [], parseResult.GetValue(Version), parseResult.GetValue(Snapshot),
-            parseResult.GetRequiredValue(Output), parseResult.GetValue(Clean), ParseShard(parseResult.GetValue(Shard))), cancellationToken));
+        release.SetHandler(async (context, parseResult, cancellationToken) =>
+        {
+            var request = new ReleaseRequest(
+                parseResult.GetValue(GlobalOptions.Target) ?? [], parseResult.GetValue(Version), parseResult.GetValue(Snapshot),
+                parseResult.GetRequiredValue(Output), parseResult.GetValue(Clean), parseResult.GetValue(Shard) is { } shard ? ShardInfo.Parse(shard) : null);
+            Render(context, await ReleasePipeline.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false), request.OutputDirectory);
+            return ExitCodes.Ok;
+        });
         return release;
     }
 
-    private static async Task<int> RunAsync(CliContext context, ReleaseCommandRequest request, CancellationToken cancellationToken)
-    {
-        var project = GoProject.Detect(context.ProjectDirectory);
-        var config = ReleaseConfig.Load(project.Root);
-        var catalog = context.LoadCatalog();
-        var targets = catalog.GetMany(request.Targets.Count > 0 ? request.Targets : config.Targets);
-        var toolchain = await context.LocateGoAsync(cancellationToken).ConfigureAwait(false);
-        var streaming = context.Verbose ? new ProcessOutput(context.Error.WriteLine, context.Error.WriteLine) : null;
-        var manifest = await new Core.Releases.Release(context.Runner, context.Paths, context.GetVariable).RunAsync(
-            new ReleaseRequest(targets, request.Version, request.Snapshot, request.Output, request.Clean, request.Shard, context.Verbose),
-            project, toolchain, config, streaming, cancellationToken).ConfigureAwait(false);
-        Report(context, manifest, Path.GetFullPath(request.Output));
-        return ExitCodes.Ok;
-    }
-
-    private static async Task<int> MergeAsync(CliContext context, ParseResult parseResult, CancellationToken cancellationToken)
-    {
-        var output = parseResult.GetRequiredValue(Output);
-        var manifest = await ReleaseMerge.MergeAsync(parseResult.GetValue(ShardDirectories) ?? [], output, parseResult.GetValue(Clean), cancellationToken).ConfigureAwait(false);
-        Report(context, manifest, Path.GetFullPath(output));
-        return ExitCodes.Ok;
-    }
-
-    private static void Report(CliContext context, ReleaseManifest manifest, string output)
+    private static void Render(CliContext context, ReleaseManifest manifest, string outputDirectory)
     {
         if (context.Json)
         {
@@ -70,7 +52,8 @@ internal static class ReleaseCommand
             return;
         }
 
-        foreach (var artifact in manifest.Artifacts.OrderBy(a => a.File, StringComparer.Ordinal))
+        var output = Path.GetFullPath(outputDirectory);
+        foreach (var artifact in manifest.Artifacts)
         {
             var arch = artifact.GoArm is { } goarm ? $"GOARM={goarm}" : $"{artifact.GoOs}/{artifact.GoArch}";
             context.Say($"{artifact.Target,-6} {CliContext.Display(Path.Combine(output, artifact.File))}  {ByteSize.Format(artifact.Size)}  {arch}  {artifact.Binaries.Count} command(s)  sha256 {artifact.Sha256[..16]}…");
@@ -79,21 +62,5 @@ internal static class ReleaseCommand
         context.Say(manifest.Shard is { } shard
             ? $"shard {shard.Index}/{shard.Count} of {manifest.Project} {manifest.Version} in {CliContext.Display(output)}; join the shards with: pibuild release merge DIR... -o dist"
             : $"{manifest.Project} {manifest.Version}: {manifest.Artifacts.Count} archive(s), SHA256SUMS and manifest.json in {CliContext.Display(output)}");
-    }
-
-    private static ShardInfo? ParseShard(string? text)
-    {
-        if (text is null)
-        {
-            return null;
-        }
-
-        var parts = text.Split('/');
-        return parts.Length == 2
-               && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var index)
-               && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var count)
-               && count >= 1 && index >= 1 && index <= count
-            ? new ShardInfo(index, count)
-            : throw new ConfigurationException($"--shard {text}: expected I/N with 1 ≤ I ≤ N, e.g. --shard 1/2");
     }
 }

@@ -1,12 +1,9 @@
 using System.CommandLine;
 using PiBuild.Cli.Common;
-using PiBuild.Core;
-using PiBuild.Core.Emulation;
+using PiBuild.Core.Pipelines;
+using PiBuild.Core.Processes;
 
 namespace PiBuild.Cli.Run;
-
-/// <summary>What <c>pibuild run</c> was asked for.</summary>
-internal sealed record RunRequest(string Target, string Package, IReadOnlyList<string> Arguments);
 
 /// <summary>
 /// <c>pibuild run --target pi1 PACKAGE [-- ARGS]</c>: cross-build one command and run it on the emulated board
@@ -28,37 +25,17 @@ internal static class RunCommand
         {
             GlobalOptions.Target, GlobalOptions.Go, Package, Arguments,
         };
-        command.SetHandler((context, parseResult, cancellationToken) =>
+        command.SetHandler(async (context, parseResult, cancellationToken) =>
         {
-            var target = GlobalOptions.SingleTarget(parseResult, "run");
-            return RunAsync(context, new RunRequest(target, parseResult.GetRequiredValue(Package), parseResult.GetValue(Arguments) ?? []), cancellationToken);
+            await using var stdin = Console.OpenStandardInput();
+            await using var stdout = Console.OpenStandardOutput();
+            await using var stderr = Console.OpenStandardError();
+            var request = new RunRequest(
+                parseResult.GetValue(GlobalOptions.Target) ?? [], parseResult.GetRequiredValue(Package), parseResult.GetValue(Arguments) ?? [],
+                new ProcessStreams(stdin, stdout, stderr));
+            var outcome = await RunPipeline.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false);
+            return outcome.ExitCode;
         });
         return command;
-    }
-
-    private static async Task<int> RunAsync(CliContext context, RunRequest request, CancellationToken cancellationToken)
-    {
-        var target = context.LoadCatalog().Get(request.Target);
-        var (plan, results) = await BuildSteps.BuildAsync(context, [target], [request.Package], null, cancellationToken).ConfigureAwait(false);
-        var binaries = results.Single().Binaries;
-        if (binaries.Count != 1)
-        {
-            throw new ConfigurationException($"run needs one command package, but {request.Package} built {binaries.Count} commands; name one of them");
-        }
-
-        var binary = binaries[0].Path;
-        if (context.Verbose)
-        {
-            await context.Error.WriteLineAsync(BuildSteps.Line(target, binaries[0])).ConfigureAwait(false);
-        }
-
-        var spec = QemuUser.IsNative(target, plan.Toolchain.HostOs, plan.Toolchain.HostArch)
-            ? new Core.Processes.ProcessSpec(binary, request.Arguments, Environment.CurrentDirectory, new Dictionary<string, string?>())
-            : QemuUser.Locate(target, context.GetVariable).Command(target, binary, request.Arguments, Environment.CurrentDirectory);
-
-        using var stdin = Console.OpenStandardInput();
-        using var stdout = Console.OpenStandardOutput();
-        using var stderr = Console.OpenStandardError();
-        return await context.Runner.RunAttachedAsync(spec, stdin, stdout, stderr, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,5 +1,9 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using PiBuild.Cli.Common;
+using PiBuild.Core;
+using PiBuild.Core.Json;
+using PiBuild.Core.Pipelines;
 using PiBuild.Core.Targets;
 
 namespace PiBuild.Cli.Targets;
@@ -12,20 +16,27 @@ internal static class TargetsCommand
     public static Command Create()
     {
         var show = new Command("show", "Print one profile, fully resolved (inheritance applied)") { Name };
-        show.SetHandler((context, parseResult, _) => Task.FromResult(Show(context, parseResult.GetRequiredValue(Name))));
+        show.SetHandler((context, parseResult, _) =>
+        {
+            Show(context, TargetsPipeline.Show(context.Workspace, parseResult.GetRequiredValue(Name)));
+            return Task.FromResult(ExitCodes.Ok);
+        });
 
         var list = new Command("targets", "List the board profiles: built-in, the project's targets/, and the user's") { show };
-        list.SetHandler((context, _, _) => Task.FromResult(List(context)));
+        list.SetHandler((context, _, _) =>
+        {
+            List(context, TargetsPipeline.List(context.Workspace));
+            return Task.FromResult(ExitCodes.Ok);
+        });
         return list;
     }
 
-    private static int List(CliContext context)
+    private static void List(CliContext context, IReadOnlyList<TargetProfile> profiles)
     {
-        var profiles = context.LoadCatalog().All;
         if (context.Json)
         {
-            JsonOutput.Write(context.Out, new TargetListJson(profiles.Select(TargetJson.From).ToArray()), JsonOutput.Default.TargetListJson);
-            return ExitCodes.Ok;
+            context.Out.Write(JsonText.Serialize(new JsonObject { ["targets"] = new JsonArray(profiles.Select(p => (JsonNode)p.ToJson()).ToArray()) }));
+            return;
         }
 
         string[] header = ["NAME", "BOARD", "GOOS/GOARCH", "GOARM", "CPU", "QEMU CPU", "FROM"];
@@ -38,40 +49,32 @@ internal static class TargetsCommand
         {
             context.Say(string.Join("  ", row.Select((cell, i) => cell.PadRight(widths[i]))).TrimEnd());
         }
-
-        return ExitCodes.Ok;
     }
 
-    private static int Show(CliContext context, string name)
+    /// <summary>Every key of the profile that has a value, in the order <see cref="ProfileKeys"/> declares them.</summary>
+    private static void Show(CliContext context, TargetProfile profile)
     {
-        var p = context.LoadCatalog().Get(name);
         if (context.Json)
         {
-            JsonOutput.Write(context.Out, TargetJson.From(p), JsonOutput.Default.TargetJson);
-            return ExitCodes.Ok;
+            context.Out.Write(JsonText.Serialize(profile.ToJson()));
+            return;
         }
 
         (string Key, string? Value)[] fields =
         [
-            ("name", p.Name), ("board", p.Board), ("soc", p.Soc), ("cpu", p.Cpu), ("cores", p.Cores?.ToString()),
-            ("clock_mhz", p.ClockMhz?.ToString()), ("isa", p.Isa), ("fpu", p.Fpu), ("memory_mb", p.MemoryMb?.ToString()),
-            ("goos", p.GoOs), ("goarch", p.GoArch), ("goarm", p.GoArm?.ToString()), ("cgo", p.Cgo ? "true" : "false"),
-            ("qemu_cpu", p.QemuCpu), ("thread_stack_kb", p.ThreadStackKb.ToString()),
-            ("test_timeout_scale", p.TestTimeoutScale.ToString()),
-            ("detect.models", p.Detect.Models.Count > 0 ? string.Join("; ", p.Detect.Models) : null),
-            ("detect.cpu_part", p.Detect.CpuPart),
-            ("bootstrap", p.Bootstrap is { } b ? string.Join(", ", new[] { $"from {b.From}", b.ArchiveArch is null ? null : $"archive {b.ArchiveArch}", b.Url, b.Sha256 is null ? null : $"sha256 {b.Sha256}" }.OfType<string>()) : null),
-            ("extends", p.Extends.Count > 0 ? string.Join(" -> ", p.Extends) : null),
-            ("from", Source(p)),
+            ("name", profile.Name),
+            .. ProfileKeys.All.Select(k => (k.Name, k.Display(profile))),
+            ("extends", profile.Extends.Count > 0 ? string.Join(" -> ", profile.Extends) : null),
+            ("from", Source(profile)),
         ];
-        foreach (var (key, value) in fields.Where(f => !string.IsNullOrEmpty(f.Value)))
+        var shown = fields.Where(f => !string.IsNullOrEmpty(f.Value)).ToArray();
+        var width = shown.Max(f => f.Key.Length) + 2;
+        foreach (var (key, value) in shown)
         {
-            context.Say($"{key + ":",-20} {value}");
+            context.Say($"{(key + ":").PadRight(width)}{value}");
         }
-
-        return ExitCodes.Ok;
     }
 
     private static string Source(TargetProfile p) =>
-        p.Origin.Layer == ProfileLayer.BuiltIn ? ProfileLayer.BuiltIn : $"{p.Origin.Layer} {CliContext.Display(p.Origin.File)}";
+        p.Origin.IsBuiltIn ? p.Origin.Layer : $"{p.Origin.Layer} {CliContext.Display(p.Origin.File)}";
 }

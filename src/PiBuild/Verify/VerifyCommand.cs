@@ -1,12 +1,9 @@
 using System.CommandLine;
 using PiBuild.Cli.Common;
 using PiBuild.Core;
-using PiBuild.Core.Binaries;
+using PiBuild.Core.Pipelines;
 
 namespace PiBuild.Cli.Verify;
-
-/// <summary>What <c>pibuild verify</c> was asked for.</summary>
-internal sealed record VerifyRequest(string Target, IReadOnlyList<string> Files);
 
 /// <summary><c>pibuild verify FILE... --target pi1</c>: the same proof <c>cross</c> runs, for any binary.</summary>
 internal static class VerifyCommand
@@ -25,39 +22,30 @@ internal static class VerifyCommand
         };
         command.SetHandler((context, parseResult, _) =>
         {
-            var target = GlobalOptions.SingleTarget(parseResult, "verify");
-            return Task.FromResult(Run(context, new VerifyRequest(target, parseResult.GetValue(Files) ?? [])));
+            var report = VerifyPipeline.Run(context.Workspace, new VerifyRequest(parseResult.GetValue(GlobalOptions.Target) ?? [], parseResult.GetValue(Files) ?? []));
+            Render(context, report);
+            return Task.FromResult(report.Passed ? ExitCodes.Ok : ExitCodes.Failure);
         });
         return command;
     }
 
-    private static int Run(CliContext context, VerifyRequest request)
+    private static void Render(CliContext context, VerifyReport report)
     {
-        var target = context.LoadCatalog().Get(request.Target);
-        var missing = request.Files.FirstOrDefault(f => !File.Exists(f));
-        if (missing is not null)
-        {
-            throw new ConfigurationException($"{missing}: no such file");
-        }
-
-        var checks = request.Files.Select(f => BinaryVerifier.Check(Path.GetFullPath(f), target)).ToArray();
+        var target = report.Target.Name;
         if (context.Json)
         {
-            JsonOutput.Write(context.Out, new VerifyResultJson(checks.Select(c => BinaryJson.From(target.Name, c)).ToArray()), JsonOutput.Default.VerifyResultJson);
+            JsonOutput.Write(context.Out, new VerifyResultJson(report.Checks.Select(c => BinaryJson.From(target, c)).ToArray()), JsonOutput.Default.VerifyResultJson);
+            return;
         }
-        else
+
+        foreach (var check in report.Checks.Where(c => c.Passed))
         {
-            foreach (var check in checks.Where(c => c.Passed))
-            {
-                context.Say(BuildSteps.Line(target, check));
-            }
-
-            foreach (var check in checks.Where(c => !c.Passed))
-            {
-                context.Error.WriteLine($"pibuild: {CliContext.Display(check.Path)} is not a {target.Name} binary: {string.Join("; ", check.Problems)}");
-            }
+            context.Say(BinaryLine.Format(target, check));
         }
 
-        return checks.All(c => c.Passed) ? ExitCodes.Ok : ExitCodes.Failure;
+        foreach (var check in report.Checks.Where(c => !c.Passed))
+        {
+            context.Error.WriteLine($"pibuild: {CliContext.Display(check.Path)} is not a {target} binary: {string.Join("; ", check.Problems)}");
+        }
     }
 }

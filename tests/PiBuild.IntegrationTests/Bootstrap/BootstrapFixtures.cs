@@ -134,7 +134,7 @@ public sealed class BootstrapFixtures : IAsyncDisposable
     {
         var tarball = _dir.Combine(directory + ".tar.gz");
         var tar = await Run.ProgramAsync("tar", ["-C", _dir.Combine(directory), "-czf", tarball, "go"]);
-        Assert.True(tar.ExitCode == 0, tar.ToString());
+        tar.AssertSucceeded();
         return await File.ReadAllBytesAsync(tarball);
     }
 }

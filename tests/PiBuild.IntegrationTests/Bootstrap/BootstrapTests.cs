@@ -33,7 +33,7 @@ public sealed class BootstrapTests : IAsyncLifetime
         var env = Env();
         env["GOROOT"] = "/somewhere/stale";
         var result = await Run.PiBuildAsync(WithUrls(), _fixtures.Root, env);
-        Assert.True(result.ExitCode == 0, result.ToString());
+        result.AssertSucceeded();
 
         var record = Record();
         Assert.Equal("1024", record["ulimit_s"]);
@@ -55,7 +55,7 @@ public sealed class BootstrapTests : IAsyncLifetime
     public async Task All_runs_all_bash_and_keep_bootstrap_keeps_the_toolchain()
     {
         var result = await Run.PiBuildAsync(WithUrls("--all", "--keep-bootstrap"), _fixtures.Root, Env());
-        Assert.True(result.ExitCode == 0, result.ToString());
+        result.AssertSucceeded();
         Assert.Equal("all.bash", Record()["script"]);
         Assert.Contains("==> ALL TESTS PASSED", result.StandardError, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(Prefix + "-bootstrap", "bin", "go")));
@@ -69,7 +69,7 @@ public sealed class BootstrapTests : IAsyncLifetime
             ("go1.4", "go1.4.linux-amd64.tar.gz", _fixtures.ToolchainTarball, "archive"));
         var result = await Run.PiBuildAsync(
             ["bootstrap", "--target", "host", "-C", _fixtures.HostProject(), "--prefix", Prefix, "--index", _fixtures.IndexUrl], _fixtures.Root, Env());
-        Assert.True(result.ExitCode == 0, result.ToString());
+        result.AssertSucceeded();
         Assert.Contains($"go          go1.19.8 from {_fixtures.SourceUrl}", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains($"bootstrap   go1.4 or later from {_fixtures.ToolchainUrl}", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("(Go's download index)", result.StandardOutput, StringComparison.Ordinal);
@@ -129,12 +129,12 @@ public sealed class BootstrapTests : IAsyncLifetime
         // A Pi 1 cannot run a GOARM=7 go: build one (any Go program stands in for bin/go) and offer it for pi1.
         var project = Repository.CopyExample("hello", _fixtures.Root);
         var cross = await Run.PiBuildAsync(["cross", "--target", "pi2", "-C", project], _fixtures.Root, Env());
-        Assert.True(cross.ExitCode == 0, cross.ToString());
+        cross.AssertSucceeded();
         var tree = Path.Combine(_fixtures.Root, "armv7", "go", "bin");
         Directory.CreateDirectory(tree);
         File.Copy(Path.Combine(project, "bin", "pi2", "helloworld"), Path.Combine(tree, "go"));
         var tarball = Path.Combine(_fixtures.Root, "armv7.tar.gz");
-        Assert.Equal(0, (await Run.ProgramAsync("tar", ["-C", Path.Combine(_fixtures.Root, "armv7"), "-czf", tarball, "go"])).ExitCode);
+        (await Run.ProgramAsync("tar", ["-C", Path.Combine(_fixtures.Root, "armv7"), "-czf", tarball, "go"])).AssertSucceeded();
         var bytes = await File.ReadAllBytesAsync(tarball);
         _fixtures.Server.Serve("dl/armv7.tar.gz", bytes);
 
@@ -164,7 +164,7 @@ public sealed class BootstrapTests : IAsyncLifetime
 
         // Fixed, the same command finishes.
         var again = await Run.PiBuildAsync(WithUrls(), _fixtures.Root, Env());
-        Assert.True(again.ExitCode == 0, again.ToString());
+        again.AssertSucceeded();
     }
 
     [Fact]
@@ -185,7 +185,7 @@ public sealed class BootstrapTests : IAsyncLifetime
         Assert.False(File.Exists(Path.Combine(Prefix, "record.txt")));
 
         var again = await Run.PiBuildAsync(WithUrls(), _fixtures.Root, Env());
-        Assert.True(again.ExitCode == 0, again.ToString());
+        again.AssertSucceeded();
         Assert.Matches(@"^bytes=\d+-$", _fixtures.Server.RangesRequested("dl/go1.19.8.src.tar.gz")[^1]);
         Assert.Equal("1024", Record()["ulimit_s"]);
     }
@@ -193,10 +193,10 @@ public sealed class BootstrapTests : IAsyncLifetime
     [Fact]
     public async Task A_finished_bootstrap_is_not_built_again()
     {
-        Assert.Equal(0, (await Run.PiBuildAsync(WithUrls("--keep-bootstrap"), _fixtures.Root, Env())).ExitCode);
+        (await Run.PiBuildAsync(WithUrls("--keep-bootstrap"), _fixtures.Root, Env())).AssertSucceeded();
         var built = File.GetLastWriteTimeUtc(Path.Combine(Prefix, "record.txt"));
         var again = await Run.PiBuildAsync(WithUrls(), _fixtures.Root, Env());
-        Assert.True(again.ExitCode == 0, again.ToString());
+        again.AssertSucceeded();
         Assert.Contains("(already built)", again.StandardOutput, StringComparison.Ordinal);
         Assert.Equal(built, File.GetLastWriteTimeUtc(Path.Combine(Prefix, "record.txt")));
         Assert.False(Directory.Exists(Prefix + "-bootstrap"));
@@ -206,7 +206,7 @@ public sealed class BootstrapTests : IAsyncLifetime
     public async Task The_script_run_by_dash_records_the_same_limits_and_makes_the_same_tree()
     {
         var viaPibuild = await Run.PiBuildAsync(WithUrls(), _fixtures.Root, Env());
-        Assert.True(viaPibuild.ExitCode == 0, viaPibuild.ToString());
+        viaPibuild.AssertSucceeded();
         var expectedRecord = Record();
         var expectedTree = Tree(Prefix);
 
@@ -214,7 +214,7 @@ public sealed class BootstrapTests : IAsyncLifetime
         var args = WithUrls("--script");
         args[Array.IndexOf(args, "--prefix") + 1] = scriptPrefix;
         var script = await Run.PiBuildAsync(args, _fixtures.Root, Env());
-        Assert.True(script.ExitCode == 0, script.ToString());
+        script.AssertSucceeded();
         Assert.StartsWith("#!/bin/sh\n", script.StandardOutput, StringComparison.Ordinal);
         var path = Path.Combine(_fixtures.Root, "bootstrap.sh");
         await File.WriteAllTextAsync(path, script.StandardOutput);
@@ -222,7 +222,7 @@ public sealed class BootstrapTests : IAsyncLifetime
         var env = Env();
         env["PIBUILD_DOWNLOADS"] = Path.Combine(_fixtures.Root, "script-downloads");
         var ran = await Run.ProgramAsync("dash", [path], _fixtures.Root, env);
-        Assert.True(ran.ExitCode == 0, ran.ToString());
+        ran.AssertSucceeded();
         Assert.Contains($"export PATH={scriptPrefix}/bin:$PATH", ran.StandardOutput, StringComparison.Ordinal);
 
         var record = File.ReadAllLines(Path.Combine(scriptPrefix, "record.txt")).Select(l => l.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);

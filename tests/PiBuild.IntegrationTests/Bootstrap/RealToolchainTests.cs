@@ -37,9 +37,9 @@ public sealed class RealToolchainTests : IAsyncLifetime
         var tree = _dir.Combine(name, "go");
         Directory.CreateDirectory(tree);
         var cp = await Run.ProgramAsync("cp", ["-rL", .. parts.Select(p => Path.Combine(_goroot, p)), tree]);
-        Assert.True(cp.ExitCode == 0, cp.ToString());
+        cp.AssertSucceeded();
         var tarball = _dir.Combine(name + ".tar");
-        Assert.Equal(0, (await Run.ProgramAsync("tar", ["-C", _dir.Combine(name), "-cf", tarball, "go"])).ExitCode);
+        (await Run.ProgramAsync("tar", ["-C", _dir.Combine(name), "-cf", tarball, "go"])).AssertSucceeded();
         Directory.Delete(_dir.Combine(name), recursive: true);
         var bytes = await File.ReadAllBytesAsync(tarball);
         _server.Serve(name + ".tar", bytes);
@@ -76,14 +76,14 @@ public sealed class RealToolchainTests : IAsyncLifetime
         Assert.False(File.Exists(Path.Combine(prefix, "bin", "go")));
 
         var second = await Run.PiBuildAsync(args, _dir.Path, Env(), BuildTimeout);
-        Assert.True(second.ExitCode == 0, second.ToString());
+        second.AssertSucceeded();
         Assert.Contains($"{prefix}/bin/go is {version}", second.StandardOutput, StringComparison.Ordinal);
         Assert.False(Directory.Exists(prefix + "-bootstrap"));
 
         // The new toolchain, not the system's, cross-builds for a Pi 1, and the result runs on an ARM1176.
         var hello = Repository.CopyExample("hello", _dir.Path);
         var cross = await Run.PiBuildAsync(["cross", "--target", "pi1", "-C", hello, "--go", Path.Combine(prefix, "bin", "go")], _dir.Path, Env(), BuildTimeout);
-        Assert.True(cross.ExitCode == 0, cross.ToString());
+        cross.AssertSucceeded();
         Assert.Equal("Hello world from gb\n", (await Qemu.RunAsync("arm1176", Path.Combine(hello, "bin", "pi1", "helloworld"))).StandardOutput);
     }
 
@@ -92,18 +92,18 @@ public sealed class RealToolchainTests : IAsyncLifetime
     {
         var output = _dir.Combine("out");
         var packed = await Run.PiBuildAsync(["pack-bootstrap", "--target", "pi1", "-o", output], _dir.Path, Env(), BuildTimeout);
-        Assert.True(packed.ExitCode == 0, packed.ToString());
+        packed.AssertSucceeded();
         var archive = Path.Combine(output, "go-linux-arm-bootstrap.tbz");
         var sha = (await File.ReadAllTextAsync(archive + ".sha256")).Split(' ')[0];
         Assert.Equal(sha, BootstrapFixtures.Sha(await File.ReadAllBytesAsync(archive)));
-        Assert.Equal(0, (await Run.ProgramAsync("sha256sum", ["-c", archive + ".sha256"], output)).ExitCode);
+        (await Run.ProgramAsync("sha256sum", ["-c", archive + ".sha256"], output)).AssertSucceeded();
 
         var unpacked = _dir.Combine("toolchain");
         var extract = await Run.PiBuildAsync(["fetch", archive, "--sha256", sha, "--extract", unpacked], _dir.Path, Env());
-        Assert.True(extract.ExitCode == 0, extract.ToString());
+        extract.AssertSucceeded();
         var go = Path.Combine(unpacked, "go-linux-arm-bootstrap", "bin", "go");
         var verify = await Run.PiBuildAsync(["verify", "--target", "pi1", go], _dir.Path, Env());
-        Assert.True(verify.ExitCode == 0, verify.ToString());
+        verify.AssertSucceeded();
 
         var version = await Qemu.RunAsync("arm1176", go, "version");
         Assert.StartsWith("go version go1.", version.StandardOutput, StringComparison.Ordinal);

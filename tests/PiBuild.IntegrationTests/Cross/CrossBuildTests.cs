@@ -14,7 +14,7 @@ public sealed class CrossBuildTests(SharedGoCache cache) : IDisposable
     {
         var project = Repository.CopyExample("hello", _dir.Path);
         var result = await Run.PiBuildAsync(["cross", "--target", "pi1", "-C", project], _dir.Path, cache.Environment());
-        Assert.True(result.ExitCode == 0, result.ToString());
+        result.AssertSucceeded();
         Assert.Matches(@"^pi1 +\S*bin/pi1/helloworld +[\d.]+ MiB +GOARM=6 +verified\n$", result.StandardOutput);
 
         var run = await Qemu.RunAsync("arm1176", Path.Combine(project, "bin", "pi1", "helloworld"));
@@ -27,7 +27,7 @@ public sealed class CrossBuildTests(SharedGoCache cache) : IDisposable
     {
         var project = Repository.CopyExample("hello", _dir.Path);
         var result = await Run.PiBuildAsync(["cross", "--target", "pi2", "-C", project], _dir.Path, cache.Environment());
-        Assert.True(result.ExitCode == 0, result.ToString());
+        result.AssertSucceeded();
         var binary = Path.Combine(project, "bin", "pi2", "helloworld");
 
         var onPi2 = await Qemu.RunAsync("cortex-a7", binary);
@@ -45,7 +45,7 @@ public sealed class CrossBuildTests(SharedGoCache cache) : IDisposable
     {
         var project = Repository.CopyExample("sensors", _dir.Path);
         var result = await Run.PiBuildAsync(["cross", "--target", "pi1,pi2", "-C", project, "--json"], _dir.Path, cache.Environment());
-        Assert.True(result.ExitCode == 0, result.ToString());
+        result.AssertSucceeded();
 
         using var json = System.Text.Json.JsonDocument.Parse(result.StandardOutput);
         var binaries = json.RootElement.GetProperty("binaries").EnumerateArray()
@@ -64,7 +64,7 @@ public sealed class CrossBuildTests(SharedGoCache cache) : IDisposable
     {
         var project = Repository.CopyExample("hello", _dir.Path);
         var clean = await Run.PiBuildAsync(["cross", "--target", "pi1", "-C", project], _dir.Path, cache.Environment());
-        Assert.True(clean.ExitCode == 0, clean.ToString());
+        clean.AssertSucceeded();
         var binary = Path.Combine(project, "bin", "pi1", "helloworld");
         var cleanHash = Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(binary)));
 
@@ -75,7 +75,7 @@ public sealed class CrossBuildTests(SharedGoCache cache) : IDisposable
         env["GOFLAGS"] = "-tags=leaked";
         env["CGO_ENABLED"] = "1";
         var stray = await Run.PiBuildAsync(["cross", "--target", "pi1", "-C", project], _dir.Path, env);
-        Assert.True(stray.ExitCode == 0, stray.ToString());
+        stray.AssertSucceeded();
         Assert.Contains("GOARM=6", stray.StandardOutput, StringComparison.Ordinal);
         Assert.Equal(cleanHash, Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(binary))));
         Assert.Equal("Hello world from gb\n", (await Qemu.RunAsync("arm1176", binary)).StandardOutput);

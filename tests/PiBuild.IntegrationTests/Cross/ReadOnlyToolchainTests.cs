@@ -19,15 +19,15 @@ public sealed class ReadOnlyToolchainTests(SharedGoCache cache) : IDisposable
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(copy, part))!);
             var cp = await Run.ProgramAsync("cp", ["-rL", Path.Combine(goroot, part), Path.Combine(copy, part)]);
-            Assert.True(cp.ExitCode == 0, cp.ToString());
+            cp.AssertSucceeded();
         }
 
-        Assert.Equal(0, (await Run.ProgramAsync("chmod", ["-R", "a-w", copy])).ExitCode);
+        (await Run.ProgramAsync("chmod", ["-R", "a-w", copy])).AssertSucceeded();
         var before = Snapshot(copy);
 
         var project = Repository.CopyExample("hello", _dir.Path);
         var result = await Run.PiBuildAsync(["cross", "--target", "pi1", "-C", project, "--go", Path.Combine(copy, "bin", "go")], _dir.Path, cache.Environment());
-        Assert.True(result.ExitCode == 0, result.ToString());
+        result.AssertSucceeded();
         Assert.Equal("Hello world from gb\n", (await Qemu.RunAsync("arm1176", Path.Combine(project, "bin", "pi1", "helloworld"))).StandardOutput);
 
         Assert.Equal(before, Snapshot(copy));

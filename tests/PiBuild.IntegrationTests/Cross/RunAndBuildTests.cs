@@ -33,9 +33,9 @@ public sealed class RunAndBuildTests(SharedGoCache cache) : IDisposable
     {
         // bin/pi1 already holds both commands; run must build (and count) only the one it was given.
         var project = Repository.CopyExample("sensors", _dir.Path);
-        Assert.Equal(0, (await Run.PiBuildAsync(["cross", "--target", "pi1", "-C", project], _dir.Path, cache.Environment())).ExitCode);
+        (await Run.PiBuildAsync(["cross", "--target", "pi1", "-C", project], _dir.Path, cache.Environment())).AssertSucceeded();
         var result = await Run.PiBuildAsync(["run", "--target", "pi1", "-C", project, "./cmd/sensord"], _dir.Path, cache.Environment());
-        Assert.True(result.ExitCode == 0, result.ToString());
+        result.AssertSucceeded();
         Assert.Equal("sensord: 21.5°C (linux/arm)\n", result.StandardOutput);
         Assert.Equal(["sensorctl", "sensord"], Directory.GetFiles(Path.Combine(project, "bin", "pi1")).Select(Path.GetFileName).Order());
     }
@@ -57,7 +57,7 @@ public sealed class RunAndBuildTests(SharedGoCache cache) : IDisposable
         var env = cache.Environment();
         env["PIBUILD_HOST_ROOT"] = _dir.Combine("root");
         var result = await Run.PiBuildAsync(["build", "-C", project], _dir.Path, env);
-        Assert.True(result.ExitCode == 0, result.ToString());
+        result.AssertSucceeded();
         Assert.Contains("GOARM=7  verified", result.StandardOutput, StringComparison.Ordinal);
         Assert.Equal("Hello world from gb\n", (await Qemu.RunAsync("cortex-a7", Path.Combine(project, "bin", "pi2", "helloworld"))).StandardOutput);
     }

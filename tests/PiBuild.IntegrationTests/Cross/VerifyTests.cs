@@ -24,7 +24,7 @@ public sealed class VerifyTests(SharedGoCache cache) : IDisposable
 
         var output = _dir.Combine(name, "helloworld");
         var build = await Run.ProgramAsync("go", ["build", "-o", output, "./cmd/helloworld"], Path.Combine(project, "src"), environment);
-        Assert.True(build.ExitCode == 0, build.ToString());
+        build.AssertSucceeded();
         return output;
     }
 
@@ -33,7 +33,7 @@ public sealed class VerifyTests(SharedGoCache cache) : IDisposable
     {
         var binary = await BuildByHand("armv6", ("GOOS", "linux"), ("GOARCH", "arm"), ("GOARM", "6"));
         var result = await Run.PiBuildAsync(["verify", "--target", "pi1", binary], _dir.Path, cache.Environment());
-        Assert.True(result.ExitCode == 0, result.ToString());
+        result.AssertSucceeded();
         Assert.Contains("GOARM=6  verified", result.StandardOutput, StringComparison.Ordinal);
     }
 

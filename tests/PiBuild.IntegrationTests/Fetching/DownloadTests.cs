@@ -37,7 +37,7 @@ public sealed class DownloadTests : IAsyncLifetime
     {
         _server.Serve("go.tar.gz", _payload);
         var result = await Fetch(_server.Url("go.tar.gz"), "--sha256", Sha(_payload));
-        Assert.True(result.ExitCode == 0, result.ToString());
+        result.AssertSucceeded();
         Assert.Contains($"go.tar.gz  3.0 MiB  sha256 {Sha(_payload)}  (sha256 matches --sha256)", result.StandardOutput, StringComparison.Ordinal);
         Assert.Equal([Sha(_payload)], StoreFiles());
         Assert.Equal(_payload, await File.ReadAllBytesAsync(Path.Combine(Store, Sha(_payload))));
@@ -48,11 +48,11 @@ public sealed class DownloadTests : IAsyncLifetime
     public async Task A_second_fetch_of_the_same_checksum_is_served_from_the_store_without_the_network()
     {
         _server.Serve("go.tar.gz", _payload);
-        Assert.Equal(0, (await Fetch(_server.Url("go.tar.gz"), "--sha256", Sha(_payload))).ExitCode);
+        (await Fetch(_server.Url("go.tar.gz"), "--sha256", Sha(_payload))).AssertSucceeded();
         Assert.Equal(1, _server.RequestCount("go.tar.gz"));
 
         var again = await Fetch(_server.Url("go.tar.gz"), "--sha256", Sha(_payload), "--json");
-        Assert.True(again.ExitCode == 0, again.ToString());
+        again.AssertSucceeded();
         Assert.Contains("\"origin\": \"store\"", again.StandardOutput, StringComparison.Ordinal);
         Assert.Equal(1, _server.RequestCount("go.tar.gz"));
     }
@@ -62,7 +62,7 @@ public sealed class DownloadTests : IAsyncLifetime
     {
         _server.Serve("go.tar.gz", _payload, new Misbehaviour { DropAfterBytes = 1_000_000 });
         var result = await Fetch(_server.Url("go.tar.gz"), "--sha256", Sha(_payload));
-        Assert.True(result.ExitCode == 0, result.ToString());
+        result.AssertSucceeded();
         var ranges = _server.RangesRequested("go.tar.gz");
         Assert.Equal(2, ranges.Count);
         Assert.Null(ranges[0]);
@@ -75,7 +75,7 @@ public sealed class DownloadTests : IAsyncLifetime
     {
         _server.Serve("go.tar.gz", _payload, new Misbehaviour { DropAfterBytes = 1_000_000, IgnoreRange = true });
         var result = await Fetch(_server.Url("go.tar.gz"), "--sha256", Sha(_payload));
-        Assert.True(result.ExitCode == 0, result.ToString());
+        result.AssertSucceeded();
         Assert.Equal(2, _server.RequestCount("go.tar.gz"));
         Assert.Equal(_payload, await File.ReadAllBytesAsync(Path.Combine(Store, Sha(_payload))));
     }
@@ -86,7 +86,7 @@ public sealed class DownloadTests : IAsyncLifetime
         var replacement = Payload(_payload.Length, seed: 2);
         _server.Serve("go.tar.gz", _payload, new Misbehaviour { DropAfterBytes = 1_000_000, ReplaceAfterRequests = 1, ReplacementContent = replacement });
         var result = await Fetch(_server.Url("go.tar.gz"), "--insecure");
-        Assert.True(result.ExitCode == 0, result.ToString());
+        result.AssertSucceeded();
 
         // If-Range carried the old ETag: the server answered the whole new file, and pibuild started over.
         Assert.Equal([Sha(replacement)], StoreFiles());
@@ -98,7 +98,7 @@ public sealed class DownloadTests : IAsyncLifetime
     {
         _server.Serve("go.tar.gz", _payload, new Misbehaviour { FailStatus = 500, FailTimes = 2 });
         var result = await Fetch(_server.Url("go.tar.gz"), "--sha256", Sha(_payload));
-        Assert.True(result.ExitCode == 0, result.ToString());
+        result.AssertSucceeded();
         Assert.Equal(3, _server.RequestCount("go.tar.gz"));
     }
 
@@ -109,7 +109,7 @@ public sealed class DownloadTests : IAsyncLifetime
         var result = await Fetch(_server.Url("go.tar.gz"), "--sha256", Sha(_payload));
 
         // The second answer is honest; what arrived first is kept, and the result verifies.
-        Assert.True(result.ExitCode == 0, result.ToString());
+        result.AssertSucceeded();
         Assert.Equal([Sha(_payload)], StoreFiles());
     }
 
@@ -119,7 +119,7 @@ public sealed class DownloadTests : IAsyncLifetime
         var small = Payload(512 * 1024, seed: 3);
         _server.Serve("slow.bin", small, new Misbehaviour { ChunkDelay = TimeSpan.FromMilliseconds(100) });
         var result = await Fetch(_server.Url("slow.bin"), "--sha256", Sha(small));
-        Assert.True(result.ExitCode == 0, result.ToString());
+        result.AssertSucceeded();
     }
 
     [Fact]
@@ -163,7 +163,7 @@ public sealed class DownloadTests : IAsyncLifetime
         _server.Serve("go.tar.gz", _payload);
         _server.Serve("go.tar.gz.sha256", Encoding.ASCII.GetBytes($"{Sha(_payload)}  go.tar.gz\n"));
         var result = await Fetch(_server.Url("go.tar.gz"));
-        Assert.True(result.ExitCode == 0, result.ToString());
+        result.AssertSucceeded();
         Assert.Contains("(sha256 matches go.tar.gz.sha256)", result.StandardOutput, StringComparison.Ordinal);
     }
 
@@ -174,7 +174,7 @@ public sealed class DownloadTests : IAsyncLifetime
         _server.Serve("dl.json", Encoding.UTF8.GetBytes(
             $$"""[{"version": "go1.22.6", "stable": true, "files": [{"filename": "go1.22.6.linux-armv6l.tar.gz", "os": "linux", "arch": "armv6l", "version": "go1.22.6", "sha256": "{{Sha(_payload)}}", "size": {{_payload.Length}}, "kind": "archive"}]}]"""));
         var result = await Fetch(_server.Url("go1.22.6.linux-armv6l.tar.gz"), "--index", _server.Url("dl.json"));
-        Assert.True(result.ExitCode == 0, result.ToString());
+        result.AssertSucceeded();
         Assert.Contains("(sha256 matches Go's download index)", result.StandardOutput, StringComparison.Ordinal);
 
         var unlisted = await Fetch(_server.Url("go1.99.linux-armv6l.tar.gz"), "--index", _server.Url("dl.json"));
@@ -199,7 +199,7 @@ public sealed class DownloadTests : IAsyncLifetime
         _server.Serve("go.tar.gz", _payload);
         var result = await Run.PiBuildAsync(["fetch", _server.Url("go.tar.gz"), "--sha256", Sha(_payload)], _dir.Path, env);
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("is not writable", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains($"cannot write the download cache {Path.Combine(blocker, "cache")}", result.StandardError, StringComparison.Ordinal);
         Assert.Contains("set PIBUILD_CACHE_DIR or XDG_CACHE_HOME", result.StandardError, StringComparison.Ordinal);
     }
 
@@ -210,7 +210,7 @@ public sealed class DownloadTests : IAsyncLifetime
         var first = Run.StartPiBuild(["fetch", _server.Url("go.tar.gz"), "--sha256", Sha(_payload)], _dir.Path, Env());
         var second = Run.StartPiBuild(["fetch", _server.Url("go.tar.gz"), "--sha256", Sha(_payload)], _dir.Path, Env());
         var results = await Task.WhenAll(Run.WaitAsync(first), Run.WaitAsync(second));
-        Assert.All(results, r => Assert.True(r.ExitCode == 0, r.ToString()));
+        Assert.All(results, r => r.AssertSucceeded());
         Assert.Equal([Sha(_payload)], StoreFiles());
         Assert.Equal(_payload, await File.ReadAllBytesAsync(Path.Combine(Store, Sha(_payload))));
 
@@ -237,7 +237,7 @@ public sealed class DownloadTests : IAsyncLifetime
         Assert.InRange(kept, 256 * 1024, _payload.Length - 1);
 
         var resumed = await Fetch(_server.Url("go.tar.gz"), "--sha256", Sha(_payload));
-        Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        resumed.AssertSucceeded();
         Assert.Equal($"bytes={kept}-", _server.RangesRequested("go.tar.gz")[^1]);
         Assert.Equal([Sha(_payload)], StoreFiles());
         Assert.Empty(Directory.GetFiles(PartialDirectory));
@@ -250,15 +250,15 @@ public sealed class DownloadTests : IAsyncLifetime
         var goroot = (await Run.ProgramAsync("go", ["env", "GOROOT"])).StandardOutput.Trim();
         var tree = _dir.Combine("tree", "go");
         Directory.CreateDirectory(tree);
-        Assert.Equal(0, (await Run.ProgramAsync("cp", ["-rL", Path.Combine(goroot, "bin"), Path.Combine(goroot, "VERSION"), tree])).ExitCode);
+        (await Run.ProgramAsync("cp", ["-rL", Path.Combine(goroot, "bin"), Path.Combine(goroot, "VERSION"), tree])).AssertSucceeded();
         var tarball = _dir.Combine("go.linux-amd64.tar.gz");
-        Assert.Equal(0, (await Run.ProgramAsync("tar", ["-C", _dir.Combine("tree"), "-czf", tarball, "go"])).ExitCode);
+        (await Run.ProgramAsync("tar", ["-C", _dir.Combine("tree"), "-czf", tarball, "go"])).AssertSucceeded();
         var bytes = await File.ReadAllBytesAsync(tarball);
         _server.Serve("go.linux-amd64.tar.gz", bytes);
 
         var destination = _dir.Combine("toolchain");
         var result = await Fetch(_server.Url("go.linux-amd64.tar.gz"), "--sha256", Sha(bytes), "--extract", destination, "--strip-components", "1");
-        Assert.True(result.ExitCode == 0, result.ToString());
+        result.AssertSucceeded();
         var go = Path.Combine(destination, "bin", "go");
         Assert.True((File.GetUnixFileMode(go) & UnixFileMode.UserExecute) != 0);
         var version = await Run.ProgramAsync(go, ["version"]);

@@ -40,7 +40,7 @@ public sealed class ExtractionTests : IDisposable
             Symlink("go/lib", "bin"),
             Hardlink("go/VERSION.copy", "go/VERSION"));
         var (result, destination) = await Extract(archive);
-        Assert.True(result.ExitCode == 0, result.ToString());
+        result.AssertSucceeded();
         Assert.Contains("extracted 7 entries", result.StandardOutput, StringComparison.Ordinal);
 
         var go = Path.Combine(destination, "go", "bin", "go");
@@ -62,7 +62,7 @@ public sealed class ExtractionTests : IDisposable
     public async Task Setuid_and_setgid_bits_are_dropped()
     {
         var (result, destination) = await Extract(TarGz(Regular("tool", "x", (UnixFileMode)0xDED)));
-        Assert.True(result.ExitCode == 0, result.ToString());
+        result.AssertSucceeded();
         Assert.Equal((UnixFileMode)0x1ED, File.GetUnixFileMode(Path.Combine(destination, "tool")));
     }
 
@@ -70,7 +70,7 @@ public sealed class ExtractionTests : IDisposable
     public async Task Strip_components_drops_leading_directories()
     {
         var (result, destination) = await Extract(TarGz(Dir("go/"), Dir("go/bin/"), Regular("go/bin/go", "x")), more: ["--strip-components", "1"]);
-        Assert.True(result.ExitCode == 0, result.ToString());
+        result.AssertSucceeded();
         Assert.True(File.Exists(Path.Combine(destination, "bin", "go")));
         Assert.False(Directory.Exists(Path.Combine(destination, "go")));
     }
@@ -79,7 +79,7 @@ public sealed class ExtractionTests : IDisposable
     public async Task The_format_is_recognised_by_content_not_by_name()
     {
         var (result, destination) = await Extract(TarGz(Regular("a.txt", "gz")), name: "download.bin");
-        Assert.True(result.ExitCode == 0, result.ToString());
+        result.AssertSucceeded();
         Assert.Equal("gz", await File.ReadAllTextAsync(Path.Combine(destination, "a.txt")));
     }
 
@@ -89,8 +89,8 @@ public sealed class ExtractionTests : IDisposable
         var tar = Tar(Dir("t/"), Regular("t/run.sh", "#!/bin/sh\n", (UnixFileMode)0x1ED), Symlink("t/link", "run.sh"));
         var plain = _dir.Combine("t.tar");
         await File.WriteAllBytesAsync(plain, tar);
-        Assert.Equal(0, (await Run.ProgramAsync("bzip2", ["-k", plain])).ExitCode);
-        Assert.Equal(0, (await Run.ProgramAsync("xz", ["-k", plain])).ExitCode);
+        (await Run.ProgramAsync("bzip2", ["-k", plain])).AssertSucceeded();
+        (await Run.ProgramAsync("xz", ["-k", plain])).AssertSucceeded();
         var zip = _dir.Combine("t.zip");
         await File.WriteAllBytesAsync(zip, Zip(Dir("t/"), Regular("t/run.sh", "#!/bin/sh\n", (UnixFileMode)0x1ED), Symlink("t/link", "run.sh")));
 
@@ -202,7 +202,7 @@ public sealed class ExtractionTests : IDisposable
         var random = new byte[200_000];
         new Random(7).NextBytes(random);
         await File.WriteAllBytesAsync(plain, Tar(Regular("noise.bin", Convert.ToBase64String(random))));
-        Assert.Equal(0, (await Run.ProgramAsync(compressor, ["-k", plain])).ExitCode);
+        (await Run.ProgramAsync(compressor, ["-k", plain])).AssertSucceeded();
         var compressed = await File.ReadAllBytesAsync(plain + compressor switch { "gzip" => ".gz", "bzip2" => ".bz2", _ => ".xz" });
         for (var i = compressed.Length / 3; i < compressed.Length / 3 + 64; i++)
         {

@@ -37,5 +37,5 @@ public static class Processes
 
     /// <summary>Sends SIGINT, as a terminal's Ctrl-C does to the foreground program.</summary>
     public static async Task InterruptAsync(int pid) =>
-        Assert.Equal(0, (await Run.ProgramAsync("kill", ["-INT", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])).ExitCode);
+        (await Run.ProgramAsync("kill", ["-INT", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])).AssertSucceeded();
 }

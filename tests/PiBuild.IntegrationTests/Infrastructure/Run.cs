@@ -6,6 +6,16 @@ namespace PiBuild.IntegrationTests.Infrastructure;
 public sealed record RunResult(int ExitCode, string StandardOutput, string StandardError)
 {
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{StandardOutput}\n--- stderr\n{StandardError}";
+
+    /// <summary>Exit 0, or the test fails showing everything the program printed.</summary>
+    public RunResult AssertSucceeded() => AssertExit(0);
+
+    /// <summary>This exit code, or the test fails showing everything the program printed.</summary>
+    public RunResult AssertExit(int code)
+    {
+        Assert.True(ExitCode == code, $"expected exit {code}, got {this}");
+        return this;
+    }
 }
 
 /// <summary>Starts real processes for the tests (pibuild itself, qemu, go) with a timeout on each.</summary>
@@ -67,6 +77,27 @@ public static class Run
         process.BeginErrorReadLine();
         Outputs[process] = (stdout, stderr);
         return process;
+    }
+
+    /// <summary>What a running process has printed on stdout so far.</summary>
+    public static string StandardOutputSoFar(Process process)
+    {
+        var stdout = Outputs[process].Item1;
+        lock (stdout)
+        {
+            return stdout.ToString();
+        }
+    }
+
+    /// <summary>Waits until the running process has printed <paramref name="text"/> on stdout, or fails the test.</summary>
+    public static async Task WaitForOutputAsync(Process process, string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!StandardOutputSoFar(process).Contains(text, StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline && !process.HasExited, $"'{text}' did not appear: {StandardOutputSoFar(process)}");
+            await Task.Delay(100);
+        }
     }
 
     public static async Task<RunResult> WaitAsync(Process process, TimeSpan? timeout = null)

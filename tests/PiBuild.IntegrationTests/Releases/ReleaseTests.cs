@@ -43,10 +43,10 @@ public sealed class ReleaseTests(SharedGoCache cache) : IDisposable
         var first = await TaggedClone("hello", "a");
         var second = await TaggedClone("hello", "elsewhere/b");
         var one = await Release(first, "--target", "pi1,pi2", "-o", _dir.Combine("dist-1"));
-        Assert.True(one.ExitCode == 0, one.ToString());
+        one.AssertSucceeded();
         await Task.Delay(1100);
         var two = await Release(second, "--target", "pi1,pi2", "-o", _dir.Combine("dist-2"));
-        Assert.True(two.ExitCode == 0, two.ToString());
+        two.AssertSucceeded();
 
         Assert.Equal(["SHA256SUMS", "hello_1.2.3_linux_armv6.tar.gz", "hello_1.2.3_linux_armv7.tar.gz", "manifest.json"], Files(_dir.Combine("dist-1")));
         foreach (var file in Files(_dir.Combine("dist-1")))
@@ -62,18 +62,18 @@ public sealed class ReleaseTests(SharedGoCache cache) : IDisposable
         var project = await TaggedClone("hello", "a");
         var dist = _dir.Combine("dist");
         var result = await Release(project, "--target", "pi1,pi2", "-o", dist);
-        Assert.True(result.ExitCode == 0, result.ToString());
+        result.AssertSucceeded();
         Assert.Matches(@"pi1 +dist/hello_1\.2\.3_linux_armv6\.tar\.gz|pi1 +\S+hello_1\.2\.3_linux_armv6\.tar\.gz", result.StandardOutput);
 
         var check = await Run.ProgramAsync("sha256sum", ["-c", "SHA256SUMS"], dist);
-        Assert.True(check.ExitCode == 0, check.ToString());
+        check.AssertSucceeded();
 
         var unpacked = _dir.Combine("unpacked");
         Directory.CreateDirectory(unpacked);
         var tar = await Run.ProgramAsync("tar", ["-tvzf", Path.Combine(dist, "hello_1.2.3_linux_armv6.tar.gz")]);
         Assert.Matches(@"-rwxr-xr-x 0/0 +\d+ 2024-01-02 03:04 helloworld", tar.StandardOutput);
         Assert.Matches(@"-rw-r--r-- 0/0 +\d+ 2024-01-02 03:04 README\.md", tar.StandardOutput);
-        Assert.Equal(0, (await Run.ProgramAsync("tar", ["-C", unpacked, "-xzf", Path.Combine(dist, "hello_1.2.3_linux_armv6.tar.gz")])).ExitCode);
+        (await Run.ProgramAsync("tar", ["-C", unpacked, "-xzf", Path.Combine(dist, "hello_1.2.3_linux_armv6.tar.gz")])).AssertSucceeded();
         Assert.Equal("Hello world from gb\n", (await Qemu.RunAsync("arm1176", Path.Combine(unpacked, "helloworld"))).StandardOutput);
     }
 
@@ -82,7 +82,7 @@ public sealed class ReleaseTests(SharedGoCache cache) : IDisposable
     {
         var project = await TaggedClone("hello", "a");
         var result = await Release(project, "--target", "pi1,pi2", "-o", _dir.Combine("dist"), "--json");
-        Assert.True(result.ExitCode == 0, result.ToString());
+        result.AssertSucceeded();
         using var manifest = JsonDocument.Parse(result.StandardOutput);
         Assert.Equal(await File.ReadAllTextAsync(_dir.Combine("dist", "manifest.json")), result.StandardOutput);
         Assert.Equal("1.2.3", manifest.RootElement.GetProperty("version").GetString());
@@ -92,7 +92,7 @@ public sealed class ReleaseTests(SharedGoCache cache) : IDisposable
         {
             var unpacked = _dir.Combine("x-" + artifact.GetProperty("target").GetString());
             Directory.CreateDirectory(unpacked);
-            Assert.Equal(0, (await Run.ProgramAsync("tar", ["-C", unpacked, "-xzf", _dir.Combine("dist", artifact.GetProperty("file").GetString()!)])).ExitCode);
+            (await Run.ProgramAsync("tar", ["-C", unpacked, "-xzf", _dir.Combine("dist", artifact.GetProperty("file").GetString()!)])).AssertSucceeded();
             var goVersionM = await Run.ProgramAsync("go", ["version", "-m", Path.Combine(unpacked, "helloworld")]);
             var recorded = System.Text.RegularExpressions.Regex.Match(goVersionM.StandardOutput, @"build\tGOARM=(\S+)").Groups[1].Value;
             Assert.Equal(recorded, artifact.GetProperty("goarm").GetString());
@@ -106,26 +106,26 @@ public sealed class ReleaseTests(SharedGoCache cache) : IDisposable
     public async Task Shards_merged_are_byte_identical_to_the_unsharded_release()
     {
         var project = await TaggedClone("hello", "a");
-        Assert.Equal(0, (await Release(project, "--target", "pi1,pi2", "-o", _dir.Combine("whole"))).ExitCode);
+        (await Release(project, "--target", "pi1,pi2", "-o", _dir.Combine("whole"))).AssertSucceeded();
         var one = await Release(project, "--target", "pi1,pi2", "--shard", "1/2", "-o", _dir.Combine("shard-1"));
         var two = await Release(project, "--target", "pi1,pi2", "--shard", "2/2", "-o", _dir.Combine("shard-2"));
         Assert.True(one.ExitCode == 0 && two.ExitCode == 0, one + "\n" + two);
         Assert.Equal(["hello_1.2.3_linux_armv6.tar.gz", "manifest.shard-1-of-2.json"], Files(_dir.Combine("shard-1")));
 
         var merged = await Run.PiBuildAsync(["release", "merge", _dir.Combine("shard-2"), _dir.Combine("shard-1"), "-o", _dir.Combine("merged")], _dir.Path, Env());
-        Assert.True(merged.ExitCode == 0, merged.ToString());
+        merged.AssertSucceeded();
         var diff = await Run.ProgramAsync("diff", ["-r", _dir.Combine("whole"), _dir.Combine("merged")]);
-        Assert.True(diff.ExitCode == 0, diff.ToString());
+        diff.AssertSucceeded();
     }
 
     [Fact]
     public async Task Shards_from_different_commits_are_not_merged()
     {
         var project = await TaggedClone("hello", "a");
-        Assert.Equal(0, (await Release(project, "--target", "pi1,pi2", "--shard", "1/2", "-o", _dir.Combine("shard-1"), "--snapshot")).ExitCode);
+        (await Release(project, "--target", "pi1,pi2", "--shard", "1/2", "-o", _dir.Combine("shard-1"), "--snapshot")).AssertSucceeded();
         await File.AppendAllTextAsync(Path.Combine(project, "README.md"), "changed\n");
         await GitRepository.CommitAllAsync(project, "later", date: "2024-02-02T03:04:05Z");
-        Assert.Equal(0, (await Release(project, "--target", "pi1,pi2", "--shard", "2/2", "-o", _dir.Combine("shard-2"), "--snapshot")).ExitCode);
+        (await Release(project, "--target", "pi1,pi2", "--shard", "2/2", "-o", _dir.Combine("shard-2"), "--snapshot")).AssertSucceeded();
 
         var merged = await Run.PiBuildAsync(["release", "merge", _dir.Combine("shard-1"), _dir.Combine("shard-2"), "-o", _dir.Combine("merged")], _dir.Path, Env());
         Assert.Equal(2, merged.ExitCode);
@@ -144,7 +144,7 @@ public sealed class ReleaseTests(SharedGoCache cache) : IDisposable
         Assert.Contains("--snapshot", refused.StandardError, StringComparison.Ordinal);
 
         var snapshot = await Release(project, "--target", "pi1", "-o", _dir.Combine("dist"), "--snapshot");
-        Assert.True(snapshot.ExitCode == 0, snapshot.ToString());
+        snapshot.AssertSucceeded();
         Assert.Matches(@"hello_1\.2\.3-SNAPSHOT-[0-9a-f]{12}_linux_armv6\.tar\.gz", string.Join(' ', Files(_dir.Combine("dist"))));
     }
 
@@ -159,7 +159,7 @@ public sealed class ReleaseTests(SharedGoCache cache) : IDisposable
         Assert.Equal("pibuild: HEAD has no tag, so there is no release version; tag it (git tag v1.0.0), pass --version V, or --snapshot\n", result.StandardError);
 
         var versioned = await Release(project, "--target", "pi1", "-o", _dir.Combine("dist"), "--version", "2.0.0");
-        Assert.True(versioned.ExitCode == 0, versioned.ToString());
+        versioned.AssertSucceeded();
         Assert.Contains("hello_2.0.0_linux_armv6.tar.gz", Files(_dir.Combine("dist")));
     }
 
@@ -176,7 +176,7 @@ public sealed class ReleaseTests(SharedGoCache cache) : IDisposable
         Assert.Equal("old", await File.ReadAllTextAsync(Path.Combine(dist, "hello_1.0.0_linux_armv6.tar.gz")));
 
         var replaced = await Release(project, "--target", "pi1", "-o", dist, "--clean");
-        Assert.True(replaced.ExitCode == 0, replaced.ToString());
+        replaced.AssertSucceeded();
         Assert.Equal(["SHA256SUMS", "hello_1.2.3_linux_armv6.tar.gz", "manifest.json"], Files(dist));
     }
 
@@ -200,11 +200,11 @@ public sealed class ReleaseTests(SharedGoCache cache) : IDisposable
         var project = await TaggedClone("sensors", "a", tag: "v0.4.0");
         var dist = _dir.Combine("dist");
         var result = await Release(project, "-o", dist);
-        Assert.True(result.ExitCode == 0, result.ToString());
+        result.AssertSucceeded();
         Assert.Equal(["SHA256SUMS", "manifest.json", "sensors-0.4.0-linux-armv6.tar.gz", "sensors-0.4.0-linux-armv7.tar.gz"], Files(dist));
         var unpacked = _dir.Combine("x");
         Directory.CreateDirectory(unpacked);
-        Assert.Equal(0, (await Run.ProgramAsync("tar", ["-C", unpacked, "-xzf", Path.Combine(dist, "sensors-0.4.0-linux-armv6.tar.gz")])).ExitCode);
+        (await Run.ProgramAsync("tar", ["-C", unpacked, "-xzf", Path.Combine(dist, "sensors-0.4.0-linux-armv6.tar.gz")])).AssertSucceeded();
         Assert.Equal(["README.md", "sensorctl", "sensord"], Files(unpacked));
         Assert.Equal("sensorctl 0.4.0\n", (await Qemu.RunAsync("arm1176", Path.Combine(unpacked, "sensorctl"), "version")).StandardOutput);
     }
@@ -216,7 +216,7 @@ public sealed class ReleaseTests(SharedGoCache cache) : IDisposable
         Directory.CreateDirectory(Path.Combine(project, "targets"));
         await File.WriteAllTextAsync(Path.Combine(project, "targets", "zero.yaml"), "name: zero\nextends: pi1\nboard: Raspberry Pi Zero\n");
         var result = await Release(project, "--target", "pi1,zero", "-o", _dir.Combine("dist"), "--snapshot");
-        Assert.True(result.ExitCode == 0, result.ToString());
+        result.AssertSucceeded();
         Assert.Contains(Files(_dir.Combine("dist")), f => f.EndsWith("_linux_pi1.tar.gz", StringComparison.Ordinal));
         Assert.Contains(Files(_dir.Combine("dist")), f => f.EndsWith("_linux_zero.tar.gz", StringComparison.Ordinal));
     }

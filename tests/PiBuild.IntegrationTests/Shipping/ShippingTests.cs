@@ -61,12 +61,12 @@ public sealed class ShippingTests : IDisposable
         var packages = _dir.Combine("packages");
         var pack = await Run.ProgramAsync("dotnet", ["pack", Path.Combine(Repository.Root, "src", "PiBuild", "PiBuild.csproj"), "-c", "Release", "-o", packages, "--nologo", "-v", "quiet"],
             Repository.Root, new Dictionary<string, string?> { ["MSBUILDNOINPROCNODE"] = "1" });
-        Assert.True(pack.ExitCode == 0, pack.ToString());
+        pack.AssertSucceeded();
         Assert.Single(Directory.GetFiles(packages, "pibuild.*.nupkg"));
 
         var tools = _dir.Combine("tools");
         var install = await Run.ProgramAsync("dotnet", ["tool", "install", "--tool-path", tools, "pibuild", "--add-source", packages], _dir.Path);
-        Assert.True(install.ExitCode == 0, install.ToString());
+        install.AssertSucceeded();
         var version = await Run.ProgramAsync(Path.Combine(tools, "pibuild"), ["--version"], _dir.Path);
         Assert.StartsWith("pibuild 0.", version.StandardOutput, StringComparison.Ordinal);
         var targets = await Run.ProgramAsync(Path.Combine(tools, "pibuild"), ["targets", "--json"], _dir.Path);

@@ -19,7 +19,7 @@ public sealed class TargetsAndDoctorTests : IDisposable
     public async Task Targets_json_lists_pi1_and_pi2_with_their_board_facts()
     {
         var result = await Run.PiBuildAsync(["targets", "--json"], _dir.Path, Env());
-        Assert.True(result.ExitCode == 0, result.ToString());
+        result.AssertSucceeded();
         using var json = JsonDocument.Parse(result.StandardOutput);
         var targets = json.RootElement.GetProperty("targets").EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!);
         Assert.Equal(["pi1", "pi2"], targets.Keys);
@@ -39,7 +39,7 @@ public sealed class TargetsAndDoctorTests : IDisposable
         _dir.Write("project/targets/pi1-ci.yaml", "name: pi1-ci\nextends: pi1-slow\nqemu_cpu: arm1176\n");
         _dir.Write("project/targets/pi1-slow.yaml", "name: pi1-slow\nextends: pi1\ntest_timeout_scale: 30\n");
         var result = await Run.PiBuildAsync(["targets", "show", "pi1-ci", "--json", "-C", _dir.Combine("project")], _dir.Path, Env());
-        Assert.True(result.ExitCode == 0, result.ToString());
+        result.AssertSucceeded();
         using var json = JsonDocument.Parse(result.StandardOutput);
         var root = json.RootElement;
         Assert.Equal(["pi1-slow", "pi1"], root.GetProperty("extends").EnumerateArray().Select(e => e.GetString()));
@@ -54,7 +54,7 @@ public sealed class TargetsAndDoctorTests : IDisposable
     {
         _dir.Write("config/pibuild/targets/pi2.yaml", "name: pi2\nextends: pi2\nqemu_cpu: cortex-a15\n");
         var result = await Run.PiBuildAsync(["targets"], _dir.Path, Env());
-        Assert.True(result.ExitCode == 0, result.ToString());
+        result.AssertSucceeded();
         Assert.Matches(@"pi2 .* cortex-a15 +user .*config/pibuild/targets/pi2\.yaml", result.StandardOutput);
     }
 
@@ -72,7 +72,7 @@ public sealed class TargetsAndDoctorTests : IDisposable
     public async Task Doctor_reports_go_qemu_the_cache_GOROOT_and_the_stack_limit()
     {
         var result = await Run.PiBuildAsync(["doctor"], _dir.Path, Env());
-        Assert.True(result.ExitCode == 0, result.ToString());
+        result.AssertSucceeded();
         Assert.Matches(@"ok +go +go1\.\d+(\.\d+)? at /", result.StandardOutput);
         Assert.Matches(@"ok +qemu-user +/\S*qemu-arm", result.StandardOutput);
         Assert.Contains($"ok    cache        {_dir.Combine("cache", "pibuild")} (writable)", result.StandardOutput, StringComparison.Ordinal);

@@ -16,7 +16,11 @@ public sealed class CrossBuildPlanSpecs
     private readonly ProfileCatalog _catalog = ProfileCatalog.FromLayers([ProfileLayer.LoadBuiltIn()]);
 
     private CrossBuildPlan Plan(GoProject project, string targets, string[]? packages = null, string? output = null, bool verbose = false) =>
-        CrossBuildPlanner.Plan(new CrossBuildRequest(_catalog.GetMany([targets]), packages ?? [], output, verbose), project, Go119, Paths, "42");
+        CrossBuildPlanner.Plan(new CrossBuildRequest(TargetSelection.Many(_catalog, [targets], [], "cross"), packages ?? [], output, verbose), project, Go119, Paths);
+
+    /// <summary>The plan's arguments with its staging directory (unique to the run) shown as STAGING.</summary>
+    private static string[] Arguments(TargetBuild build) =>
+        build.GoBuild.Arguments.Select(a => a.Replace(build.StagingDirectory, "STAGING", StringComparison.Ordinal)).ToArray();
 
     [Fact]
     public void Each_target_gets_one_go_build_for_every_command_into_its_own_staging_directory()
@@ -24,8 +28,12 @@ public sealed class CrossBuildPlanSpecs
         var plan = Plan(GbProject, "pi1,pi2");
         Assert.Equal(["pi1", "pi2"], plan.Builds.Select(b => b.Target.Name));
         var pi1 = plan.Builds[0];
-        Assert.Equal(["build", "-o", "/work/hello/bin/.pibuild-staging-pi1-42/", "./..."], pi1.GoBuild.Arguments);
+        Assert.Equal(["build", "-o", "STAGING/", "./..."], Arguments(pi1));
         Assert.Equal("/work/hello/bin/pi1", pi1.OutputDirectory);
+
+        // Beside the output, named for this process, so a killed run's leftover is recognised and removed.
+        Assert.Matches($@"^/work/hello/bin/\.pi1\.pibuild-{Environment.ProcessId}-[0-9a-f]{{8}}$", pi1.StagingDirectory);
+        Assert.NotEqual(pi1.StagingDirectory, Plan(GbProject, "pi1").Builds[0].StagingDirectory);
         Assert.Equal(Go119.GoExecutable, pi1.GoBuild.FileName);
     }
 
@@ -39,7 +47,7 @@ public sealed class CrossBuildPlanSpecs
         Assert.Equal("0", env["CGO_ENABLED"]);
         Assert.Equal("local", env["GOTOOLCHAIN"]);
         Assert.Equal("on", env["GO111MODULE"]);
-        Assert.True(env.ContainsKey("GOFLAGS") && env["GOFLAGS"] is null);
+        Assert.Equal(" ", env["GOFLAGS"]);
         Assert.True(env.ContainsKey("GOROOT") && env["GOROOT"] is null);
         Assert.True(env.ContainsKey("GOAMD64") && env["GOAMD64"] is null);
         Assert.False(env.ContainsKey("GOPATH"));
@@ -67,18 +75,19 @@ public sealed class CrossBuildPlanSpecs
     public void Named_packages_output_directory_and_verbose_are_passed_to_go_build()
     {
         var build = Plan(Module, "pi2", ["./cmd/sensord"], "/tmp/out", verbose: true).Builds[0];
-        Assert.Equal(["build", "-o", "/tmp/out/.pibuild-staging-pi2-42/", "-v", "./cmd/sensord"], build.GoBuild.Arguments);
+        Assert.Equal(["build", "-o", "STAGING/", "-v", "./cmd/sensord"], Arguments(build));
+        Assert.StartsWith("/tmp/out/.pi2.pibuild-", build.StagingDirectory, StringComparison.Ordinal);
         Assert.Equal("/tmp/out/pi2", build.OutputDirectory);
     }
 
     [Fact]
     public void The_plan_prints_as_a_command_a_user_can_paste()
     {
-        var line = Plan(Module, "pi2").Builds[0].GoBuild.ToShellLine();
+        var build = Plan(Module, "pi2").Builds[0];
         Assert.Equal(
-            "CGO_ENABLED=0 GO111MODULE=on GOARCH=arm GOARM=7 GOCACHE=/home/u/.cache/pibuild/go-build/linux-arm-7-go1.19.8 GOOS=linux GOTOOLCHAIN=local " +
-            "/usr/lib/go-1.19/bin/go build -o /work/sensors/bin/.pibuild-staging-pi2-42/ ./...",
-            line);
+            "CGO_ENABLED=0 GO111MODULE=on GOARCH=arm GOARM=7 GOCACHE=/home/u/.cache/pibuild/go-build/linux-arm-7-go1.19.8 GOFLAGS=' ' GOOS=linux GOTOOLCHAIN=local " +
+            $"/usr/lib/go-1.19/bin/go build -o {build.StagingDirectory}/ ./...",
+            build.GoBuild.ToShellLine());
     }
 
     [Fact]
@@ -86,19 +95,12 @@ public sealed class CrossBuildPlanSpecs
     {
         var catalog = ProfileCatalog.FromLayers([ProfileLayer.LoadBuiltIn(), Targets.Profiles.Layer("project", ("t/hf.yaml", "name: pi1-hf\nextends: pi1\ngoarm: 6,hardfloat\n"))]);
         var request = new CrossBuildRequest([catalog.Get("pi1-hf")], [], null, false);
-        var e = Assert.Throws<ConfigurationException>(() => CrossBuildPlanner.Plan(request, Module, Go119, Paths, "1"));
+        var e = Assert.Throws<ConfigurationException>(() => CrossBuildPlanner.Plan(request, Module, Go119, Paths));
         Assert.Equal(
             "target 'pi1-hf' sets GOARM=6,hardfloat, which needs Go 1.22 or later, but /usr/lib/go-1.19/bin/go is go1.19.8; install a newer Go (--go PATH) or drop the float suffix in t/hf.yaml",
             e.Message);
 
         var go122 = Go119 with { Version = GoVersion.Parse("go1.22.6") };
-        Assert.Equal("6,hardfloat", CrossBuildPlanner.Plan(request, Module, go122, Paths, "1").Builds[0].GoBuild.Environment["GOARM"]);
-    }
-
-    [Fact]
-    public void A_cross_build_without_a_target_is_a_usage_error()
-    {
-        var e = Assert.Throws<ConfigurationException>(() => CrossBuildPlanner.Plan(new CrossBuildRequest([], [], null, false), Module, Go119, Paths, "1"));
-        Assert.Equal(2, e.ExitCode);
+        Assert.Equal("6,hardfloat", CrossBuildPlanner.Plan(request, Module, go122, Paths).Builds[0].GoBuild.Environment["GOARM"]);
     }
 }

@@ -55,6 +55,6 @@ public sealed class CommandLineSpecs
     {
         var (code, _, err) = await Invoke("cross");
         Assert.Equal(2, code);
-        Assert.Equal("pibuild: cross needs a board: --target pi2 (or pi1,pi2; see: pibuild targets)\n", err);
+        Assert.Equal("pibuild: cross needs a board: --target pi2 (or pi1,pi2; see: pibuild targets), or list 'targets' in pibuild.yaml\n", err);
     }
 }

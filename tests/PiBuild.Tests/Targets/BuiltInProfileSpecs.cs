@@ -20,9 +20,9 @@ public sealed class BuiltInProfileSpecs
         Assert.Equal("Raspberry Pi 1 Model B+", pi1.Board);
         Assert.Equal("BCM2835", pi1.Soc);
         Assert.Equal("ARM1176JZF-S", pi1.Cpu);
-        Assert.Equal("ARMv6", pi1.Isa);
-        Assert.Equal("VFPv2", pi1.Fpu);
-        Assert.Equal(512, pi1.MemoryMb);
+        Assert.Equal("ARMv6", pi1.Get(ProfileKeys.Isa));
+        Assert.Equal("VFPv2", pi1.Get(ProfileKeys.Fpu));
+        Assert.Equal(512, pi1.Get(ProfileKeys.MemoryMb));
         Assert.Equal(("linux", "arm"), (pi1.GoOs, pi1.GoArch));
         Assert.Equal(new GoArm(6, FloatAbi.Default), pi1.GoArm);
         Assert.Equal("arm1176", pi1.QemuCpu);
@@ -38,9 +38,9 @@ public sealed class BuiltInProfileSpecs
         Assert.Equal("BCM2836", pi2.Soc);
         Assert.Equal("Cortex-A7", pi2.Cpu);
         Assert.Equal(4, pi2.Cores);
-        Assert.Equal("ARMv7-A", pi2.Isa);
-        Assert.Equal("VFPv4+NEON", pi2.Fpu);
-        Assert.Equal(1024, pi2.MemoryMb);
+        Assert.Equal("ARMv7-A", pi2.Get(ProfileKeys.Isa));
+        Assert.Equal("VFPv4+NEON", pi2.Get(ProfileKeys.Fpu));
+        Assert.Equal(1024, pi2.Get(ProfileKeys.MemoryMb));
         Assert.Equal(new GoArm(7, FloatAbi.Default), pi2.GoArm);
         Assert.Equal("cortex-a7", pi2.QemuCpu);
     }

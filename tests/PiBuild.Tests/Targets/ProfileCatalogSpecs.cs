@@ -101,13 +101,6 @@ public sealed class ProfileCatalogSpecs
     }
 
     [Fact]
-    public void Targets_may_be_given_comma_separated_or_repeated_and_keep_their_order()
-    {
-        var targets = WithProject().GetMany(["pi2,pi1", "pi2"]);
-        Assert.Equal(["pi2", "pi1"], targets.Select(t => t.Name));
-    }
-
-    [Fact]
     public void A_targets_path_that_is_a_file_is_a_configuration_error()
     {
         using var dir = new TempDirectory();

@@ -1,4 +1,5 @@
 using PiBuild.Core.Builds;
+using PiBuild.Core.FileSystem;
 using PiBuild.Core.Fetching;
 using PiBuild.Core.Go;
 using PiBuild.Core.Processes;
@@ -7,85 +8,79 @@ using PiBuild.Core.Targets;
 
 namespace PiBuild.Core.Releases;
 
-/// <summary>What <c>pibuild release</c> was asked for.</summary>
+/// <summary>What <c>pibuild release</c> was asked for: the boards (none: pibuild.yaml's), the version (or a snapshot), where it goes.</summary>
 public sealed record ReleaseRequest(
-    IReadOnlyList<TargetProfile> Targets,
+    IReadOnlyList<string> Targets,
     string? Version,
     bool Snapshot,
     string OutputDirectory,
     bool Clean,
-    ShardInfo? Shard,
-    bool StreamToolOutput);
+    ShardInfo? Shard);
 
 /// <summary>
 /// Release artifacts for CI: every command for every target (the cross build, verified), one reproducible
-/// <c>.tar.gz</c> per target, <c>SHA256SUMS</c> and <c>manifest.json</c>. Everything is written to a temporary
+/// <c>.tar.gz</c> per target, <c>SHA256SUMS</c> and <c>manifest.json</c>. Everything is written to a staging
 /// sibling of the output directory and renamed into place only when complete. With a shard, only that share
 /// of the targets is built and a partial manifest written, for <see cref="ReleaseMerge"/>.
 /// </summary>
-public sealed class Release(ProcessRunner runner, PiBuildPaths paths, Func<string, string?> getVariable)
+internal sealed class ReleaseBuild(ProcessRunner runner, PiBuildPaths paths, Func<string, string?> getVariable)
 {
     public async Task<ReleaseManifest> RunAsync(
+        IReadOnlyList<TargetProfile> targets,
         ReleaseRequest request,
         GoProject project,
         GoToolchain toolchain,
-        ReleaseConfig config,
+        ProjectConfig config,
         ProcessOutput? toolOutput,
         CancellationToken cancellationToken)
     {
-        if (request.Targets.Count == 0)
-        {
-            throw new ConfigurationException($"no target to release: pass --target pi1,pi2 or list 'targets' in {ReleaseConfig.FileName}");
-        }
-
         var source = await ReleaseVersion.ResolveAsync(project.Root, request.Version, request.Snapshot, getVariable, runner, cancellationToken).ConfigureAwait(false);
         var output = Path.GetFullPath(request.OutputDirectory);
         ReleaseOutput.CheckReplaceable(output, request.Clean);
 
         // Shards split the targets in name order, so every machine of a CI matrix agrees on its share.
-        var ordered = request.Targets.OrderBy(t => t.Name, StringComparer.Ordinal).ToArray();
+        var ordered = targets.OrderBy(t => t.Name, StringComparer.Ordinal).ToArray();
         var share = request.Shard is { } shard ? ordered.Where((_, i) => i % shard.Count == shard.Index - 1).ToArray() : ordered;
         var projectName = config.Project ?? project.Name;
-        var names = ArchiveNames(ordered, config.ArchiveTemplate ?? ReleaseConfig.DefaultArchiveTemplate, projectName, source.Version);
+        var names = ArchiveNames(ordered, config.ArchiveTemplate ?? ProjectConfig.DefaultArchiveTemplate, projectName, source.Version);
 
-        var staging = ReleaseOutput.StagingFor(output);
-        try
+        using var staging = ReleaseOutput.Stage(output);
+        var artifacts = share.Length == 0
+            ? []
+            : await BuildAndPackAsync(share, project, toolchain, config, source, names, staging.Path, toolOutput, cancellationToken).ConfigureAwait(false);
+        var manifest = new ReleaseManifest(projectName, source.Version, source.Commit, toolchain.Version.Text, source.SourceDateEpoch, request.Shard, artifacts);
+        await ReleaseOutput.WriteIndexFilesAsync(staging.Path, manifest, cancellationToken).ConfigureAwait(false);
+        staging.ReplaceDirectory(output);
+        return manifest;
+    }
+
+    private async Task<IReadOnlyList<ReleaseArtifact>> BuildAndPackAsync(
+        IReadOnlyList<TargetProfile> targets,
+        GoProject project,
+        GoToolchain toolchain,
+        ProjectConfig config,
+        ReleaseSource source,
+        IReadOnlyDictionary<string, string> names,
+        string staging,
+        ProcessOutput? toolOutput,
+        CancellationToken cancellationToken)
+    {
+        var ldflags = "-buildid=" + (config.LdFlags is { } user
+            ? " " + user.Replace("{version}", source.Version, StringComparison.Ordinal).Replace("{commit}", source.Commit, StringComparison.Ordinal)
+            : "");
+        var binaries = Path.Combine(staging, ".bin");
+        var build = new CrossBuildRequest(targets, config.Commands, binaries, StreamToolOutput: toolOutput is not null, ["-trimpath", "-ldflags", ldflags]);
+        var plan = CrossBuildPlanner.Plan(build, project, toolchain, paths);
+        var results = await new CrossBuild(runner).RunAsync(plan, toolOutput, cancellationToken, CrossBuild.DefaultParallelism()).ConfigureAwait(false);
+        var extras = ExtraFiles(project, config);
+        var artifacts = new List<ReleaseArtifact>();
+        foreach (var result in results)
         {
-            var artifacts = new List<ReleaseArtifact>();
-            if (share.Length > 0)
-            {
-                var ldflags = "-buildid=" + (config.LdFlags is { } user
-                    ? " " + user.Replace("{version}", source.Version, StringComparison.Ordinal).Replace("{commit}", source.Commit, StringComparison.Ordinal)
-                    : "");
-                var build = new CrossBuildRequest(share, config.Commands, Path.Combine(staging, ".bin"), request.StreamToolOutput, ["-trimpath", "-ldflags", ldflags]);
-                var plan = CrossBuildPlanner.Plan(build, project, toolchain, paths, $"{Environment.ProcessId}");
-                var results = await new CrossBuild(runner).RunAsync(plan, toolOutput, cancellationToken, CrossBuild.DefaultParallelism()).ConfigureAwait(false);
-                var extras = ExtraFiles(project, config);
-                foreach (var result in results)
-                {
-                    artifacts.Add(await PackAsync(result, names[result.Target.Name], extras, staging, source, cancellationToken).ConfigureAwait(false));
-                }
-
-                Directory.Delete(Path.Combine(staging, ".bin"), recursive: true);
-            }
-
-            var manifest = new ReleaseManifest(projectName, source.Version, source.Commit, toolchain.Version.Text, source.SourceDateEpoch, artifacts, request.Shard);
-            if (request.Shard is { } part)
-            {
-                await File.WriteAllTextAsync(Path.Combine(staging, ReleaseManifest.PartialFileName(part)), manifest.ToJson(), cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await ReleaseOutput.WriteIndexFilesAsync(staging, manifest, cancellationToken).ConfigureAwait(false);
-            }
-
-            ReleaseOutput.MoveIntoPlace(staging, output);
-            return manifest;
+            artifacts.Add(await PackAsync(result, names[result.Target.Name], extras, staging, source, cancellationToken).ConfigureAwait(false));
         }
-        finally
-        {
-            ReleaseOutput.RemoveStaging(staging);
-        }
+
+        Directory.Delete(binaries, recursive: true);
+        return artifacts;
     }
 
     /// <summary>
@@ -105,7 +100,7 @@ public sealed class Release(ProcessRunner runner, PiBuildPaths paths, Func<strin
     }
 
     /// <summary>The project's README and LICENSE (any extension), or the files <c>pibuild.yaml</c> names.</summary>
-    private static IReadOnlyList<ArchiveEntry> ExtraFiles(GoProject project, ReleaseConfig config)
+    private static IReadOnlyList<ArchiveEntry> ExtraFiles(GoProject project, ProjectConfig config)
     {
         if (config.Files is { } named)
         {
@@ -114,7 +109,7 @@ public sealed class Release(ProcessRunner runner, PiBuildPaths paths, Func<strin
                 var path = Path.Combine(project.Root, f);
                 return File.Exists(path)
                     ? new ArchiveEntry(Path.GetFileName(f), path, Executable: false)
-                    : throw new ConfigurationException($"{Path.Combine(project.Root, ReleaseConfig.FileName)}: file '{f}' listed in 'files' does not exist");
+                    : throw new ConfigurationException($"{Path.Combine(project.Root, ProjectConfig.FileName)}: file '{f}' listed in 'files' does not exist");
             }).ToArray();
         }
 

@@ -1,9 +1,9 @@
-namespace PiBuild.IntegrationTests.Infrastructure;
+namespace PiBuild.TestSupport;
 
-/// <summary>A directory of its own for one test, deleted with it.</summary>
+/// <summary>A directory of its own for one test, deleted with it (read-only parts included).</summary>
 public sealed class TempDirectory : IDisposable
 {
-    public TempDirectory(string prefix = "pibuild-it-")
+    public TempDirectory(string prefix = "pibuild-test-")
     {
         Path = Directory.CreateTempSubdirectory(prefix).FullName;
     }
@@ -24,15 +24,15 @@ public sealed class TempDirectory : IDisposable
     {
         try
         {
-            // Read-only trees (a toolchain copy) must be made writable before they can be removed.
-            foreach (var dir in Directory.EnumerateDirectories(Path, "*", SearchOption.AllDirectories).Prepend(Path))
+            // Read-only trees (a toolchain copy, an unpacked archive) must be made writable before they can be removed.
+            foreach (var dir in Directory.EnumerateDirectories(Path, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint }).Prepend(Path))
             {
                 File.SetUnixFileMode(dir, File.GetUnixFileMode(dir) | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.UserRead);
             }
 
             Directory.Delete(Path, recursive: true);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // A leftover temp directory is harmless; failing the test for it would hide the real result.
         }

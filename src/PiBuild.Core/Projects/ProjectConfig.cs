@@ -1,12 +1,13 @@
 using PiBuild.Core.Configuration;
 
-namespace PiBuild.Core.Releases;
+namespace PiBuild.Core.Projects;
 
 /// <summary>
-/// <c>pibuild.yaml</c> at a project's root, all optional: the project's name, default targets, the packages to
-/// build, ldflags (with <c>{version}</c> and <c>{commit}</c>), extra files, and the archive name template.
+/// <c>pibuild.yaml</c> at a project's root, all optional: the project's name, default targets (for cross and
+/// release), the packages to build, ldflags (with <c>{version}</c> and <c>{commit}</c>), extra files, and the
+/// release archive name template.
 /// </summary>
-public sealed record ReleaseConfig(
+internal sealed record ProjectConfig(
     string? Project,
     IReadOnlyList<string> Targets,
     IReadOnlyList<string> Commands,
@@ -31,16 +32,16 @@ public sealed record ReleaseConfig(
 
     private static readonly string[] Placeholders = ["{project}", "{version}", "{os}", "{arch}", "{target}"];
 
-    public static ReleaseConfig Empty { get; } = new(null, [], [], null, null, null);
+    public static ProjectConfig Empty { get; } = new(null, [], [], null, null, null);
 
     /// <summary>The project's <c>pibuild.yaml</c>, or <see cref="Empty"/> when it has none.</summary>
-    public static ReleaseConfig Load(string projectRoot)
+    public static ProjectConfig Load(string projectRoot)
     {
         var path = Path.Combine(projectRoot, FileName);
         return File.Exists(path) ? Parse(File.ReadAllText(path), path) : Empty;
     }
 
-    public static ReleaseConfig Parse(string text, string file)
+    public static ProjectConfig Parse(string text, string file)
     {
         var (values, _) = StrictYaml.Read(text, file, Schema, FileName);
         string? Text(string key) => values.TryGetValue(key, out var v) ? (string)v.Value : null;
@@ -62,6 +63,6 @@ public sealed record ReleaseConfig(
             }
         }
 
-        return new ReleaseConfig(Text("project"), List("targets") ?? [], List("commands") ?? [], Text("ldflags"), List("files"), Text("archive"));
+        return new ProjectConfig(Text("project"), List("targets") ?? [], List("commands") ?? [], Text("ldflags"), List("files"), Text("archive"));
     }
 }

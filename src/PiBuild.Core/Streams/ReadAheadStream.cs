@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Collections.Concurrent;
 
-namespace PiBuild.Core.Archives;
+namespace PiBuild.Core.Streams;
 
 /// <summary>
 /// Decompresses on its own thread while the reader parses and writes files on another, the way GNU tar pipes

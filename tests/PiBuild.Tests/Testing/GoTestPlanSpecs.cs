@@ -1,11 +1,11 @@
 using PiBuild.Core;
-using PiBuild.Core.Builds;
 using PiBuild.Core.Emulation;
 using PiBuild.Core.Go;
 using PiBuild.Core.Projects;
 using PiBuild.Core.Targets;
+using PiBuild.Core.Testing;
 
-namespace PiBuild.Tests.Builds;
+namespace PiBuild.Tests.Testing;
 
 public sealed class GoTestPlanSpecs
 {
@@ -15,8 +15,8 @@ public sealed class GoTestPlanSpecs
     private static readonly QemuUser Qemu = new("/usr/bin/qemu-arm-static");
     private readonly TargetProfile _pi1 = ProfileCatalog.FromLayers([ProfileLayer.LoadBuiltIn()]).Get("pi1");
 
-    private GoTestPlan Plan(string[] packages, string[] flags, QemuUser? qemu = null) =>
-        GoTestPlanner.Plan(new GoTestRequest(_pi1, packages, flags), Module, Go, Paths, qemu ?? Qemu);
+    private GoTestPlan Plan(string[] packages, string[] flags, BoardExecutor? executor = null) =>
+        GoTestPlanner.Plan(_pi1, packages, flags, Module, Go, Paths, executor ?? new EmulatedExecutor(_pi1, Qemu));
 
     /// <summary>The go test arguments inside the stack-limit wrapper.</summary>
     private static string[] GoArguments(GoTestPlan plan) => plan.GoTest.Arguments.SkipWhile(a => a != "/usr/bin/go").Skip(1).ToArray();
@@ -25,7 +25,7 @@ public sealed class GoTestPlanSpecs
     public void Tests_run_under_qemu_with_the_boards_CPU_and_a_timeout_scaled_from_go_tests_default()
     {
         var plan = Plan([], []);
-        Assert.Equal(["test", "-json", "-timeout", "100m", "-exec", "'/usr/bin/qemu-arm-static' -cpu arm1176", "./..."], GoArguments(plan));
+        Assert.Equal(["test", "-json", "-timeout", "100m", "-exec", "/usr/bin/qemu-arm-static -cpu arm1176", "./..."], GoArguments(plan));
         Assert.Equal(TimeSpan.FromMinutes(100), plan.Timeout);
         Assert.Equal("10", plan.GoTest.Environment["GO_TEST_TIMEOUT_SCALE"]);
         Assert.Equal("6", plan.GoTest.Environment["GOARM"]);
@@ -39,7 +39,14 @@ public sealed class GoTestPlanSpecs
     public void A_timeout_the_user_gives_is_scaled_and_passed_once(string[] flags, string scaled)
     {
         var args = GoArguments(Plan(["./x"], [.. flags, "-run", "TestA"]));
-        Assert.Equal(["test", "-json", "-timeout", scaled, "-exec", "'/usr/bin/qemu-arm-static' -cpu arm1176", "-run", "TestA", "./x"], args);
+        Assert.Equal(["test", "-json", "-timeout", scaled, "-exec", "/usr/bin/qemu-arm-static -cpu arm1176", "-run", "TestA", "./x"], args);
+    }
+
+    [Fact]
+    public void An_emulator_path_with_spaces_or_quotes_is_quoted_the_way_go_test_splits_exec()
+    {
+        var plan = Plan([], [], new EmulatedExecutor(_pi1, new QemuUser("/opt/my tools/it's/qemu-arm")));
+        Assert.Equal("'/opt/my tools/it'\\''s/qemu-arm' -cpu arm1176", plan.Emulator);
     }
 
     [Fact]
@@ -54,7 +61,7 @@ public sealed class GoTestPlanSpecs
     [Fact]
     public void On_the_board_itself_no_emulator_is_used()
     {
-        var plan = GoTestPlanner.Plan(new GoTestRequest(_pi1, [], []), Module, Go, Paths, qemu: null);
+        var plan = Plan([], [], new NativeExecutor(_pi1));
         Assert.Null(plan.Emulator);
         Assert.DoesNotContain("-exec", GoArguments(plan));
     }

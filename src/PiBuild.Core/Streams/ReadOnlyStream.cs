@@ -1,4 +1,4 @@
-namespace PiBuild.Core.Archives;
+namespace PiBuild.Core.Streams;
 
 /// <summary>The parts every forward-only, read-only stream here shares: no seeking, no writing.</summary>
 internal abstract class ReadOnlyStream : Stream

@@ -1,14 +1,14 @@
 using PiBuild.Core;
-using PiBuild.Core.Releases;
+using PiBuild.Core.Projects;
 
-namespace PiBuild.Tests.Releases;
+namespace PiBuild.Tests.Projects;
 
-public sealed class ReleaseConfigSpecs
+public sealed class ProjectConfigSpecs
 {
     [Fact]
     public void Every_setting_is_read()
     {
-        var config = ReleaseConfig.Parse(
+        var config = ProjectConfig.Parse(
             "project: sensors\ntargets: [pi1, pi2]\ncommands: [./cmd/...]\nldflags: \"-s -X main.version={version}\"\nfiles: [README.md, LICENSE]\narchive: \"{project}-{version}-{arch}\"\n",
             "pibuild.yaml");
         Assert.Equal("sensors", config.Project);
@@ -27,7 +27,7 @@ public sealed class ReleaseConfigSpecs
     [InlineData("project: [a\n", "pibuild.yaml:2:1: malformed YAML")]
     public void Mistakes_are_reported_with_file_line_and_column(string text, string message)
     {
-        var e = Assert.Throws<ConfigurationException>(() => ReleaseConfig.Parse(text, "pibuild.yaml"));
+        var e = Assert.Throws<ConfigurationException>(() => ProjectConfig.Parse(text, "pibuild.yaml"));
         Assert.StartsWith(message, e.Message, StringComparison.Ordinal);
     }
 }

@@ -1,47 +1,36 @@
+using System.Globalization;
 using PiBuild.Core.Emulation;
 using PiBuild.Core.Go;
 using PiBuild.Core.Processes;
 using PiBuild.Core.Projects;
 using PiBuild.Core.Targets;
 
-namespace PiBuild.Core.Builds;
-
-/// <summary>What <c>pibuild test</c> was asked for: a board, packages, and flags for <c>go test</c>.</summary>
-public sealed record GoTestRequest(TargetProfile Target, IReadOnlyList<string> Packages, IReadOnlyList<string> GoTestFlags);
+namespace PiBuild.Core.Testing;
 
 /// <summary>The <c>go test</c> to run: the board's environment, its CPU under qemu, its stack limit and timeout scale.</summary>
-public sealed record GoTestPlan(TargetProfile Target, GoProject Project, TimeSpan Timeout, string? Emulator, ProcessSpec GoTest);
+internal sealed record GoTestPlan(TargetProfile Target, GoProject Project, TimeSpan Timeout, string? Emulator, ProcessSpec GoTest);
 
-public static class GoTestPlanner
+internal static class GoTestPlanner
 {
     /// <summary>go test's own default; the profile's scale multiplies it like any -timeout given.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(10);
 
-    /// <param name="qemu">The emulator for the board's binaries; null when they run natively here.</param>
-    public static GoTestPlan Plan(GoTestRequest request, GoProject project, GoToolchain toolchain, PiBuildPaths paths, QemuUser? qemu)
+    public static GoTestPlan Plan(TargetProfile target, IReadOnlyList<string> packages, IReadOnlyList<string> goTestFlags, GoProject project, GoToolchain toolchain, PiBuildPaths paths, BoardExecutor executor)
     {
-        var target = request.Target;
-        var (timeout, flags) = TakeTimeout(request.GoTestFlags);
+        var (timeout, flags) = TakeTimeout(goTestFlags);
         var scaled = timeout * target.TestTimeoutScale;
-        string? emulator = null;
-        if (qemu is not null)
-        {
-            // go test -exec splits its value like a shell: quote the path in case it has spaces.
-            emulator = $"'{qemu.Executable}'" + (target.QemuCpu is { } cpu ? $" -cpu {cpu}" : "");
-        }
-
+        var emulator = executor.GoTestExec;
         string[] args =
         [
             "test", "-json", "-timeout", GoDuration.Format(scaled),
             .. emulator is null ? Array.Empty<string>() : ["-exec", emulator],
             .. flags,
-            .. request.Packages.Count > 0 ? request.Packages : ["./..."],
+            .. packages.Count > 0 ? packages : ["./..."],
         ];
-        var env = new Dictionary<string, string?>(GoBuildEnvironment.For(target, project, paths.GoBuildCache(target.Platform, toolchain.Version.Text)))
-        {
-            ["GO_TEST_TIMEOUT_SCALE"] = target.TestTimeoutScale.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
-        var spec = new ProcessSpec(toolchain.GoExecutable, args, project.BuildDirectory, env);
+        var env = GoEnvironment.Clean().ForTarget(target).ForProject(project)
+            .WithCache(paths.GoBuildCache(target.Platform, toolchain.Version.Text))
+            .With("GO_TEST_TIMEOUT_SCALE", target.TestTimeoutScale.ToString(CultureInfo.InvariantCulture));
+        var spec = new ProcessSpec(toolchain.GoExecutable, args, project.BuildDirectory, env.Variables);
         return new GoTestPlan(target, project, scaled, emulator, StackLimit.Apply(spec, target.ThreadStackKb));
     }
 

@@ -1,0 +1,15 @@
+using System.Text.Json.Serialization;
+using PiBuild.Core.Fetching;
+using PiBuild.Core.Releases;
+using PiBuild.Core.Testing;
+
+namespace PiBuild.Core.Json;
+
+/// <summary>Every JSON document Core reads or writes, with source-generated (reflection-free) type information.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
+[JsonSerializable(typeof(ReleaseManifest))]
+[JsonSerializable(typeof(PartialDownload))]
+[JsonSerializable(typeof(GoRelease[]))]
+[JsonSerializable(typeof(GoTestEvent))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
+internal sealed partial class PiBuildJson : JsonSerializerContext;

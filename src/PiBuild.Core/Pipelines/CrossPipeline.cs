@@ -1,0 +1,39 @@
+using PiBuild.Core.Builds;
+using PiBuild.Core.Go;
+using PiBuild.Core.Projects;
+using PiBuild.Core.Targets;
+
+namespace PiBuild.Core.Pipelines;
+
+/// <summary>What <c>pibuild cross</c> was asked for; no targets means pibuild.yaml's.</summary>
+public sealed record CrossRequest(IReadOnlyList<string> Targets, IReadOnlyList<string> Packages, string? OutputDirectory);
+
+/// <summary>What a build made: each board's verified binaries, in place.</summary>
+public sealed record BuildReport(GoProject Project, GoToolchain Toolchain, IReadOnlyList<TargetBuildResult> Targets);
+
+/// <summary><c>pibuild cross</c>: every command of the project for each board, each binary verified before it is moved into place.</summary>
+public static class CrossPipeline
+{
+    public static Task<BuildReport> RunAsync(Workspace workspace, CrossRequest request, CancellationToken cancellationToken)
+    {
+        var configured = request.Targets.Count > 0 ? [] : GoProject.TryDetect(workspace.ProjectDirectory) is { } project ? ProjectConfig.Load(project.Root).Targets : [];
+        var targets = TargetSelection.Many(workspace.Catalog(), request.Targets, configured, "cross");
+        return BuildAsync(workspace, targets, request.Packages, request.OutputDirectory, cancellationToken);
+    }
+
+    /// <summary>The build every building command shares: plan, show the plan (verbose), build, verify, move into place.</summary>
+    internal static async Task<BuildReport> BuildAsync(Workspace workspace, IReadOnlyList<TargetProfile> targets, IReadOnlyList<string> packages, string? outputDirectory, CancellationToken cancellationToken)
+    {
+        var project = workspace.Project();
+        var toolchain = await workspace.ToolchainAsync(cancellationToken).ConfigureAwait(false);
+        var request = new CrossBuildRequest(targets, packages, outputDirectory is null ? null : Path.GetFullPath(outputDirectory), workspace.Verbose);
+        var plan = CrossBuildPlanner.Plan(request, project, toolchain, workspace.Paths);
+        foreach (var build in plan.Builds)
+        {
+            workspace.Announce(build.Target.Name, build.GoBuild);
+        }
+
+        var results = await new CrossBuild(workspace.Runner).RunAsync(plan, workspace.ToolOutput, cancellationToken).ConfigureAwait(false);
+        return new BuildReport(project, toolchain, results);
+    }
+}

@@ -1,0 +1,47 @@
+using System.Runtime.InteropServices;
+
+namespace PiBuild.Core.Processes;
+
+/// <summary>
+/// Whether the interrupt pibuild got has already reached its children. Ctrl-C typed at a terminal goes to the
+/// whole foreground process group, pibuild's children included; sending them a second SIGINT could cut short
+/// the cleanup the first one started. A SIGINT from <c>kill</c>, or a SIGTERM, reaches pibuild alone.
+/// </summary>
+internal static partial class InterruptOrigin
+{
+    private static readonly PosixSignalRegistration Registration = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ =>
+    {
+        if (InForegroundOfTerminal())
+        {
+            Volatile.Write(ref _fromTerminal, 1);
+        }
+    });
+
+    private static int _fromTerminal;
+
+    /// <summary>Starts listening (the first runner does this, before any child exists).</summary>
+    public static void Watch() => GC.KeepAlive(Registration);
+
+    public static bool ReachedChildren => Volatile.Read(ref _fromTerminal) == 1;
+
+    private static bool InForegroundOfTerminal()
+    {
+        var group = GetProcessGroup();
+        foreach (var fd in (int[])[0, 2, 1])
+        {
+            var foreground = TerminalForegroundGroup(fd);
+            if (foreground >= 0)
+            {
+                return foreground == group;
+            }
+        }
+
+        return false;
+    }
+
+    [LibraryImport("libc", EntryPoint = "tcgetpgrp")]
+    private static partial int TerminalForegroundGroup(int fd);
+
+    [LibraryImport("libc", EntryPoint = "getpgrp")]
+    private static partial int GetProcessGroup();
+}

@@ -1,0 +1,61 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+
+namespace PiBuild.Core.Processes;
+
+/// <summary>
+/// Signals a child and everything it started, found through <c>/proc</c> (go test's test binaries and the
+/// qemu that runs them are grandchildren). .NET kills a tree but cannot interrupt one.
+/// </summary>
+internal static partial class ProcessTree
+{
+    private const int SigInt = 2;
+
+    /// <summary>SIGINT to the process and its descendants, as a terminal's Ctrl-C reaches a foreground job.</summary>
+    public static void Interrupt(int pid)
+    {
+        foreach (var member in Members(pid))
+        {
+            _ = Kill(member, SigInt);
+        }
+    }
+
+    /// <summary>The process itself first, then its descendants (a snapshot; new ones may appear).</summary>
+    internal static IReadOnlyList<int> Members(int root)
+    {
+        var children = new Dictionary<int, List<int>>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && ParentOf(pid) is { } parent)
+            {
+                (children.TryGetValue(parent, out var list) ? list : children[parent] = []).Add(pid);
+            }
+        }
+
+        var members = new List<int> { root };
+        for (var i = 0; i < members.Count; i++)
+        {
+            members.AddRange(children.GetValueOrDefault(members[i]) ?? []);
+        }
+
+        return members;
+    }
+
+    private static int? ParentOf(int pid)
+    {
+        try
+        {
+            // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after the last ')'.
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var parent) ? parent : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentOutOfRangeException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
+}

@@ -1,0 +1,48 @@
+namespace PiBuild.Core.Targets;
+
+/// <summary>
+/// Which board(s) a command works for, decided in one place: the boards named with --target (comma-separated or
+/// repeated), else the project's <c>pibuild.yaml</c> targets for commands that build many, else the board
+/// pibuild runs on for commands that work on the device.
+/// </summary>
+internal static class TargetSelection
+{
+    /// <summary>For commands that build for several boards (cross, release): named, else configured, else a usage error.</summary>
+    public static IReadOnlyList<TargetProfile> Many(ProfileCatalog catalog, IReadOnlyList<string> named, IReadOnlyList<string> configured, string command)
+    {
+        var names = Split(named.Count > 0 ? named : configured);
+        return names.Count > 0
+            ? names.Select(catalog.Get).ToArray()
+            : throw new ConfigurationException($"{command} needs a board: --target pi2 (or pi1,pi2; see: pibuild targets), or list 'targets' in pibuild.yaml");
+    }
+
+    /// <summary>For commands about exactly one board that need not be this machine (run, verify, pack-bootstrap).</summary>
+    public static TargetProfile Named(ProfileCatalog catalog, IReadOnlyList<string> named, string command) =>
+        Split(named) is [var single]
+            ? catalog.Get(single)
+            : throw new ConfigurationException($"{command} needs exactly one board: --target pi1 (see: pibuild targets)");
+
+    /// <summary>For commands that work on the device (build, test, bootstrap): the board named, else the one detected here.</summary>
+    public static TargetProfile ThisBoard(ProfileCatalog catalog, IReadOnlyList<string> named, string hostRoot, string command)
+    {
+        if (named.Count > 0)
+        {
+            return Named(catalog, named, command);
+        }
+
+        var board = new BoardDetector(hostRoot).Detect(catalog.All);
+        if (board.Profile is { } profile)
+        {
+            return profile;
+        }
+
+        var seen = board.Model ?? (board.CpuPart is null ? "no /proc/device-tree/model" : $"CPU part {board.CpuPart}");
+        throw new ConfigurationException(
+            $"this machine is not a known Raspberry Pi ({seen}); on a laptop use 'pibuild cross --target pi2', or name the board with --target");
+    }
+
+    private static List<string> Split(IEnumerable<string> names) =>
+        names.SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+}

@@ -1,0 +1,68 @@
+using PiBuild.Core.Go;
+using PiBuild.Core.Processes;
+using PiBuild.Core.Projects;
+using PiBuild.Core.Targets;
+
+namespace PiBuild.Core;
+
+/// <summary>
+/// Where a pipeline runs: the project directory, the toolchain the user named, pibuild's cache and config
+/// directories, the environment, the one process runner, and where progress goes. The CLI makes one per
+/// invocation; a spec makes its own.
+/// </summary>
+public sealed class Workspace
+{
+    /// <summary>Where board detection reads <c>/proc</c>; specs and the SSH tests point it at fake files.</summary>
+    public const string HostRootVariable = "PIBUILD_HOST_ROOT";
+
+    private ProfileCatalog? _catalog;
+
+    public Workspace(string projectDirectory, string? goChoice, bool verbose, Func<string, string?> getVariable, IPipelineEvents events)
+    {
+        ProjectDirectory = Path.GetFullPath(projectDirectory);
+        GoChoice = goChoice;
+        Verbose = verbose;
+        GetVariable = getVariable;
+        Events = events;
+        Paths = PiBuildPaths.FromEnvironment(getVariable);
+    }
+
+    public string ProjectDirectory { get; }
+
+    /// <summary>The toolchain named with --go (a path); null means $PIBUILD_GO, then go on PATH.</summary>
+    public string? GoChoice { get; }
+
+    /// <summary>Stream the toolchain's own output and show the exact commands.</summary>
+    public bool Verbose { get; }
+
+    internal Func<string, string?> GetVariable { get; }
+
+    internal IPipelineEvents Events { get; }
+
+    internal PiBuildPaths Paths { get; }
+
+    internal ProcessRunner Runner { get; init; } = new();
+
+    /// <summary>The root of the file system whose <c>/proc</c> tells which board this is.</summary>
+    internal string HostRoot => GetVariable(HostRootVariable) is { Length: > 0 } root ? root : "/";
+
+    /// <summary>Every profile: built-in, the project's, the user's. Loaded once, strictly.</summary>
+    internal ProfileCatalog Catalog() => _catalog ??= ProfileCatalog.Load(ProjectDirectory, Paths);
+
+    internal GoProject Project() => GoProject.Detect(ProjectDirectory);
+
+    internal Task<GoToolchain> ToolchainAsync(CancellationToken cancellationToken) =>
+        GoToolchain.LocateAsync(GoChoice, GetVariable, Runner, cancellationToken, Paths.CacheDirectory);
+
+    /// <summary>Where a go process's lines go: to <see cref="IPipelineEvents.ToolOutput"/> with --verbose, nowhere otherwise.</summary>
+    internal ProcessOutput? ToolOutput => Verbose ? ProcessOutput.Lines(Events.ToolOutput) : null;
+
+    /// <summary>Shows the command about to run (with --verbose), as a user could paste it.</summary>
+    internal void Announce(string label, ProcessSpec spec)
+    {
+        if (Verbose)
+        {
+            Events.ToolOutput($"# {label}: (cd {spec.WorkingDirectory} && {spec.ToShellLine()})");
+        }
+    }
+}

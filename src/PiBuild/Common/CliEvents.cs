@@ -1,0 +1,35 @@
+using PiBuild.Core;
+using PiBuild.Core.Fetching;
+
+namespace PiBuild.Cli.Common;
+
+/// <summary>
+/// How pipeline events are shown: steps and warnings on stderr (so stdout stays the result), toolchain lines
+/// on stderr and test lines on stdout with --verbose, download progress as a bar on a terminal; steps and
+/// progress are hidden by --quiet and --json.
+/// </summary>
+internal sealed class CliEvents(TextWriter output, TextWriter error, bool quiet, bool json) : IPipelineEvents, IDisposable
+{
+    private readonly ProgressReporter? _downloads = quiet || json ? null : new ProgressReporter(error);
+
+    public void Step(string text)
+    {
+        if (!quiet && !json)
+        {
+            error.WriteLine($"==> {text}");
+        }
+    }
+
+    public void Warning(string text) => error.WriteLine($"pibuild: warning: {text}");
+
+    public void ToolOutput(string line) => error.WriteLine(line);
+
+    public void TestOutput(string line) => output.WriteLine(line);
+
+    public void Download(FetchProgress progress) => _downloads?.Report(progress);
+
+    /// <summary>Clears a progress bar before the result is printed.</summary>
+    public void FinishProgress() => _downloads?.Finish();
+
+    public void Dispose() => _downloads?.Dispose();
+}
