@@ -6,10 +6,17 @@
 #                                   dotnet tool install -g pibuild --add-source artifacts/
 # There is no 32-bit ARM AOT build: this NuGet mirror serves no linux-arm runtime packs, and ARMv6 (Pi 1, Zero) runs
 # no .NET at all; those boards get `pibuild bootstrap --script`.
+#
+# Usage: scripts/publish.sh [-o DIR] [linux-x64] [linux-arm64] [tool]   (default: all three, into artifacts/)
 set -euo pipefail
 repo=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 cd "$repo"
 out="$repo/artifacts"
+if [ "${1:-}" = -o ]; then
+  out=$(mkdir -p "$2" && cd "$2" && pwd)
+  shift 2
+fi
+wanted=" ${*:-linux-x64 linux-arm64 tool} "
 mkdir -p "$out"
 
 install_if_root() {
@@ -37,19 +44,26 @@ aot() {
   echo "publish: $out/$rid/pibuild ($(du -h "$out/$rid/pibuild" | cut -f1)): $("$out/$rid/pibuild" --version 2>/dev/null || file -b "$out/$rid/pibuild")"
 }
 
-aot linux-x64
+case "$wanted" in *" linux-x64 "*) aot linux-x64 ;; esac
 
-if ! command -v aarch64-linux-gnu-gcc >/dev/null; then
-  install_if_root gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libstdc++6-arm64-cross || true
-fi
-if command -v aarch64-linux-gnu-gcc >/dev/null; then
-  # No SysRoot: clang finds Debian's cross layout (/usr/aarch64-linux-gnu) by the target triple itself.
-  aot linux-arm64 -p:ObjCopyName=aarch64-linux-gnu-objcopy ||
-    echo "publish: linux-arm64 AOT failed (see above); the .NET tool package still runs on arm64" >&2
-else
-  echo "publish: linux-arm64 skipped: no aarch64 cross toolchain (sudo apt-get install -y gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libstdc++6-arm64-cross)" >&2
-fi
+case "$wanted" in *" linux-arm64 "*)
+  if ! command -v aarch64-linux-gnu-gcc >/dev/null; then
+    install_if_root gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libstdc++6-arm64-cross || true
+  fi
+  if command -v aarch64-linux-gnu-gcc >/dev/null; then
+    # No SysRoot: clang finds Debian's cross layout (/usr/aarch64-linux-gnu) by the target triple itself.
+    aot linux-arm64 -p:ObjCopyName=aarch64-linux-gnu-objcopy ||
+      { echo "publish: linux-arm64 AOT failed (see above); the .NET tool package still runs on arm64" >&2; [ "$wanted" != " linux-arm64 " ] || exit 1; }
+  else
+    echo "publish: linux-arm64 skipped: no aarch64 cross toolchain (sudo apt-get install -y gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libstdc++6-arm64-cross)" >&2
+    [ "$wanted" != " linux-arm64 " ] || exit 1
+  fi
+  ;;
+esac
 
-rm -f "$out"/pibuild.*.nupkg
-dotnet pack src/PiBuild/PiBuild.csproj -c Release --nologo -v quiet -o "$out"
-echo "publish: $(ls "$out"/pibuild.*.nupkg) (dotnet tool install -g pibuild --add-source $out)"
+case "$wanted" in *" tool "*)
+  rm -f "$out"/pibuild.*.nupkg
+  dotnet pack src/PiBuild/PiBuild.csproj -c Release --nologo -v quiet -o "$out"
+  echo "publish: $(ls "$out"/pibuild.*.nupkg) (dotnet tool install -g pibuild --add-source $out)"
+  ;;
+esac

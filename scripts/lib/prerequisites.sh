@@ -1,20 +1,47 @@
 # Sourced by scripts/pibuild and scripts/test.sh: makes sure the tools pibuild drives are here.
 # As root on Debian/Ubuntu it installs what is missing; otherwise it says what to install.
 
+# The Go releases the tests build with besides Debian's own 1.19: Debian ships them in bookworm-backports.
+PIBUILD_TEST_GO_RELEASES="1.21 1.22 1.23"
+
 pibuild_missing_packages() {
   local missing=()
   command -v go >/dev/null 2>&1 || missing+=(golang-go)
-  { command -v qemu-arm-static || command -v qemu-arm; } >/dev/null 2>&1 || missing+=(qemu-user-static)
+  { command -v qemu-arm-static && command -v qemu-aarch64-static; } >/dev/null 2>&1 || missing+=(qemu-user-static)
   if [ "${PIBUILD_TEST_TOOLS:-}" = 1 ]; then
-    # What the tests drive besides go and qemu: archivers for hostile and realistic tarballs, dash for
-    # the bootstrap script, git for releases, kill for Ctrl-C.
+    # What the tests drive besides go and qemu: archivers for hostile and realistic tarballs, dash for the bootstrap
+    # script, git for releases, kill for Ctrl-C, script(1) for a terminal, newer Go releases, and the arm64 cross
+    # toolchain, loader and clang that the Native AOT build for a 64-bit Pi needs.
     command -v bzip2 >/dev/null 2>&1 || missing+=(bzip2)
     command -v xz >/dev/null 2>&1 || missing+=(xz-utils)
     command -v dash >/dev/null 2>&1 || missing+=(dash)
     command -v git >/dev/null 2>&1 || missing+=(git)
+    command -v script >/dev/null 2>&1 || missing+=(bsdutils)
     [ -x /bin/kill ] || [ -x /usr/bin/kill ] || missing+=(procps)
+    local release
+    for release in $PIBUILD_TEST_GO_RELEASES; do
+      [ -x "/usr/lib/go-$release/bin/go" ] || missing+=("golang-$release-go")
+    done
+    command -v clang >/dev/null 2>&1 || missing+=(clang)
+    [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
+    command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 || missing+=(gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libstdc++6-arm64-cross)
+    [ -e /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ] || missing+=(libc6-arm64-cross)
   fi
   echo "${missing[@]}"
+}
+
+# Newer Go releases come from bookworm-backports; add that suite when a golang-1.2x-go package is wanted.
+pibuild_add_backports() {
+  case " $1 " in *" golang-1."*) ;; *) return 0 ;; esac
+  grep -rqs "bookworm-backports" /etc/apt/sources.list /etc/apt/sources.list.d/ && return 0
+  [ -r /etc/os-release ] && . /etc/os-release && [ "${VERSION_CODENAME:-}" = bookworm ] || return 0
+  cat > /etc/apt/sources.list.d/pibuild-backports.sources <<'SOURCES'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm-backports
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SOURCES
 }
 
 # ensure_prerequisites [required]: with "required", a missing tool that cannot be installed is fatal.
@@ -29,12 +56,15 @@ ensure_prerequisites() {
   [ -z "$missing" ] && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "pibuild: installing $missing (apt-get)" >&2
-    # The package lists of a fresh machine are empty or stale: update once before installing.
-    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 &&
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >&2 </dev/null || {
-        echo "pibuild: installing $missing failed; run: apt-get install -y $missing" >&2
-        exit 2
-      }
+    pibuild_add_backports "$missing"
+    # The package lists of a fresh machine are empty or stale. A mirror caught mid-sync fails one index and
+    # makes update exit non-zero although the rest was fetched: go on, and let install say what is missing.
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 ||
+      echo "pibuild: apt-get update reported errors; installing from the lists it has" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >&2 </dev/null || {
+      echo "pibuild: installing $missing failed; run: apt-get install -y $missing" >&2
+      exit 2
+    }
   elif [ "$required" = required ]; then
     echo "pibuild: missing $missing; install it: sudo apt-get install -y $missing" >&2
     exit 2

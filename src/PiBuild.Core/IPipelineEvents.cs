@@ -1,3 +1,4 @@
+using PiBuild.Core.Builds;
 using PiBuild.Core.Fetching;
 
 namespace PiBuild.Core;
@@ -22,6 +23,9 @@ public interface IPipelineEvents
 
     void Download(FetchProgress progress);
 
+    /// <summary>How far a board's first build is (the standard library compiling for it).</summary>
+    void Building(BuildProgress progress);
+
     /// <summary>No events, for callers that want only the result.</summary>
     public static IPipelineEvents None { get; } = new Silent();
 
@@ -44,6 +48,10 @@ public interface IPipelineEvents
         }
 
         public void Download(FetchProgress progress)
+        {
+        }
+
+        public void Building(BuildProgress progress)
         {
         }
     }

@@ -6,23 +6,35 @@ internal static class NameSuggestion
     public static string? Closest(string input, IEnumerable<string> candidates)
     {
         string? best = null;
-        var bestDistance = int.MaxValue;
+        var bestDistance = (int.MaxValue, int.MaxValue);
         foreach (var candidate in candidates)
         {
-            var distance = Distance(input.ToLowerInvariant(), candidate.ToLowerInvariant());
-            if (distance < bestDistance)
+            // Among equally close names the one nearest where they first differ wins: 'pi6' suggests 'pi5', not 'pi0'.
+            var distance = (Distance(input.ToLowerInvariant(), candidate.ToLowerInvariant()), FirstDifference(input, candidate));
+            if (distance.CompareTo(bestDistance) < 0)
             {
                 (best, bestDistance) = (candidate, distance);
             }
         }
 
         // Past a third of the word the "suggestion" is noise rather than a likely typo.
-        return best is not null && bestDistance <= Math.Max(1, input.Length / 3) ? best : null;
+        return best is not null && bestDistance.Item1 <= Math.Max(1, input.Length / 3) ? best : null;
     }
 
     /// <summary>Formats " (did you mean 'x'?)" or nothing, for appending to an error.</summary>
     public static string Hint(string input, IEnumerable<string> candidates) =>
         Closest(input, candidates) is { } match ? $" (did you mean '{match}'?)" : "";
+
+    private static int FirstDifference(string a, string b)
+    {
+        var i = 0;
+        while (i < a.Length && i < b.Length && a[i] == b[i])
+        {
+            i++;
+        }
+
+        return i < a.Length && i < b.Length ? Math.Abs(a[i] - b[i]) : 0;
+    }
 
     private static int Distance(string a, string b)
     {

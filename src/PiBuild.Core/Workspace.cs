@@ -54,9 +54,6 @@ public sealed class Workspace
     internal Task<GoToolchain> ToolchainAsync(CancellationToken cancellationToken) =>
         GoToolchain.LocateAsync(GoChoice, GetVariable, Runner, cancellationToken, Paths.CacheDirectory);
 
-    /// <summary>Where a go process's lines go: to <see cref="IPipelineEvents.ToolOutput"/> with --verbose, nowhere otherwise.</summary>
-    internal ProcessOutput? ToolOutput => Verbose ? ProcessOutput.Lines(Events.ToolOutput) : null;
-
     /// <summary>Shows the command about to run (with --verbose), as a user could paste it.</summary>
     internal void Announce(string label, ProcessSpec spec)
     {

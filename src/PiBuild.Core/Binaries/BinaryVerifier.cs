@@ -14,7 +14,7 @@ public sealed record BinaryCheck(string Path, long Size, ElfFile? Elf, GoBuildIn
 /// <summary>How strict a check is. A cross-built binary must match exactly; a Go toolchain that only has to run on
 /// the board may be dynamically linked, predate recorded build settings, and use a lower GOARM (ARMv6 code runs
 /// on ARMv7).</summary>
-internal sealed record VerificationRules(bool RequireStatic, bool RequireBuildSettings, bool AllowLowerGoArm)
+internal sealed record VerificationRules(bool RequireStatic, bool RequireBuildSettings, bool AllowLowerLevel)
 {
     public static VerificationRules Exact { get; } = new(true, true, false);
 
@@ -80,9 +80,16 @@ internal static class BinaryVerifier
         {
             CheckSetting(info, "GOOS", profile.GoOs, rules, problems);
             CheckSetting(info, "GOARCH", profile.GoArch, rules, problems);
-            if (profile.GoArm is { } goarm)
+            // A level is only meaningful for the architecture it belongs to; a wrong GOARCH was already said.
+            var otherArchitecture = info.Setting("GOARCH") is { } recordedArch && recordedArch != profile.GoArch;
+            if (profile.GoArm is { } goarm && !otherArchitecture)
             {
                 CheckGoArm(info, goarm, rules, problems);
+            }
+
+            if (profile.GoArch == "arm64" && !otherArchitecture)
+            {
+                CheckGoArm64(info, profile.GoArm64 ?? GoArm64.Default, rules, problems);
             }
 
             if (expectedGoVersion is not null && info.GoVersion != expectedGoVersion)
@@ -156,10 +163,28 @@ internal static class BinaryVerifier
 
         // The float ABI is compared only when both sides name it: a bare "6" means the toolchain's default.
         if (!GoArm.TryParse(recorded, out var found)
-            || (rules.AllowLowerGoArm ? found.Level > expected.Level : found.Level != expected.Level)
+            || (rules.AllowLowerLevel ? found.Level > expected.Level : found.Level != expected.Level)
             || (expected.HasFloatSuffix && found.HasFloatSuffix && found.Float != expected.Float))
         {
             problems.Add($"GOARM: expected {expected}, found {recorded}");
+        }
+    }
+
+    /// <summary>
+    /// Go records GOARM64 from 1.23 on; an older binary is ARMv8.0 code, which runs on every 64-bit Pi. A higher level
+    /// (a Pi 5's v8.2) may use instructions a Pi 3 or 4 lacks.
+    /// </summary>
+    private static void CheckGoArm64(GoBuildInfo info, GoArm64 expected, VerificationRules rules, List<string> problems)
+    {
+        if (info.Setting("GOARM64") is not { } recorded)
+        {
+            return;
+        }
+
+        if (!GoArm64.TryParse(recorded, out var found)
+            || (rules.AllowLowerLevel ? found.CompareTo(expected) > 0 : found.CompareTo(expected) != 0))
+        {
+            problems.Add($"GOARM64: expected {expected}, found {recorded}");
         }
     }
 

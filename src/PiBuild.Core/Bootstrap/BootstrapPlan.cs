@@ -33,13 +33,14 @@ public sealed record BootstrapPlan(
 
     /// <summary>
     /// The build script's environment: clean of anything a shell could leak in (GOROOT above all: make.bash derives
-    /// it, and a stale one breaks the build); GOARM makes the new toolchain default to the board's level.
+    /// it, and a stale one breaks the build), the board named as host and target (GOHOSTOS, GOHOSTARCH, GOOS, GOARCH
+    /// and GOARM or GOARM64, so the new toolchain is the board's and defaults to its level), the bootstrap toolchain
+    /// and the test timeout scale.
     /// </summary>
-    public IReadOnlyDictionary<string, string?> BuildEnvironment => GoEnvironment.Clean().With(new Dictionary<string, string?>
+    public IReadOnlyDictionary<string, string?> BuildEnvironment => GoEnvironment.Clean().ForBoardToolchain(Target, GoVersion).With(new Dictionary<string, string?>
     {
         ["GOROOT_BOOTSTRAP"] = BootstrapDirectory,
         ["GO_TEST_TIMEOUT_SCALE"] = Target.TestTimeoutScale.ToString(CultureInfo.InvariantCulture),
-        ["GOARM"] = Target.GoArm?.ToString(),
     }).Variables;
 
     public string PathLine => $"export PATH={Path.Combine(Prefix, "bin")}:$PATH";

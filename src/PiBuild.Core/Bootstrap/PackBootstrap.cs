@@ -32,7 +32,7 @@ internal sealed class PackBootstrap(ProcessRunner runner, PiBuildPaths paths)
         onPhase($"copying the {version} source from {goSource}");
         var tree = await CopySourceAsync(goSource, work.Path, cancellationToken).ConfigureAwait(false);
 
-        var env = GoEnvironment.Clean().ForTarget(target).With(new Dictionary<string, string?>
+        var env = GoEnvironment.Clean().ForTarget(target, hostGo.Version).With(new Dictionary<string, string?>
         {
             ["CGO_ENABLED"] = "0",
             ["GOROOT_BOOTSTRAP"] = hostGo.GoRoot,

@@ -15,10 +15,12 @@ public sealed record TargetBuildResult(TargetProfile Target, IReadOnlyList<Binar
 /// </summary>
 internal sealed class CrossBuild(ProcessRunner runner)
 {
+    /// <param name="verbose">Stream go's own lines to <see cref="IPipelineEvents.ToolOutput"/>.</param>
     /// <param name="maxParallel">How many targets build at once (each go build is one process tree with its own cache).</param>
     public async Task<IReadOnlyList<TargetBuildResult>> RunAsync(
         CrossBuildPlan plan,
-        ProcessOutput? toolOutput,
+        IPipelineEvents events,
+        bool verbose,
         CancellationToken cancellationToken,
         int maxParallel = int.MaxValue)
     {
@@ -28,7 +30,7 @@ internal sealed class CrossBuild(ProcessRunner runner)
             await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return await RunTargetAsync(plan, build, toolOutput, cancellationToken).ConfigureAwait(false);
+                return await RunTargetAsync(plan, build, events, verbose, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -48,7 +50,7 @@ internal sealed class CrossBuild(ProcessRunner runner)
         return (int)Math.Max(1, Math.Min(Environment.ProcessorCount, memory / (1L << 30)));
     }
 
-    private async Task<TargetBuildResult> RunTargetAsync(CrossBuildPlan plan, TargetBuild build, ProcessOutput? toolOutput, CancellationToken cancellationToken)
+    private async Task<TargetBuildResult> RunTargetAsync(CrossBuildPlan plan, TargetBuild build, IPipelineEvents events, bool verbose, CancellationToken cancellationToken)
     {
         WritableDirectory.Ensure(build.OutputDirectory, "the output directory", "choose another with -o DIR");
         using var staging = StagingDirectory.Create(build.OutputDirectory, build.StagingDirectory);
@@ -63,7 +65,7 @@ internal sealed class CrossBuild(ProcessRunner runner)
             }
         }
 
-        var result = await runner.RunAsync(build.GoBuild, toolOutput, cancellationToken).ConfigureAwait(false);
+        var result = await GoBuildAsync(build, events, verbose, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
             throw GoBuildFailure.From(build, result);
@@ -86,5 +88,30 @@ internal sealed class CrossBuild(ProcessRunner runner)
 
         staging.MoveFilesInto(build.OutputDirectory);
         return new TargetBuildResult(build.Target, checks.Select(c => c with { Path = Path.Combine(build.OutputDirectory, Path.GetFileName(c.Path)) }).ToArray());
+    }
+
+    /// <summary>go build, with its lines streamed when verbose and counted as progress on the board's first build.</summary>
+    private async Task<ProcessResult> GoBuildAsync(TargetBuild build, IPipelineEvents events, bool verbose, CancellationToken cancellationToken)
+    {
+        var progress = build.ListDependencies is { } list
+            ? await FirstBuildProgress.StartAsync(runner, list, build.Target, events, cancellationToken).ConfigureAwait(false)
+            : null;
+        try
+        {
+            var output = new ProcessOutput(verbose ? events.ToolOutput : null, line =>
+            {
+                progress?.Observe(line);
+                if (verbose)
+                {
+                    events.ToolOutput(line);
+                }
+            });
+            var result = await runner.RunAsync(build.GoBuild, output, cancellationToken).ConfigureAwait(false);
+            return progress is null || verbose ? result : result with { StandardError = progress.WithoutPackageLines(result.StandardError) };
+        }
+        finally
+        {
+            progress?.Finish();
+        }
     }
 }

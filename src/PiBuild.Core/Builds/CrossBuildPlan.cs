@@ -16,7 +16,8 @@ internal sealed record CrossBuildRequest(
     IReadOnlyList<string>? BuildFlags = null);
 
 /// <summary>One target's build: one <c>go build</c> for every command, into a staging directory beside the output.</summary>
-internal sealed record TargetBuild(TargetProfile Target, string OutputDirectory, string StagingDirectory, IReadOnlyList<string> Packages, ProcessSpec GoBuild);
+/// <param name="ListDependencies">On the board's first build (its cache is empty): <c>go list -deps</c>, to show how far it is.</param>
+internal sealed record TargetBuild(TargetProfile Target, string OutputDirectory, string StagingDirectory, IReadOnlyList<string> Packages, ProcessSpec GoBuild, ProcessSpec? ListDependencies);
 
 /// <summary>Everything a cross build will do, decided before anything runs.</summary>
 internal sealed record CrossBuildPlan(GoProject Project, GoToolchain Toolchain, IReadOnlyList<TargetBuild> Builds);
@@ -32,17 +33,21 @@ internal static class CrossBuildPlanner
             CheckToolchainSupports(target, toolchain);
             var output = Path.Combine(outputRoot, target.Name);
             var staging = StagingDirectory.PathBeside(output);
+            var cache = paths.GoBuildCache(target.Platform, toolchain.Version.Text);
+            var firstBuild = !Directory.Exists(cache) || !Directory.EnumerateFileSystemEntries(cache).Any();
             string[] args =
             [
                 "build",
                 "-o", staging + Path.DirectorySeparatorChar,
-                .. request.StreamToolOutput ? ["-v"] : Array.Empty<string>(),
+
+                // go build -v names each package as it compiles it: the verbose output, and the first build's progress.
+                .. request.StreamToolOutput || firstBuild ? ["-v"] : Array.Empty<string>(),
                 .. request.BuildFlags ?? [],
                 .. packages,
             ];
-            var env = GoEnvironment.Clean().ForTarget(target).ForProject(project).WithCache(paths.GoBuildCache(target.Platform, toolchain.Version.Text));
-            var spec = new ProcessSpec(toolchain.GoExecutable, args, project.BuildDirectory, env.Variables);
-            return new TargetBuild(target, output, staging, packages, spec);
+            var env = GoEnvironment.Clean().ForTarget(target, toolchain.Version).ForProject(project).WithCache(cache).Variables;
+            var list = firstBuild ? new ProcessSpec(toolchain.GoExecutable, ["list", "-deps", "-f", "{{.ImportPath}}", .. packages], project.BuildDirectory, env) : null;
+            return new TargetBuild(target, output, staging, packages, new ProcessSpec(toolchain.GoExecutable, args, project.BuildDirectory, env), list);
         }).ToArray();
 
         return new CrossBuildPlan(project, toolchain, builds);

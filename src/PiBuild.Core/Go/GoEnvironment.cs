@@ -39,13 +39,32 @@ internal sealed class GoEnvironment
         return new GoEnvironment(variables);
     }
 
-    /// <summary>GOOS, GOARCH, the architecture level and cgo, from the board's profile.</summary>
-    public GoEnvironment ForTarget(TargetProfile target) => With(new Dictionary<string, string?>
+    /// <summary>
+    /// GOOS, GOARCH, the architecture level and cgo, from the board's profile. GOARM64 is set only for a toolchain
+    /// that knows it (Go 1.23+); an older one builds ARMv8.0 code, which every 64-bit Pi runs.
+    /// </summary>
+    public GoEnvironment ForTarget(TargetProfile target, GoVersion toolchain) => With(new Dictionary<string, string?>
     {
         ["GOOS"] = target.GoOs,
         ["GOARCH"] = target.GoArch,
         ["GOARM"] = target.GoArm?.ToString(),
+        ["GOARM64"] = toolchain.KnowsGoArm64 ? target.GoArm64?.ToString() : null,
         ["CGO_ENABLED"] = target.Cgo ? "1" : "0",
+    });
+
+    /// <summary>
+    /// For make.bash on the board: the toolchain is built for and on the board, so host and target are both the
+    /// profile's. Left to itself, cmd/dist guesses the host from <c>uname -m</c>, which says aarch64 under a 32-bit
+    /// Raspberry Pi OS on a 64-bit kernel, and x86_64 on a laptop running the ARM bootstrap through binfmt.
+    /// </summary>
+    public GoEnvironment ForBoardToolchain(TargetProfile target, GoVersion built) => With(new Dictionary<string, string?>
+    {
+        ["GOHOSTOS"] = target.GoOs,
+        ["GOHOSTARCH"] = target.GoArch,
+        ["GOOS"] = target.GoOs,
+        ["GOARCH"] = target.GoArch,
+        ["GOARM"] = target.GoArm?.ToString(),
+        ["GOARM64"] = built.KnowsGoArm64 ? target.GoArm64?.ToString() : null,
     });
 
     /// <summary>Module mode, or GOPATH mode for a gb-style project (its own tree, then its vendored one).</summary>

@@ -12,6 +12,9 @@ public sealed partial record GoVersion(int Major, int Minor, int Patch, string T
     /// <summary>GOARM's ",softfloat"/",hardfloat" suffix arrived in Go 1.22.</summary>
     public bool AcceptsGoArmFloatSuffix => this >= new GoVersion(1, 22, 0, "go1.22");
 
+    /// <summary>GOARM64 (the ARMv8.x/v9.x level of arm64 code) arrived in Go 1.23.</summary>
+    public bool KnowsGoArm64 => this >= new GoVersion(1, 23, 0, "go1.23");
+
     public static bool TryParse(string text, out GoVersion? version)
     {
         // "devel go1.23-abcdef …" is a toolchain built from a branch: it behaves as that release.

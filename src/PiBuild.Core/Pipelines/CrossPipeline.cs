@@ -33,7 +33,7 @@ public static class CrossPipeline
             workspace.Announce(build.Target.Name, build.GoBuild);
         }
 
-        var results = await new CrossBuild(workspace.Runner).RunAsync(plan, workspace.ToolOutput, cancellationToken).ConfigureAwait(false);
+        var results = await new CrossBuild(workspace.Runner).RunAsync(plan, workspace.Events, workspace.Verbose, cancellationToken).ConfigureAwait(false);
         return new BuildReport(project, toolchain, results);
     }
 }

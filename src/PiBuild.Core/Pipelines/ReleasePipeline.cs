@@ -17,7 +17,7 @@ public static class ReleasePipeline
         var targets = TargetSelection.Many(workspace.Catalog(), request.Targets, config.Targets, "release");
         var toolchain = await workspace.ToolchainAsync(cancellationToken).ConfigureAwait(false);
         return await new ReleaseBuild(workspace.Runner, workspace.Paths, workspace.GetVariable)
-            .RunAsync(targets, request, project, toolchain, config, workspace.ToolOutput, cancellationToken).ConfigureAwait(false);
+            .RunAsync(targets, request, project, toolchain, config, workspace.Events, workspace.Verbose, cancellationToken).ConfigureAwait(false);
     }
 
     public static Task<ReleaseManifest> MergeAsync(ReleaseMergeRequest request, CancellationToken cancellationToken) =>

@@ -1,3 +1,4 @@
+using PiBuild.Core.Binaries;
 using PiBuild.Core.Builds;
 using PiBuild.Core.FileSystem;
 using PiBuild.Core.Fetching;
@@ -31,72 +32,72 @@ internal sealed class ReleaseBuild(ProcessRunner runner, PiBuildPaths paths, Fun
         GoProject project,
         GoToolchain toolchain,
         ProjectConfig config,
-        ProcessOutput? toolOutput,
+        IPipelineEvents events,
+        bool verbose,
         CancellationToken cancellationToken)
     {
         var source = await ReleaseVersion.ResolveAsync(project.Root, request.Version, request.Snapshot, getVariable, runner, cancellationToken).ConfigureAwait(false);
         var output = Path.GetFullPath(request.OutputDirectory);
         ReleaseOutput.CheckReplaceable(output, request.Clean);
 
-        // Shards split the targets in name order, so every machine of a CI matrix agrees on its share.
-        var ordered = targets.OrderBy(t => t.Name, StringComparer.Ordinal).ToArray();
-        var share = request.Shard is { } shard ? ordered.Where((_, i) => i % shard.Count == shard.Index - 1).ToArray() : ordered;
+        // Shards split the archives in name order, so every machine of a CI matrix agrees on its share.
         var projectName = config.Project ?? project.Name;
-        var names = ArchiveNames(ordered, config.ArchiveTemplate ?? ProjectConfig.DefaultArchiveTemplate, projectName, source.Version);
+        var all = ReleaseGroup.Of(targets, toolchain.Version, config.ArchiveTemplate ?? ProjectConfig.DefaultArchiveTemplate, projectName, source.Version);
+        var share = request.Shard is { } shard ? all.Where((_, i) => i % shard.Count == shard.Index - 1).ToArray() : all;
 
         using var staging = ReleaseOutput.Stage(output);
-        var artifacts = share.Length == 0
+        var artifacts = share.Count == 0
             ? []
-            : await BuildAndPackAsync(share, project, toolchain, config, source, names, staging.Path, toolOutput, cancellationToken).ConfigureAwait(false);
+            : await BuildAndPackAsync(share, project, toolchain, config, source, staging.Path, events, verbose, cancellationToken).ConfigureAwait(false);
         var manifest = new ReleaseManifest(projectName, source.Version, source.Commit, toolchain.Version.Text, source.SourceDateEpoch, request.Shard, artifacts);
         await ReleaseOutput.WriteIndexFilesAsync(staging.Path, manifest, cancellationToken).ConfigureAwait(false);
         staging.ReplaceDirectory(output);
         return manifest;
     }
 
+    /// <summary>One build per group (its first board's), verified for every board of the group, packed into one archive.</summary>
     private async Task<IReadOnlyList<ReleaseArtifact>> BuildAndPackAsync(
-        IReadOnlyList<TargetProfile> targets,
+        IReadOnlyList<ReleaseGroup> groups,
         GoProject project,
         GoToolchain toolchain,
         ProjectConfig config,
         ReleaseSource source,
-        IReadOnlyDictionary<string, string> names,
         string staging,
-        ProcessOutput? toolOutput,
+        IPipelineEvents events,
+        bool verbose,
         CancellationToken cancellationToken)
     {
         var ldflags = "-buildid=" + (config.LdFlags is { } user
             ? " " + user.Replace("{version}", source.Version, StringComparison.Ordinal).Replace("{commit}", source.Commit, StringComparison.Ordinal)
             : "");
         var binaries = Path.Combine(staging, ".bin");
-        var build = new CrossBuildRequest(targets, config.Commands, binaries, StreamToolOutput: toolOutput is not null, ["-trimpath", "-ldflags", ldflags]);
+        var build = new CrossBuildRequest(groups.Select(g => g.Builder).ToArray(), config.Commands, binaries, StreamToolOutput: verbose, ["-trimpath", "-ldflags", ldflags]);
         var plan = CrossBuildPlanner.Plan(build, project, toolchain, paths);
-        var results = await new CrossBuild(runner).RunAsync(plan, toolOutput, cancellationToken, CrossBuild.DefaultParallelism()).ConfigureAwait(false);
+        var results = await new CrossBuild(runner).RunAsync(plan, events, verbose, cancellationToken, CrossBuild.DefaultParallelism()).ConfigureAwait(false);
         var extras = ExtraFiles(project, config);
         var artifacts = new List<ReleaseArtifact>();
-        foreach (var result in results)
+        foreach (var (group, result) in groups.Zip(results))
         {
-            artifacts.Add(await PackAsync(result, names[result.Target.Name], extras, staging, source, cancellationToken).ConfigureAwait(false));
+            VerifyForEveryBoard(group, result, toolchain);
+            artifacts.Add(await PackAsync(group, result, extras, staging, source, cancellationToken).ConfigureAwait(false));
         }
 
         Directory.Delete(binaries, recursive: true);
         return artifacts;
     }
 
-    /// <summary>
-    /// <c>linux_armv6</c> for a Pi 1, <c>linux_armv7</c> for a Pi 2; the board's own name where two selected boards
-    /// would share one, so no archive overwrites another.
-    /// </summary>
-    private static Dictionary<string, string> ArchiveNames(IReadOnlyList<TargetProfile> targets, string template, string project, string version)
+    /// <summary>The group's build was verified for its first board; it goes out labelled for all of them, so each is checked.</summary>
+    private static void VerifyForEveryBoard(ReleaseGroup group, TargetBuildResult result, GoToolchain toolchain)
     {
-        static string Arch(TargetProfile t) => t.GoArm is { } arm ? $"armv{arm.Level}" : t.GoArch;
-        var shared = targets.GroupBy(t => (t.GoOs, Arch(t))).Where(g => g.Count() > 1).SelectMany(g => g).Select(t => t.Name).ToHashSet();
-        return targets.ToDictionary(t => t.Name, t => template
-            .Replace("{project}", project, StringComparison.Ordinal)
-            .Replace("{version}", version, StringComparison.Ordinal)
-            .Replace("{os}", t.GoOs, StringComparison.Ordinal)
-            .Replace("{arch}", shared.Contains(t.Name) ? t.Name : Arch(t), StringComparison.Ordinal)
-            .Replace("{target}", t.Name, StringComparison.Ordinal) + ".tar.gz");
+        var rejected = group.Boards.Skip(1)
+            .SelectMany(board => result.Binaries.Select(b => (Board: board, Check: BinaryVerifier.Check(b.Path, board, toolchain.Version.Text))))
+            .Where(c => !c.Check.Passed)
+            .ToArray();
+        if (rejected.Length > 0)
+        {
+            throw new WorkFailedException(string.Join("; ", rejected.Select(r =>
+                $"{Path.GetFileName(r.Check.Path)} for {r.Board.Name} failed verification: {string.Join(", ", r.Check.Problems)}")));
+        }
     }
 
     /// <summary>The project's README and LICENSE (any extension), or the files <c>pibuild.yaml</c> names.</summary>
@@ -120,8 +121,8 @@ internal sealed class ReleaseBuild(ProcessRunner runner, PiBuildPaths paths, Fun
     }
 
     private static async Task<ReleaseArtifact> PackAsync(
+        ReleaseGroup group,
         TargetBuildResult result,
-        string fileName,
         IReadOnlyList<ArchiveEntry> extras,
         string staging,
         ReleaseSource source,
@@ -131,17 +132,18 @@ internal sealed class ReleaseBuild(ProcessRunner runner, PiBuildPaths paths, Fun
         foreach (var binary in result.Binaries)
         {
             binaries.Add(new ReleasedBinary(Path.GetFileName(binary.Path), binary.Size,
-                await Sha256Hex.OfFileAsync(binary.Path, cancellationToken).ConfigureAwait(false), binary.GoArm));
+                await Sha256Hex.OfFileAsync(binary.Path, cancellationToken).ConfigureAwait(false), binary.GoArm, binary.BuildInfo?.Setting("GOARM64")));
         }
 
-        var archive = Path.Combine(staging, fileName);
+        var archive = Path.Combine(staging, group.FileName);
         var entries = result.Binaries.Select(b => new ArchiveEntry(Path.GetFileName(b.Path), b.Path, Executable: true)).Concat(extras);
         ReproducibleArchive.Write(archive, entries, source.SourceDateEpoch);
-        var target = result.Target;
 
-        // GOARM as the binaries record it, not as the profile asked: the manifest reports what was built.
-        var goarm = binaries.Select(b => b.GoArm).Distinct().SingleOrDefault();
-        return new ReleaseArtifact(fileName, target.Name, target.Board, target.GoOs, target.GoArch, goarm, target.Fingerprint(),
+        // The level as the binaries record it, not as the profile asked: the manifest reports what was built.
+        var builder = group.Builder;
+        return new ReleaseArtifact(group.FileName,
+            group.Boards.Select(b => new ReleasedTarget(b.Name, b.Board, b.Fingerprint())).ToArray(),
+            builder.GoOs, builder.GoArch, binaries.Select(b => b.GoArm).Distinct().SingleOrDefault(), binaries.Select(b => b.GoArm64).Distinct().SingleOrDefault(),
             new FileInfo(archive).Length, await Sha256Hex.OfFileAsync(archive, cancellationToken).ConfigureAwait(false), binaries);
     }
 }

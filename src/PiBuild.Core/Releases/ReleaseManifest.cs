@@ -4,16 +4,27 @@ using PiBuild.Core.Json;
 
 namespace PiBuild.Core.Releases;
 
-public sealed record ReleasedBinary(string Name, long Size, string Sha256, [property: JsonPropertyName("goarm")] string? GoArm);
+public sealed record ReleasedBinary(
+    string Name,
+    long Size,
+    string Sha256,
+    [property: JsonPropertyName("goarm")] string? GoArm,
+    [property: JsonPropertyName("goarm64")] string? GoArm64);
 
+/// <summary>A board an artifact is for, and the hash of its profile (what describes the board and its build).</summary>
+public sealed record ReleasedTarget(string Name, string Board, string ProfileSha256);
+
+/// <summary>
+/// One archive. Boards whose builds are the same (pi3 and pi4: arm64 at ARMv8.0) share it; <see cref="Targets"/>
+/// lists every board it is for, each verified.
+/// </summary>
 public sealed record ReleaseArtifact(
     string File,
-    string Target,
-    string Board,
+    IReadOnlyList<ReleasedTarget> Targets,
     [property: JsonPropertyName("goos")] string GoOs,
     [property: JsonPropertyName("goarch")] string GoArch,
     [property: JsonPropertyName("goarm")] string? GoArm,
-    string ProfileSha256,
+    [property: JsonPropertyName("goarm64")] string? GoArm64,
     long Size,
     string Sha256,
     IReadOnlyList<ReleasedBinary> Binaries);

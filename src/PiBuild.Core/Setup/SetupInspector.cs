@@ -26,7 +26,11 @@ internal sealed class SetupInspector(ProcessRunner runner, PiBuildPaths paths, F
             checks.Add(new SetupCheck("go", CheckStatus.Missing, e.Message, $"{InstallHint} (or pass --go PATH)"));
         }
 
-        checks.Add(CheckQemu(catalog, go));
+        foreach (var boards in catalog.All.GroupBy(p => p.GoArch).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            checks.Add(CheckQemu(boards.ToArray(), go));
+        }
+
         checks.Add(CheckCache());
         if (go is not null)
         {
@@ -38,26 +42,26 @@ internal sealed class SetupInspector(ProcessRunner runner, PiBuildPaths paths, F
         return checks;
     }
 
-    private SetupCheck CheckQemu(ProfileCatalog catalog, GoToolchain? go)
+    /// <summary>The emulator one architecture's boards need here (none on the board itself).</summary>
+    private SetupCheck CheckQemu(IReadOnlyList<TargetProfile> boards, GoToolchain? go)
     {
-        var arm = catalog.All.FirstOrDefault(p => p.GoArch == "arm");
-        if (arm is null)
+        var board = boards[0];
+        var name = $"qemu-{QemuUser.ArchitectureName(board.GoArch)}";
+        if (go is not null && BoardExecutor.IsNative(board, go.HostOs, go.HostArch))
         {
-            return new SetupCheck("qemu-user", CheckStatus.Warning, "no ARM profile to emulate", Required: false);
+            return new SetupCheck(name, CheckStatus.Ok, $"not needed: {board.GoArch} binaries run natively here", Required: false);
         }
 
-        // On a Pi the binaries run natively; qemu is only needed on other machines.
-        var native = go is not null && BoardExecutor.IsNative(arm, go.HostOs, go.HostArch);
         try
         {
-            var qemu = QemuUser.Locate(arm, getVariable);
-            return new SetupCheck("qemu-user", CheckStatus.Ok, $"{qemu.Executable} (runs {arm.Name} binaries with -cpu {arm.QemuCpu})");
+            var qemu = QemuUser.Locate(board, getVariable);
+            return new SetupCheck(name, CheckStatus.Ok, $"{qemu.Executable} (runs {string.Join(", ", boards.Select(b => b.Name))}, each with its board's -cpu)");
         }
         catch (ConfigurationException)
         {
-            return new SetupCheck("qemu-user", native ? CheckStatus.Warning : CheckStatus.Missing,
-                "qemu-arm-static not found: pibuild run/test and the emulated proof of binaries need it",
-                "sudo apt-get install -y qemu-user-static", Required: !native);
+            return new SetupCheck(name, CheckStatus.Missing,
+                $"{name}-static not found: pibuild run and test of {string.Join(", ", boards.Select(b => b.Name))} need it",
+                "sudo apt-get install -y qemu-user-static");
         }
     }
 
@@ -85,7 +89,7 @@ internal sealed class SetupInspector(ProcessRunner runner, PiBuildPaths paths, F
     private SetupCheck CheckStackLimit(ProfileCatalog catalog)
     {
         var soft = ReadStackLimitKb();
-        var wanted = catalog.All.Where(p => p.GoArch == "arm").Select(p => p.ThreadStackKb).DefaultIfEmpty(ProfileKeys.DefaultThreadStackKb).Min();
+        var wanted = catalog.All.Select(p => p.ThreadStackKb).DefaultIfEmpty(ProfileKeys.DefaultThreadStackKb).Min();
         var shown = soft is null ? "unknown" : soft == long.MaxValue ? "unlimited" : $"{soft} KiB";
         return new SetupCheck("stack limit", CheckStatus.Ok,
             $"{shown} here; pibuild applies {wanted} KiB (ulimit -s {wanted}) to the processes it runs for bootstrap and tests",

@@ -25,6 +25,9 @@ public abstract class ProfileKey
     /// <summary>Part of what describes the board and its build (release manifests record the hash of these).</summary>
     public bool Fingerprinted { get; }
 
+    /// <summary>A level of one architecture (goarm, goarm64): not inherited by a profile that sets another goarch.</summary>
+    internal bool IsArchitectureLevel { get; init; }
+
     /// <summary>The section a key belongs to (<c>detect</c> for <c>detect.models</c>), or null for a top-level key.</summary>
     public string? Section => Name.IndexOf('.') is > 0 and var dot ? Name[..dot] : null;
 

@@ -65,7 +65,26 @@ public static class ProfileKeys
             ? parsed
             : throw new ConfigurationException(
                 $"{raw.Location}: 'goarm' must be 5, 6 or 7, optionally followed by ',softfloat' or ',hardfloat'; got '{raw.Value}'");
-    }, value => value?.ToString(), value => value?.ToString());
+    }, value => value?.ToString(), value => value?.ToString(), level: true);
+
+    public static readonly ProfileKey<GoArm64?> GoArm64 = Declare<GoArm64?>("goarm64", ValueKind.Text, fingerprinted: true, (values, raw) =>
+    {
+        if (raw is null)
+        {
+            return null;
+        }
+
+        var goarch = values.Get(GoArch);
+        if (goarch != "arm64")
+        {
+            throw new ConfigurationException($"{raw.Location}: 'goarm64' applies only to goarch 'arm64', not '{goarch}'; remove it");
+        }
+
+        return Targets.GoArm64.TryParse((string)raw.Value, out var parsed)
+            ? parsed
+            : throw new ConfigurationException(
+                $"{raw.Location}: 'goarm64' must be v8.0 to v8.9 or v9.0 to v9.5, optionally followed by ',lse' and ',crypto'; got '{raw.Value}'");
+    }, value => value?.ToString(), value => value?.ToString(), level: true);
 
     public static readonly ProfileKey<bool> Cgo = Declare("cgo", ValueKind.Boolean, fingerprinted: true,
         (_, raw) => raw is not null && (bool)raw.Value, value => value ? "true" : "false", value => value);
@@ -127,9 +146,10 @@ public static class ProfileKeys
     /// <summary>What a profile file may contain: the keys above plus <c>name</c> and <c>extends</c>.</summary>
     internal static YamlSchema Schema { get; } = BuildSchema();
 
-    private static ProfileKey<T> Declare<T>(string name, ValueKind kind, bool fingerprinted, Func<ProfileValues, YamlValue?, T> read, Func<T, string?> display, Func<T, JsonNode?> json)
+    /// <param name="level">The key is an architecture level (goarm, goarm64): a profile that changes goarch does not inherit it.</param>
+    private static ProfileKey<T> Declare<T>(string name, ValueKind kind, bool fingerprinted, Func<ProfileValues, YamlValue?, T> read, Func<T, string?> display, Func<T, JsonNode?> json, bool level = false)
     {
-        var key = new ProfileKey<T>(name, kind, fingerprinted, read, display, json);
+        var key = new ProfileKey<T>(name, kind, fingerprinted, read, display, json) { IsArchitectureLevel = level };
         Declared.Add(key);
         return key;
     }

@@ -48,6 +48,15 @@ internal sealed class ProfileResolver(IReadOnlyList<Dictionary<string, (ProfileD
         }
 
         var (merged, chain) = Merge(parentName, parentLayer.Value, visiting);
+        if (own.TryGetValue("goarch", out var goarch) && merged.TryGetValue("goarch", out var inherited) && !Equals(goarch.Value, inherited.Value))
+        {
+            // pi3-32 extends pi3 but is another architecture: pi3's GOARM64 says nothing about its 32-bit code.
+            foreach (var level in ProfileKeys.All.Where(k => k.IsArchitectureLevel))
+            {
+                merged.Remove(level.Name);
+            }
+        }
+
         foreach (var (key, value) in own)
         {
             merged[key] = value;

@@ -58,7 +58,13 @@ public sealed class TargetProfile
     /// <summary>Set exactly when <see cref="GoArch"/> is <c>arm</c>.</summary>
     public GoArm? GoArm => Get(ProfileKeys.GoArm);
 
+    /// <summary>Only for goarch arm64; null means Go's default (v8.0).</summary>
+    public GoArm64? GoArm64 => Get(ProfileKeys.GoArm64);
+
     public bool Cgo => Get(ProfileKeys.Cgo);
+
+    /// <summary>The word size of the board's userland: what a 32-bit Raspberry Pi OS on a 64-bit Pi runs is 32.</summary>
+    public int UserlandBits => GoArch is "arm64" or "amd64" or "loong64" or "mips64" or "mips64le" or "ppc64" or "ppc64le" or "riscv64" or "s390x" ? 64 : 32;
 
     public string? QemuCpu => Get(ProfileKeys.QemuCpu);
 
@@ -72,8 +78,13 @@ public sealed class TargetProfile
         ? new BootstrapSource(from, Get(ProfileKeys.BootstrapArchiveArch), Get(ProfileKeys.BootstrapUrl), Get(ProfileKeys.BootstrapSha256))
         : null;
 
-    /// <summary>The GOOS-GOARCH[-GOARM] triple, e.g. <c>linux-arm-6</c>, used for cache keys.</summary>
-    public string Platform => GoArm is { } arm ? $"{GoOs}-{GoArch}-{arm.ToString().Replace(',', '-')}" : $"{GoOs}-{GoArch}";
+    /// <summary>GOOS-GOARCH and the architecture level (<c>linux-arm-6</c>, <c>linux-arm64-v8.2</c>), for cache keys.</summary>
+    public string Platform => (GoArm, GoArm64) switch
+    {
+        ({ } arm, _) => $"{GoOs}-{GoArch}-{arm.ToString().Replace(',', '-')}",
+        (_, { } arm64) => $"{GoOs}-{GoArch}-{arm64.ToString().Replace(',', '-')}",
+        _ => $"{GoOs}-{GoArch}",
+    };
 
     public T Get<T>(ProfileKey<T> key) => (T)_values[key]!;
 

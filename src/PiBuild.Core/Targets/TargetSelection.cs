@@ -36,8 +36,21 @@ internal static class TargetSelection
             return profile;
         }
 
+        throw NotAKnownBoard(board, catalog);
+    }
+
+    /// <summary>What was seen and what is known, and the way out: --target.</summary>
+    internal static ConfigurationException NotAKnownBoard(DetectedBoard board, ProfileCatalog catalog)
+    {
+        if (board.Model is { } model && model.StartsWith("Raspberry Pi", StringComparison.Ordinal))
+        {
+            var userland = board.UserlandBits is { } bits ? $" with a {bits}-bit userland" : "";
+            var known = string.Join("; ", catalog.All.Where(p => p.Detect.Models.Count > 0).Select(p => $"{p.Name}: {string.Join(", ", p.Detect.Models)}"));
+            return new ConfigurationException($"'{model}'{userland} is not a board pibuild knows (known models: {known}); name the board with --target (see: pibuild targets)");
+        }
+
         var seen = board.Model ?? (board.CpuPart is null ? "no /proc/device-tree/model" : $"CPU part {board.CpuPart}");
-        throw new ConfigurationException(
+        return new ConfigurationException(
             $"this machine is not a known Raspberry Pi ({seen}); on a laptop use 'pibuild cross --target pi2', or name the board with --target");
     }
 

@@ -27,7 +27,7 @@ internal static class GoTestPlanner
             .. flags,
             .. packages.Count > 0 ? packages : ["./..."],
         ];
-        var env = GoEnvironment.Clean().ForTarget(target).ForProject(project)
+        var env = GoEnvironment.Clean().ForTarget(target, toolchain.Version).ForProject(project)
             .WithCache(paths.GoBuildCache(target.Platform, toolchain.Version.Text))
             .With("GO_TEST_TIMEOUT_SCALE", target.TestTimeoutScale.ToString(CultureInfo.InvariantCulture));
         var spec = new ProcessSpec(toolchain.GoExecutable, args, project.BuildDirectory, env.Variables);

@@ -13,7 +13,9 @@ internal sealed class CliContext : IDisposable
         Verbose = parseResult.GetValue(GlobalOptions.Verbose);
         Quiet = parseResult.GetValue(GlobalOptions.Quiet);
         Json = parseResult.GetValue(GlobalOptions.Json);
-        Events = new CliEvents(Out, Error, Quiet, Json);
+        // Progress is redrawn only on pibuild's own stderr when that is a terminal; never into a log or a capture.
+        var terminal = ReferenceEquals(Error, Console.Error) && !Console.IsErrorRedirected;
+        Events = new CliEvents(Out, Error, Quiet, Json, terminal);
         Workspace = new Workspace(
             parseResult.GetValue(GlobalOptions.Directory) ?? Environment.CurrentDirectory, parseResult.GetValue(GlobalOptions.Go), Verbose, Environment.GetEnvironmentVariable, Events);
     }

@@ -1,4 +1,5 @@
 using PiBuild.Core;
+using PiBuild.Core.Builds;
 using PiBuild.Core.Fetching;
 
 namespace PiBuild.Cli.Common;
@@ -8,9 +9,10 @@ namespace PiBuild.Cli.Common;
 /// on stderr and test lines on stdout with --verbose, download progress as a bar on a terminal; steps and
 /// progress are hidden by --quiet and --json.
 /// </summary>
-internal sealed class CliEvents(TextWriter output, TextWriter error, bool quiet, bool json) : IPipelineEvents, IDisposable
+internal sealed class CliEvents(TextWriter output, TextWriter error, bool quiet, bool json, bool terminal) : IPipelineEvents, IDisposable
 {
-    private readonly ProgressReporter? _downloads = quiet || json ? null : new ProgressReporter(error);
+    private readonly ProgressReporter? _downloads = quiet || json ? null : new ProgressReporter(error, terminal);
+    private readonly BuildProgressDisplay? _builds = quiet || json || !terminal ? null : new BuildProgressDisplay(error);
 
     public void Step(string text)
     {
@@ -27,6 +29,19 @@ internal sealed class CliEvents(TextWriter output, TextWriter error, bool quiet,
     public void TestOutput(string line) => output.WriteLine(line);
 
     public void Download(FetchProgress progress) => _downloads?.Report(progress);
+
+    /// <summary>A block of redrawn lines on a terminal; in a log, one line when a board's first build starts.</summary>
+    public void Building(BuildProgress progress)
+    {
+        if (_builds is not null)
+        {
+            _builds.Report(progress);
+        }
+        else if (progress is { Done: 0, Finished: false })
+        {
+            Step($"{progress.Target}: {progress.Description}");
+        }
+    }
 
     /// <summary>Clears a progress bar before the result is printed.</summary>
     public void FinishProgress() => _downloads?.Finish();

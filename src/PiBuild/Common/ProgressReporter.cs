@@ -7,11 +7,10 @@ namespace PiBuild.Cli.Common;
 /// Download progress: a redrawn bar (bytes, rate, ETA) on a terminal; in a log, one plain line every
 /// few seconds, so CI output stays readable.
 /// </summary>
-internal sealed class ProgressReporter(TextWriter error) : IProgress<FetchProgress>, IDisposable
+internal sealed class ProgressReporter(TextWriter error, bool terminal) : IProgress<FetchProgress>, IDisposable
 {
     private static readonly TimeSpan LogInterval = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan TerminalInterval = TimeSpan.FromMilliseconds(100);
-    private readonly bool _terminal = !Console.IsErrorRedirected;
     private readonly Stopwatch _sinceLast = Stopwatch.StartNew();
     private readonly Lock _gate = new();
     private bool _drawn;
@@ -20,7 +19,7 @@ internal sealed class ProgressReporter(TextWriter error) : IProgress<FetchProgre
     {
         lock (_gate)
         {
-            if (_sinceLast.Elapsed < (_terminal ? TerminalInterval : LogInterval))
+            if (_sinceLast.Elapsed < (terminal ? TerminalInterval : LogInterval))
             {
                 return;
             }
@@ -32,7 +31,7 @@ internal sealed class ProgressReporter(TextWriter error) : IProgress<FetchProgre
                 var fraction = Math.Clamp(value.Bytes / (double)total, 0, 1);
                 var eta = value.BytesPerSecond > 0 ? TimeSpan.FromSeconds((total - value.Bytes) / value.BytesPerSecond) : TimeSpan.Zero;
                 var line = $"{value.Name} {ByteSize.Format(value.Bytes)}/{ByteSize.Format(total)} {rate} ETA {eta:mm\\:ss}";
-                Write(_terminal ? $"[{new string('#', (int)(fraction * 30)),-30}] {fraction,4:P0} {line}" : $"fetching {line}");
+                Write(terminal ? $"[{new string('#', (int)(fraction * 30)),-30}] {fraction,4:P0} {line}" : $"fetching {line}");
             }
             else
             {
@@ -45,7 +44,7 @@ internal sealed class ProgressReporter(TextWriter error) : IProgress<FetchProgre
     {
         lock (_gate)
         {
-            if (_drawn && _terminal)
+            if (_drawn && terminal)
             {
                 error.Write("\r\u001b[K");
                 _drawn = false;
@@ -57,7 +56,7 @@ internal sealed class ProgressReporter(TextWriter error) : IProgress<FetchProgre
 
     private void Write(string line)
     {
-        if (_terminal)
+        if (terminal)
         {
             error.Write($"\r\u001b[K{line}");
             _drawn = true;

@@ -55,8 +55,9 @@ internal static class ReleaseCommand
         var output = Path.GetFullPath(outputDirectory);
         foreach (var artifact in manifest.Artifacts)
         {
-            var arch = artifact.GoArm is { } goarm ? $"GOARM={goarm}" : $"{artifact.GoOs}/{artifact.GoArch}";
-            context.Say($"{artifact.Target,-6} {CliContext.Display(Path.Combine(output, artifact.File))}  {ByteSize.Format(artifact.Size)}  {arch}  {artifact.Binaries.Count} command(s)  sha256 {artifact.Sha256[..16]}…");
+            var arch = artifact.GoArm is { } goarm ? $"GOARM={goarm}" : artifact.GoArm64 is { } goarm64 ? $"GOARM64={goarm64}" : $"{artifact.GoOs}/{artifact.GoArch}";
+            var targets = string.Join(",", artifact.Targets.Select(t => t.Name));
+            context.Say($"{targets,-6} {CliContext.Display(Path.Combine(output, artifact.File))}  {ByteSize.Format(artifact.Size)}  {arch}  {artifact.Binaries.Count} command(s)  sha256 {artifact.Sha256[..16]}…");
         }
 
         context.Say(manifest.Shard is { } shard

@@ -22,7 +22,14 @@ internal static class TargetsCommand
             return Task.FromResult(ExitCodes.Ok);
         });
 
-        var list = new Command("targets", "List the board profiles: built-in, the project's targets/, and the user's") { show };
+        var detect = new Command("detect", "Say which board this is: its model, CPU and userland, and the profile that fits");
+        detect.SetHandler((context, _, _) =>
+        {
+            Detected(context, TargetsPipeline.Detect(context.Workspace));
+            return Task.FromResult(ExitCodes.Ok);
+        });
+
+        var list = new Command("targets", "List the board profiles: built-in, the project's targets/, and the user's") { show, detect };
         list.SetHandler((context, _, _) =>
         {
             List(context, TargetsPipeline.List(context.Workspace));
@@ -39,10 +46,11 @@ internal static class TargetsCommand
             return;
         }
 
-        string[] header = ["NAME", "BOARD", "GOOS/GOARCH", "GOARM", "CPU", "QEMU CPU", "FROM"];
+        // LEVEL is GOARM for 32-bit boards, GOARM64 for 64-bit ones.
+        string[] header = ["NAME", "BOARD", "GOOS/GOARCH", "LEVEL", "CPU", "QEMU CPU", "FROM"];
         var rows = profiles.Select(p => new[]
         {
-            p.Name, p.Board, $"{p.GoOs}/{p.GoArch}", p.GoArm?.ToString() ?? "-", p.Cpu, p.QemuCpu ?? "-", Source(p),
+            p.Name, p.Board, $"{p.GoOs}/{p.GoArch}", p.GoArm?.ToString() ?? p.GoArm64?.ToString() ?? "-", p.Cpu, p.QemuCpu ?? "-", Source(p),
         }).ToArray();
         var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
         foreach (var row in rows.Prepend(header))
@@ -73,6 +81,28 @@ internal static class TargetsCommand
         {
             context.Say($"{(key + ":").PadRight(width)}{value}");
         }
+    }
+
+    private static void Detected(CliContext context, DetectedBoard board)
+    {
+        var profile = board.Profile!;
+        if (context.Json)
+        {
+            context.Out.Write(JsonText.Serialize(new JsonObject
+            {
+                ["target"] = profile.Name,
+                ["model"] = board.Model,
+                ["cpu_part"] = board.CpuPart,
+                ["userland_bits"] = board.UserlandBits,
+                ["profile"] = profile.ToJson(),
+            }));
+            return;
+        }
+
+        var seen = board.Model ?? $"CPU part {board.CpuPart}";
+        var userland = board.UserlandBits is { } bits ? $", {bits}-bit userland" : "";
+        var level = profile.GoArm is { } goarm ? $" GOARM={goarm}" : profile.GoArm64 is { } goarm64 ? $" GOARM64={goarm64}" : "";
+        context.Say($"{profile.Name}  {seen}{userland}  ({profile.Board}: {profile.GoOs}/{profile.GoArch}{level})");
     }
 
     private static string Source(TargetProfile p) =>

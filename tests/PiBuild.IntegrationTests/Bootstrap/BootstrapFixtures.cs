@@ -22,6 +22,7 @@ public sealed class BootstrapFixtures : IAsyncDisposable
           echo "goroot_bootstrap=${GOROOT_BOOTSTRAP:-}"
           echo "goroot_set=${GOROOT+yes}"
           echo "goarm=${GOARM:-}"
+          echo "target=${GOHOSTOS:-}/${GOHOSTARCH:-} -> ${GOOS:-}/${GOARCH:-}"
           echo "bootstrap_go=$("$GOROOT_BOOTSTRAP/bin/go" version)"
           echo "script=$(basename "$0")"
         } > ../record.txt

@@ -43,6 +43,9 @@ public sealed class BootstrapTests : IAsyncLifetime
         Assert.StartsWith("go version go1.19.8 linux/amd64", record["bootstrap_go"], StringComparison.Ordinal);
         Assert.Equal("make.bash", record["script"]);
 
+        // cmd/dist is told what to build for, rather than guessing from uname -m.
+        Assert.Equal("linux/amd64 -> linux/amd64", record["target"]);
+
         Assert.Contains("pibuild: warning: GOROOT=/somewhere/stale is set in your environment; it is removed for the build", result.StandardError, StringComparison.Ordinal);
         Assert.Contains("src/make.bash with ulimit -s 1024, GO_TEST_TIMEOUT_SCALE=10, GOROOT unset", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("==> Building Go toolchain1 using", result.StandardError, StringComparison.Ordinal);
@@ -74,6 +77,24 @@ public sealed class BootstrapTests : IAsyncLifetime
         Assert.Contains($"bootstrap   go1.4 or later from {_fixtures.ToolchainUrl}", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("(Go's download index)", result.StandardOutput, StringComparison.Ordinal);
         Assert.Equal("1024", Record()["ulimit_s"]);
+    }
+
+    [Theory]
+    [InlineData("pi4", "go1.20.6.linux-arm64.tar.gz", "GOARCH='arm64' GOARM64='v8.0' GOFLAGS=' ' GOHOSTARCH='arm64' GOHOSTOS='linux' GOOS='linux'")]
+    [InlineData("pi5", "go1.20.6.linux-arm64.tar.gz", "GOARCH='arm64' GOARM64='v8.2' GOFLAGS=' ' GOHOSTARCH='arm64' GOHOSTOS='linux' GOOS='linux'")]
+    [InlineData("pi3-32", "go1.20.6.linux-armv6l.tar.gz", "GOARCH='arm' GOARM='7' GOFLAGS=' ' GOHOSTARCH='arm' GOHOSTOS='linux' GOOS='linux'")]
+    [InlineData("pi0", "go1.20.6.linux-armv6l.tar.gz", "GOARCH='arm' GOARM='6' GOFLAGS=' ' GOHOSTARCH='arm' GOHOSTOS='linux' GOOS='linux'")]
+    public async Task Every_boards_script_fetches_its_bootstrap_from_the_index_and_names_the_board_as_host_and_target(string board, string bootstrap, string environment)
+    {
+        var tarball = _fixtures.ToolchainTarball;
+        _fixtures.ServeIndex(
+            ("go1.23.5", "go1.23.5.src.tar.gz", _fixtures.SourceTarball, "source"),
+            ("go1.20.6", "go1.20.6.linux-arm64.tar.gz", tarball, "archive"),
+            ("go1.20.6", "go1.20.6.linux-armv6l.tar.gz", tarball, "archive"));
+        var result = await Run.PiBuildAsync(["bootstrap", "--target", board, "--script", "--prefix", Prefix, "--index", _fixtures.IndexUrl], _fixtures.Root, Env());
+        result.AssertSucceeded();
+        Assert.Contains($"fetch '{_fixtures.Server.Url("dl/" + bootstrap)}' \"$DOWNLOADS/{bootstrap}\" {BootstrapFixtures.Sha(tarball)}", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"env {environment} GOROOT_BOOTSTRAP=\"$BOOTSTRAP\" GOTOOLCHAIN='local' GO_TEST_TIMEOUT_SCALE='10' ./make.bash", result.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -90,7 +90,7 @@ public sealed class ReleaseTests(SharedGoCache cache) : IDisposable
 
         foreach (var artifact in manifest.RootElement.GetProperty("artifacts").EnumerateArray())
         {
-            var unpacked = _dir.Combine("x-" + artifact.GetProperty("target").GetString());
+            var unpacked = _dir.Combine("x-" + artifact.GetProperty("targets")[0].GetProperty("name").GetString());
             Directory.CreateDirectory(unpacked);
             (await Run.ProgramAsync("tar", ["-C", unpacked, "-xzf", _dir.Combine("dist", artifact.GetProperty("file").GetString()!)])).AssertSucceeded();
             var goVersionM = await Run.ProgramAsync("go", ["version", "-m", Path.Combine(unpacked, "helloworld")]);
@@ -98,7 +98,7 @@ public sealed class ReleaseTests(SharedGoCache cache) : IDisposable
             Assert.Equal(recorded, artifact.GetProperty("goarm").GetString());
             Assert.Equal(recorded, artifact.GetProperty("binaries")[0].GetProperty("goarm").GetString());
             Assert.Equal(BootstrapShaOf(Path.Combine(unpacked, "helloworld")), artifact.GetProperty("binaries")[0].GetProperty("sha256").GetString());
-            Assert.Equal(64, artifact.GetProperty("profile_sha256").GetString()!.Length);
+            Assert.Equal(64, artifact.GetProperty("targets")[0].GetProperty("profile_sha256").GetString()!.Length);
         }
     }
 
@@ -210,15 +210,38 @@ public sealed class ReleaseTests(SharedGoCache cache) : IDisposable
     }
 
     [Fact]
-    public async Task Boards_that_share_an_architecture_get_archives_named_after_the_board()
+    public async Task Boards_that_run_the_same_build_share_one_archive_whose_manifest_lists_them_all()
     {
         var project = await TaggedClone("hello", "a");
-        Directory.CreateDirectory(Path.Combine(project, "targets"));
-        await File.WriteAllTextAsync(Path.Combine(project, "targets", "zero.yaml"), "name: zero\nextends: pi1\nboard: Raspberry Pi Zero\n");
-        var result = await Release(project, "--target", "pi1,zero", "-o", _dir.Combine("dist"), "--snapshot");
-        result.AssertSucceeded();
-        Assert.Contains(Files(_dir.Combine("dist")), f => f.EndsWith("_linux_pi1.tar.gz", StringComparison.Ordinal));
-        Assert.Contains(Files(_dir.Combine("dist")), f => f.EndsWith("_linux_zero.tar.gz", StringComparison.Ordinal));
+        var dist = _dir.Combine("dist");
+        var result = (await Release(project, "--target", "pi1,pi4,pi0,pi3", "-o", dist)).AssertSucceeded();
+        Assert.Equal(["SHA256SUMS", "hello_1.2.3_linux_arm64.tar.gz", "hello_1.2.3_linux_armv6.tar.gz", "manifest.json"], Files(dist));
+        Assert.Matches(@"pi3,pi4 +\S*hello_1\.2\.3_linux_arm64\.tar\.gz", result.StandardOutput);
+
+        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dist, "manifest.json")));
+        var artifacts = manifest.RootElement.GetProperty("artifacts").EnumerateArray().ToDictionary(a => a.GetProperty("file").GetString()!);
+        var arm64 = artifacts["hello_1.2.3_linux_arm64.tar.gz"];
+        Assert.Equal(["pi3", "pi4"], arm64.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("name").GetString()));
+        Assert.Equal("Raspberry Pi 4 Model B / 400, CM4", arm64.GetProperty("targets")[1].GetProperty("board").GetString());
+        Assert.Equal("arm64", arm64.GetProperty("goarch").GetString());
+        Assert.Equal(["pi0", "pi1"], artifacts["hello_1.2.3_linux_armv6.tar.gz"].GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("name").GetString()));
+
+        var unpacked = _dir.Combine("x");
+        Directory.CreateDirectory(unpacked);
+        (await Run.ProgramAsync("tar", ["-C", unpacked, "-xzf", Path.Combine(dist, "hello_1.2.3_linux_arm64.tar.gz")])).AssertSucceeded();
+        Assert.Equal("Hello world from gb\n", (await Qemu.RunAsync("cortex-a53", Path.Combine(unpacked, "helloworld"))).StandardOutput);
+        Assert.Equal("Hello world from gb\n", (await Qemu.RunAsync("cortex-a72", Path.Combine(unpacked, "helloworld"))).StandardOutput);
+    }
+
+    [Fact]
+    public async Task With_Go_1_23_a_Pi_5_gets_its_own_ARMv8_2_archive_apart_from_the_Pi_4()
+    {
+        var project = await TaggedClone("hello", "a");
+        var dist = _dir.Combine("dist");
+        (await Release(project, "--target", "pi4,pi5", "-o", dist, "--go", GoToolchains.Go123)).AssertSucceeded();
+        Assert.Equal(["SHA256SUMS", "hello_1.2.3_linux_arm64.tar.gz", "hello_1.2.3_linux_arm64v8.2.tar.gz", "manifest.json"], Files(dist));
+        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dist, "manifest.json")));
+        Assert.Equal(["v8.0", "v8.2"], manifest.RootElement.GetProperty("artifacts").EnumerateArray().Select(a => a.GetProperty("goarm64").GetString()));
     }
 
     [Fact]

@@ -73,5 +73,44 @@ public sealed class ShippingTests : IDisposable
         Assert.Contains("\"name\": \"pi1\"", targets.StandardOutput, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_linux_arm64_build_runs_on_an_emulated_Pi_4_detects_it_and_verifies_its_binaries()
+    {
+        // What a Pi 3/4/5 owner installs: the Native AOT build from scripts/publish.sh, dynamically linked to glibc.
+        var published = _dir.Combine("artifacts");
+        var publish = await Run.ProgramAsync("bash", [Path.Combine(Repository.Root, "scripts", "publish.sh"), "-o", published, "linux-arm64"], Repository.Root,
+            new Dictionary<string, string?> { ["MSBUILDNOINPROCNODE"] = "1" });
+        publish.AssertSucceeded();
+        var pibuild = Path.Combine(published, "linux-arm64", "pibuild");
+
+        // A Pi 4 with 64-bit Raspberry Pi OS: its model, and an aarch64 /bin/sh (Debian's arm64 loader is a real one).
+        var device = _dir.Combine("pi4");
+        _dir.Write("pi4/proc/device-tree/model", "Raspberry Pi 4 Model B Rev 1.5\0");
+        Directory.CreateDirectory(Path.Combine(device, "bin"));
+        File.Copy("/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1", Path.Combine(device, "bin", "sh"));
+        var env = new Dictionary<string, string?>
+        {
+            ["QEMU_LD_PREFIX"] = "/usr/aarch64-linux-gnu",
+            ["PIBUILD_HOST_ROOT"] = device,
+            ["XDG_CACHE_HOME"] = _dir.Combine("cache"),
+            ["XDG_CONFIG_HOME"] = _dir.Combine("config"),
+        };
+        Task<RunResult> OnPi4(params string[] args) => Run.ProgramAsync(Qemu.Aarch64, ["-cpu", "cortex-a72", pibuild, .. args], _dir.Path, env);
+
+        Assert.Matches(@"^pibuild \d+\.\d+\.\d+ \(commit \S+, Native AOT, \.NET 10\.", (await OnPi4("--version")).AssertSucceeded().StandardOutput);
+        Assert.Contains("\"name\": \"pi5-32\"", (await OnPi4("targets", "--json")).AssertSucceeded().StandardOutput, StringComparison.Ordinal);
+        Assert.StartsWith("pi4  Raspberry Pi 4 Model B Rev 1.5, 64-bit userland", (await OnPi4("targets", "detect")).AssertSucceeded().StandardOutput, StringComparison.Ordinal);
+
+        var binary = _dir.Combine("hello-arm64");
+        var project = Repository.CopyExample("hello", _dir.Path);
+        (await Run.ProgramAsync("go", ["build", "-o", binary, "./cmd/helloworld"], Path.Combine(project, "src"), new Dictionary<string, string?>
+        {
+            ["GOOS"] = "linux", ["GOARCH"] = "arm64", ["CGO_ENABLED"] = "0", ["GO111MODULE"] = "off", ["GOPATH"] = $"{project}:{project}/vendor",
+            ["GOCACHE"] = _dir.Combine("gocache"), ["GOFLAGS"] = null,
+        })).AssertSucceeded();
+        Assert.Matches(@"^pi4 +\S*hello-arm64 +[\d.]+ MiB +linux/arm64 +verified\n$", (await OnPi4("verify", "--target", "pi4", binary)).AssertSucceeded().StandardOutput);
+        Assert.Contains("GOARCH: expected arm, found arm64", (await OnPi4("verify", "--target", "pi4-32", binary)).AssertExit(1).StandardError, StringComparison.Ordinal);
+    }
+
     public void Dispose() => _dir.Dispose();
 }

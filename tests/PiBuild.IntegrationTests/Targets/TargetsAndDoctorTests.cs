@@ -16,13 +16,13 @@ public sealed class TargetsAndDoctorTests : IDisposable
     };
 
     [Fact]
-    public async Task Targets_json_lists_pi1_and_pi2_with_their_board_facts()
+    public async Task Targets_json_lists_every_board_with_its_facts()
     {
         var result = await Run.PiBuildAsync(["targets", "--json"], _dir.Path, Env());
         result.AssertSucceeded();
         using var json = JsonDocument.Parse(result.StandardOutput);
         var targets = json.RootElement.GetProperty("targets").EnumerateArray().ToDictionary(t => t.GetProperty("name").GetString()!);
-        Assert.Equal(["pi1", "pi2"], targets.Keys);
+        Assert.Equal(["pi0", "pi1", "pi2", "pi3", "pi3-32", "pi4", "pi4-32", "pi5", "pi5-32", "zero2", "zero2-32"], targets.Keys);
         Assert.Equal("Raspberry Pi 1 Model B+", targets["pi1"].GetProperty("board").GetString());
         Assert.Equal("6", targets["pi1"].GetProperty("goarm").GetString());
         Assert.Equal("arm1176", targets["pi1"].GetProperty("qemu_cpu").GetString());
@@ -31,6 +31,10 @@ public sealed class TargetsAndDoctorTests : IDisposable
         Assert.Equal("cortex-a7", targets["pi2"].GetProperty("qemu_cpu").GetString());
         Assert.Equal(1024, targets["pi2"].GetProperty("thread_stack_kb").GetInt32());
         Assert.Equal("built-in", targets["pi2"].GetProperty("origin").GetProperty("layer").GetString());
+        Assert.Equal("arm64", targets["pi5"].GetProperty("goarch").GetString());
+        Assert.Equal("v8.2", targets["pi5"].GetProperty("goarm64").GetString());
+        Assert.Equal("cortex-a76", targets["pi5"].GetProperty("qemu_cpu").GetString());
+        Assert.Equal(["pi4"], targets["pi4-32"].GetProperty("extends").EnumerateArray().Select(e => e.GetString()));
     }
 
     [Fact]
@@ -74,7 +78,8 @@ public sealed class TargetsAndDoctorTests : IDisposable
         var result = await Run.PiBuildAsync(["doctor"], _dir.Path, Env());
         result.AssertSucceeded();
         Assert.Matches(@"ok +go +go1\.\d+(\.\d+)? at /", result.StandardOutput);
-        Assert.Matches(@"ok +qemu-user +/\S*qemu-arm", result.StandardOutput);
+        Assert.Matches(@"ok +qemu-arm +/\S*qemu-arm-static", result.StandardOutput);
+        Assert.Matches(@"ok +qemu-aarch64 +/\S*qemu-aarch64-static", result.StandardOutput);
         Assert.Contains($"ok    cache        {_dir.Combine("cache", "pibuild")} (writable)", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("pibuild never writes there", result.StandardOutput, StringComparison.Ordinal);
         Assert.Matches(@"stack limit +(\d+ KiB|unlimited) here; pibuild applies 1024 KiB", result.StandardOutput);
@@ -92,8 +97,9 @@ public sealed class TargetsAndDoctorTests : IDisposable
         var checks = json.RootElement.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!);
         Assert.Equal("missing", checks["go"].GetProperty("status").GetString());
         Assert.StartsWith("sudo apt-get install -y golang-go", checks["go"].GetProperty("fix").GetString(), StringComparison.Ordinal);
-        Assert.Equal("missing", checks["qemu-user"].GetProperty("status").GetString());
-        Assert.Equal("sudo apt-get install -y qemu-user-static", checks["qemu-user"].GetProperty("fix").GetString());
+        Assert.Equal("missing", checks["qemu-arm"].GetProperty("status").GetString());
+        Assert.Equal("sudo apt-get install -y qemu-user-static", checks["qemu-arm"].GetProperty("fix").GetString());
+        Assert.Equal("missing", checks["qemu-aarch64"].GetProperty("status").GetString());
     }
 
     public void Dispose() => _dir.Dispose();

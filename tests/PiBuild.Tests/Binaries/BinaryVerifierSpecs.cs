@@ -81,5 +81,47 @@ public sealed class BinaryVerifierSpecs : IDisposable
         Assert.Empty(BinaryVerifier.Check(bare.WriteTo(_dir.Path, "bare"), hard).Problems);
     }
 
+    [Theory]
+    [InlineData("v8.0", "pi3", "")]
+    [InlineData("v8.0", "pi4", "")]
+    [InlineData("v8.0", "zero2", "")]
+    [InlineData("v8.2", "pi5", "")]
+    [InlineData(null, "pi5", "")]
+    [InlineData(null, "pi4", "")]
+    [InlineData("v8.2", "pi4", "GOARM64: expected v8.0, found v8.2")]
+    [InlineData("v8.2", "pi3", "GOARM64: expected v8.0, found v8.2")]
+    [InlineData("v8.0", "pi5", "GOARM64: expected v8.2, found v8.0")]
+    public void An_arm64_binary_is_checked_for_the_boards_GOARM64_level_when_Go_recorded_one(string? goarm64, string board, string problem)
+    {
+        var check = BinaryVerifier.Check(SyntheticBinary.Arm64(goarm64).WriteTo(_dir.Path), _catalog.Get(board));
+        Assert.Equal(problem.Length == 0 ? [] : [problem], check.Problems);
+    }
+
+    [Fact]
+    public void A_toolchain_may_be_of_a_lower_arm64_level_than_the_board_but_not_a_higher_one()
+    {
+        var v80 = SyntheticBinary.Arm64("v8.0").WriteTo(_dir.Path, "v80");
+        var v82 = SyntheticBinary.Arm64("v8.2").WriteTo(_dir.Path, "v82");
+        Assert.Empty(BinaryVerifier.Check(v80, _catalog.Get("pi5"), rules: VerificationRules.RunsOnBoard).Problems);
+        Assert.Equal(["GOARM64: expected v8.0, found v8.2"], BinaryVerifier.Check(v82, _catalog.Get("pi4"), rules: VerificationRules.RunsOnBoard).Problems);
+    }
+
+    [Fact]
+    public void A_32_bit_binary_is_refused_for_a_64_bit_board_and_the_other_way_round()
+    {
+        var arm = BinaryVerifier.Check(new SyntheticBinary { Settings = new Dictionary<string, string> { ["GOOS"] = "linux", ["GOARCH"] = "arm", ["GOARM"] = "7" } }.WriteTo(_dir.Path, "arm"), _catalog.Get("pi4"));
+        Assert.Equal(["machine: expected arm64 (ELF64 little-endian), found arm (ELF32 little-endian)", "GOARCH: expected arm64, found arm"], arm.Problems);
+
+        var arm64 = BinaryVerifier.Check(SyntheticBinary.Arm64("v8.0").WriteTo(_dir.Path, "arm64"), _catalog.Get("pi2"));
+        Assert.Equal(["machine: expected arm (ELF32 little-endian), found arm64 (ELF64 little-endian)", "GOARCH: expected arm, found arm64"], arm64.Problems);
+    }
+
+    [Fact]
+    public void An_arm64_binary_for_a_32_bit_profile_of_the_same_board_is_refused()
+    {
+        var check = BinaryVerifier.Check(SyntheticBinary.Arm64("v8.0").WriteTo(_dir.Path), _catalog.Get("pi4-32"));
+        Assert.Contains("GOARCH: expected arm, found arm64", check.Problems);
+    }
+
     public void Dispose() => _dir.Dispose();
 }

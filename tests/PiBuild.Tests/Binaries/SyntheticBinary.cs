@@ -20,6 +20,18 @@ internal sealed record SyntheticBinary
 
     public bool WithBuildInfo { get; init; } = true;
 
+    /// <summary>A 64-bit ARM binary as Go 1.23 writes it for a board of the given GOARM64 level (null: Go 1.22 and older).</summary>
+    public static SyntheticBinary Arm64(string? goarm64) => new()
+    {
+        ElfClass = 2,
+        Machine = 183,
+        Flags = 0,
+        GoVersion = goarm64 is null ? "go1.22.12" : "go1.23.5",
+        Settings = goarm64 is null
+            ? new Dictionary<string, string> { ["GOOS"] = "linux", ["GOARCH"] = "arm64", ["CGO_ENABLED"] = "0" }
+            : new Dictionary<string, string> { ["GOOS"] = "linux", ["GOARCH"] = "arm64", ["GOARM64"] = goarm64, ["CGO_ENABLED"] = "0" },
+    };
+
     public byte[] Bytes()
     {
         var data = new byte[1024];
@@ -30,19 +42,22 @@ internal sealed record SyntheticBinary
         data[6] = 1;
         BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(16), 2);
         BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(18), Machine);
-        BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(36), Flags);
-        BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(28), 52); // e_phoff
-        BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(42), 32); // e_phentsize
-        BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(44), (ushort)(Dynamic ? 2 : 1));
-        WriteSegment(data, 52, type: 1, offset: 0, address: 0x10000, size: 1024);
+        var is64 = ElfClass == 2;
+        var headerSize = is64 ? 64 : 52;
+        var entrySize = is64 ? 56 : 32;
+        BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(is64 ? 48 : 36), Flags);
+        BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(is64 ? 32 : 28), (uint)headerSize); // e_phoff
+        BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(is64 ? 54 : 42), (ushort)entrySize); // e_phentsize
+        BinaryPrimitives.WriteUInt16LittleEndian(data.AsSpan(is64 ? 56 : 44), (ushort)(Dynamic ? 2 : 1));
+        WriteSegment(data, headerSize, is64, type: 1, offset: 0, address: 0x10000, size: 1024);
         if (Dynamic)
         {
-            WriteSegment(data, 84, type: 3, offset: 0, address: 0, size: 0);
+            WriteSegment(data, headerSize + entrySize, is64, type: 3, offset: 0, address: 0, size: 0);
         }
 
         if (WithBuildInfo)
         {
-            WriteBuildInfo(data.AsSpan(0x200));
+            WriteBuildInfo(data.AsSpan(0x200), pointerSize: (byte)(is64 ? 8 : 4));
         }
 
         return data;
@@ -55,19 +70,27 @@ internal sealed record SyntheticBinary
         return path;
     }
 
-    private static void WriteSegment(byte[] data, int at, uint type, uint offset, uint address, uint size)
+    private static void WriteSegment(byte[] data, int at, bool is64, uint type, uint offset, uint address, uint size)
     {
         BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(at), type);
+        if (is64)
+        {
+            BinaryPrimitives.WriteUInt64LittleEndian(data.AsSpan(at + 8), offset);
+            BinaryPrimitives.WriteUInt64LittleEndian(data.AsSpan(at + 16), address);
+            BinaryPrimitives.WriteUInt64LittleEndian(data.AsSpan(at + 32), size);
+            return;
+        }
+
         BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(at + 4), offset);
         BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(at + 8), address);
         BinaryPrimitives.WriteUInt32LittleEndian(data.AsSpan(at + 16), size);
     }
 
-    private void WriteBuildInfo(Span<byte> at)
+    private void WriteBuildInfo(Span<byte> at, byte pointerSize)
     {
         byte[] magic = [0xff, .. " Go buildinf:"u8];
         magic.CopyTo(at);
-        at[14] = 4;
+        at[14] = pointerSize;
         at[15] = 2;
         var modInfo = new StringBuilder($"path\t{Path}\n");
         foreach (var (key, value) in Settings)

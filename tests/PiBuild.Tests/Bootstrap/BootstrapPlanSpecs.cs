@@ -91,7 +91,7 @@ public sealed class BootstrapPlanSpecs
         var script = BootstrapScript.Render(plan);
         Assert.StartsWith("#!/bin/sh\n", script, StringComparison.Ordinal);
         Assert.Contains("ulimit -s 1024\n", script, StringComparison.Ordinal);
-        Assert.Contains("env GOARM='6' GOFLAGS=' ' GOROOT_BOOTSTRAP=\"$BOOTSTRAP\" GOTOOLCHAIN='local' GO_TEST_TIMEOUT_SCALE='10' ./make.bash", script, StringComparison.Ordinal);
+        Assert.Contains("env GOARCH='arm' GOARM='6' GOFLAGS=' ' GOHOSTARCH='arm' GOHOSTOS='linux' GOOS='linux' GOROOT_BOOTSTRAP=\"$BOOTSTRAP\" GOTOOLCHAIN='local' GO_TEST_TIMEOUT_SCALE='10' ./make.bash", script, StringComparison.Ordinal);
         Assert.Contains($"fetch 'https://go.dev/dl/go1.22.6.src.tar.gz' \"$DOWNLOADS/go1.22.6.src.tar.gz\" {A}", script, StringComparison.Ordinal);
         Assert.Contains("sha256sum -c", script, StringComparison.Ordinal);
         Assert.Contains("curl -fL --retry 5 -C -", script, StringComparison.Ordinal);

@@ -7,16 +7,28 @@ using PiBuild.Core.Targets;
 namespace PiBuild.Tests.Builds;
 
 /// <summary>A plan is a value: what go build will be run, where, with which environment, before anything runs.</summary>
-public sealed class CrossBuildPlanSpecs
+public sealed class CrossBuildPlanSpecs : IDisposable
 {
     private static readonly GoToolchain Go119 = new("/usr/lib/go-1.19/bin/go", GoVersion.Parse("go1.19.8"), "/usr/lib/go-1.19", "linux", "amd64");
     private static readonly PiBuildPaths Paths = new("/home/u/.cache/pibuild", "/home/u/.config/pibuild");
+    private readonly TempDirectory _cache = new();
     private static readonly GoProject GbProject = new("/work/hello", ProjectLayout.GbStyle);
     private static readonly GoProject Module = new("/work/sensors", ProjectLayout.Module);
     private readonly ProfileCatalog _catalog = ProfileCatalog.FromLayers([ProfileLayer.LoadBuiltIn()]);
 
     private CrossBuildPlan Plan(GoProject project, string targets, string[]? packages = null, string? output = null, bool verbose = false) =>
-        CrossBuildPlanner.Plan(new CrossBuildRequest(TargetSelection.Many(_catalog, [targets], [], "cross"), packages ?? [], output, verbose), project, Go119, Paths);
+        CrossBuildPlanner.Plan(new CrossBuildRequest(TargetSelection.Many(_catalog, [targets], [], "cross"), packages ?? [], output, verbose), project, Go119, WarmPaths());
+
+    /// <summary>Paths whose per-board caches already hold a build, as on every build after a board's first.</summary>
+    private PiBuildPaths WarmPaths()
+    {
+        foreach (var platform in new[] { "linux-arm-6", "linux-arm-7", "linux-arm64-v8.0", "linux-arm64-v8.2" })
+        {
+            _cache.Write($"go-build/{platform}-go1.19.8/README", "cache");
+        }
+
+        return new PiBuildPaths(_cache.Path, _cache.Combine("config"));
+    }
 
     /// <summary>The plan's arguments with its staging directory (unique to the run) shown as STAGING.</summary>
     private static string[] Arguments(TargetBuild build) =>
@@ -57,8 +69,8 @@ public sealed class CrossBuildPlanSpecs
     public void Each_board_and_Go_release_has_its_own_writable_build_cache_under_the_pibuild_cache()
     {
         var plan = Plan(Module, "pi1,pi2");
-        Assert.Equal("/home/u/.cache/pibuild/go-build/linux-arm-6-go1.19.8", plan.Builds[0].GoBuild.Environment["GOCACHE"]);
-        Assert.Equal("/home/u/.cache/pibuild/go-build/linux-arm-7-go1.19.8", plan.Builds[1].GoBuild.Environment["GOCACHE"]);
+        Assert.Equal(_cache.Combine("go-build", "linux-arm-6-go1.19.8"), plan.Builds[0].GoBuild.Environment["GOCACHE"]);
+        Assert.Equal(_cache.Combine("go-build", "linux-arm-7-go1.19.8"), plan.Builds[1].GoBuild.Environment["GOCACHE"]);
         Assert.DoesNotContain(plan.Builds, b => b.GoBuild.Environment["GOCACHE"]!.StartsWith(Go119.GoRoot, StringComparison.Ordinal));
     }
 
@@ -85,7 +97,7 @@ public sealed class CrossBuildPlanSpecs
     {
         var build = Plan(Module, "pi2").Builds[0];
         Assert.Equal(
-            "CGO_ENABLED=0 GO111MODULE=on GOARCH=arm GOARM=7 GOCACHE=/home/u/.cache/pibuild/go-build/linux-arm-7-go1.19.8 GOFLAGS=' ' GOOS=linux GOTOOLCHAIN=local " +
+            $"CGO_ENABLED=0 GO111MODULE=on GOARCH=arm GOARM=7 GOCACHE={_cache.Combine("go-build", "linux-arm-7-go1.19.8")} GOFLAGS=' ' GOOS=linux GOTOOLCHAIN=local " +
             $"/usr/lib/go-1.19/bin/go build -o {build.StagingDirectory}/ ./...",
             build.GoBuild.ToShellLine());
     }
@@ -95,12 +107,43 @@ public sealed class CrossBuildPlanSpecs
     {
         var catalog = ProfileCatalog.FromLayers([ProfileLayer.LoadBuiltIn(), Targets.Profiles.Layer("project", ("t/hf.yaml", "name: pi1-hf\nextends: pi1\ngoarm: 6,hardfloat\n"))]);
         var request = new CrossBuildRequest([catalog.Get("pi1-hf")], [], null, false);
-        var e = Assert.Throws<ConfigurationException>(() => CrossBuildPlanner.Plan(request, Module, Go119, Paths));
+        var e = Assert.Throws<ConfigurationException>(() => CrossBuildPlanner.Plan(request, Module, Go119, WarmPaths()));
         Assert.Equal(
             "target 'pi1-hf' sets GOARM=6,hardfloat, which needs Go 1.22 or later, but /usr/lib/go-1.19/bin/go is go1.19.8; install a newer Go (--go PATH) or drop the float suffix in t/hf.yaml",
             e.Message);
 
         var go122 = Go119 with { Version = GoVersion.Parse("go1.22.6") };
-        Assert.Equal("6,hardfloat", CrossBuildPlanner.Plan(request, Module, go122, Paths).Builds[0].GoBuild.Environment["GOARM"]);
+        Assert.Equal("6,hardfloat", CrossBuildPlanner.Plan(request, Module, go122, WarmPaths()).Builds[0].GoBuild.Environment["GOARM"]);
     }
+
+    [Fact]
+    public void A_boards_first_build_lists_what_it_needs_and_asks_go_to_name_each_package_it_compiles()
+    {
+        var paths = new PiBuildPaths(_cache.Path, _cache.Combine("config"));
+        var request = new CrossBuildRequest(TargetSelection.Many(_catalog, ["pi4"], [], "cross"), [], null, StreamToolOutput: false);
+        var cold = CrossBuildPlanner.Plan(request, Module, Go119, paths).Builds[0];
+        Assert.Contains("-v", cold.GoBuild.Arguments);
+        Assert.Equal(["list", "-deps", "-f", "{{.ImportPath}}", "./..."], cold.ListDependencies!.Arguments);
+        Assert.Equal(cold.GoBuild.Environment, cold.ListDependencies.Environment);
+
+        // Once the board's cache holds something, the build is quiet again and nothing is listed.
+        _cache.Write($"go-build/linux-arm64-v8.0-go1.19.8/README", "cache");
+        var warm = CrossBuildPlanner.Plan(request, Module, Go119, paths).Builds[0];
+        Assert.DoesNotContain("-v", warm.GoBuild.Arguments);
+        Assert.Null(warm.ListDependencies);
+    }
+
+    [Fact]
+    public void An_arm64_board_gets_its_GOARM64_only_from_a_Go_that_knows_it()
+    {
+        Assert.False(Plan(Module, "pi5").Builds[0].GoBuild.Environment.TryGetValue("GOARM64", out var old) && old is not null);
+        var go123 = Go119 with { Version = GoVersion.Parse("go1.23.5") };
+        var request = new CrossBuildRequest(TargetSelection.Many(_catalog, ["pi5", "pi4"], [], "cross"), [], null, false);
+        var builds = CrossBuildPlanner.Plan(request, Module, go123, Paths).Builds;
+        Assert.Equal(["v8.2", "v8.0"], builds.Select(b => b.GoBuild.Environment["GOARM64"]));
+        Assert.All(builds, b => Assert.Equal("arm64", b.GoBuild.Environment["GOARCH"]));
+        Assert.All(builds, b => Assert.Null(b.GoBuild.Environment["GOARM"]));
+    }
+
+    public void Dispose() => _cache.Dispose();
 }

@@ -28,7 +28,7 @@ public sealed class CommandLineSpecs
         var (code, stdout, err) = await Invoke("targets", "show", "pi9", "-C", dir.Path);
         Assert.Equal(2, code);
         Assert.Equal("", stdout);
-        Assert.Equal("pibuild: unknown target 'pi9' (did you mean 'pi1'?) (known: pi1, pi2)\n", err);
+        Assert.Equal("pibuild: unknown target 'pi9' (did you mean 'pi5'?) (known: pi0, pi1, pi2, pi3, pi3-32, pi4, pi4-32, pi5, pi5-32, zero2, zero2-32)\n", err);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ public sealed class ProfileCatalogSpecs
     public void A_project_profile_adds_a_board_beside_the_built_in_ones()
     {
         var catalog = WithProject(("targets/zero.yaml", "name: zero\nboard: Raspberry Pi Zero\n" + Minimal));
-        Assert.Equal(["pi1", "pi2", "zero"], catalog.Names);
+        Assert.Equal(["pi0", "pi1", "pi2", "pi3", "pi3-32", "pi4", "pi4-32", "pi5", "pi5-32", "zero", "zero2", "zero2-32"], catalog.Names);
         Assert.Equal(new ProfileOrigin(ProfileLayer.Project, "targets/zero.yaml"), catalog.Get("zero").Origin);
     }
 
@@ -81,8 +81,8 @@ public sealed class ProfileCatalogSpecs
     [Fact]
     public void Extending_an_unknown_profile_names_the_known_ones()
     {
-        var e = Rejects(("t/x.yaml", "name: x\nextends: pi3\n"));
-        Assert.Equal("t/x.yaml:2:10: 'extends' names unknown profile 'pi3' (did you mean 'pi1'?) (known: pi1, pi2, x)", e.Message);
+        var e = Rejects(("t/x.yaml", "name: x\nextends: pi6\n"));
+        Assert.Equal("t/x.yaml:2:10: 'extends' names unknown profile 'pi6' (did you mean 'pi5'?) (known: pi0, pi1, pi2, pi3, pi3-32, pi4, pi4-32, pi5, pi5-32, x, zero2, zero2-32)", e.Message);
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class ProfileCatalogSpecs
     public void An_unknown_target_lists_the_known_ones()
     {
         var e = Assert.Throws<ConfigurationException>(() => WithProject().Get("pi9"));
-        Assert.Equal("unknown target 'pi9' (did you mean 'pi1'?) (known: pi1, pi2)", e.Message);
+        Assert.Equal("unknown target 'pi9' (did you mean 'pi5'?) (known: pi0, pi1, pi2, pi3, pi3-32, pi4, pi4-32, pi5, pi5-32, zero2, zero2-32)", e.Message);
         Assert.Equal(2, e.ExitCode);
     }
 

@@ -20,6 +20,11 @@ public sealed class ProfileValidationSpecs
         { "name: x\ngoos: linux\ngoarch: arm\ngoarm: \"v7\"\n", "t/x.yaml:4:8: 'goarm' must be 5, 6 or 7, optionally followed by ',softfloat' or ',hardfloat'; got 'v7'" },
         { "name: x\ngoos: linux\ngoarch: amd64\ngoarm: 7\n", "t/x.yaml:4:8: 'goarm' applies only to goarch 'arm', not 'amd64'; remove it" },
         { "name: x\ngoos: linux\ngoarch: arm\n", "t/x.yaml:1:1: missing required key 'goarm' for goarch 'arm' (5, 6 or 7)" },
+        { "name: x\ngoos: linux\ngoarch: arm64\ngoarm: 7\n", "t/x.yaml:4:8: 'goarm' applies only to goarch 'arm', not 'arm64'; remove it" },
+        { "name: x\ngoos: linux\ngoarch: arm\ngoarm: 7\ngoarm64: v8.0\n", "t/x.yaml:5:10: 'goarm64' applies only to goarch 'arm64', not 'arm'; remove it" },
+        { "name: x\ngoos: linux\ngoarch: arm64\ngoarm64: v8\n", "t/x.yaml:4:10: 'goarm64' must be v8.0 to v8.9 or v9.0 to v9.5, optionally followed by ',lse' and ',crypto'; got 'v8'" },
+        { "name: x\ngoos: linux\ngoarch: arm64\ngoarm64: v9.6\n", "t/x.yaml:4:10: 'goarm64' must be v8.0 to v8.9 or v9.0 to v9.5, optionally followed by ',lse' and ',crypto'; got 'v9.6'" },
+        { "name: x\ngoos: linux\ngoarch: arm64\ngoarm64: \"v8.2,lse,lse\"\n", "t/x.yaml:4:10: 'goarm64' must be v8.0 to v8.9 or v9.0 to v9.5, optionally followed by ',lse' and ',crypto'; got 'v8.2,lse,lse'" },
         { "goos: linux\ngoarch: amd64\n", "t/x.yaml:1:1: missing required key 'name'" },
         { "name: x\ngoarch: amd64\n", "t/x.yaml:1:1: missing required key 'goos' (in profile 'x' or what it extends)" },
         { "name: x\nextends: pi1\nbootstrap:\n  from: url\n  url: https://example/go.tgz\n", "t/x.yaml:4:9: a bootstrap 'from: url' needs both 'url' and 'sha256' (a download without a checksum is refused)" },
@@ -27,7 +32,7 @@ public sealed class ProfileValidationSpecs
         { "name: x\nextends: pi1\nbootstrap:\n  from: usb\n", "t/x.yaml:4:9: unknown bootstrap.from 'usb' (one of: go-index, url)" },
         { "name: x\nextends: pi1\nbootstrap:\n  sha256: abc\n", "t/x.yaml:4:11: 'bootstrap.sha256' must be 64 hexadecimal digits" },
         { "name: My Pi\ngoos: linux\ngoarch: amd64\n", "t/x.yaml:1:7: invalid name 'My Pi': use lower-case letters, digits, '.', '_' and '-'" },
-        { "name: x\nextends: pi9\n", "t/x.yaml:2:10: 'extends' names unknown profile 'pi9' (did you mean 'pi1'?) (known: pi1, pi2, x)" },
+        { "name: x\nextends: pi9\n", "t/x.yaml:2:10: 'extends' names unknown profile 'pi9' (did you mean 'pi5'?) (known: pi0, pi1, pi2, pi3, pi3-32, pi4, pi4-32, pi5, pi5-32, x, zero2, zero2-32)" },
         { "name: x\nextends: x\n", "t/x.yaml:2:10: 'extends: x' refines the profile 'x' of an earlier layer (built-in, then project, then user), but none defines it; remove 'extends' or name another profile" },
         { "name: x\ngoos: linux\ngoarch: arm\n---\nname: y\n", "t/x.yaml:5:1: a profile file holds one document; remove the second" },
         { "- name: x\n", "t/x.yaml:1:1: a profile must be a mapping of keys to values" },
@@ -63,6 +68,26 @@ public sealed class ProfileValidationSpecs
     {
         var e = Rejects(("t/x.yaml", "# nothing yet\n"));
         Assert.StartsWith("t/x.yaml:1:1: the profile is empty", e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("v8.0")]
+    [InlineData("v8.2,lse")]
+    [InlineData("v9.5,crypto,lse")]
+    public void A_GOARM64_level_with_options_is_accepted(string goarm64)
+    {
+        var catalog = WithProject(("t/x.yaml", $"name: x\ngoos: linux\ngoarch: arm64\ngoarm64: \"{goarm64}\"\n"));
+        Assert.Equal(goarm64.Replace("crypto,lse", "lse,crypto", StringComparison.Ordinal), catalog.Get("x").GoArm64.ToString());
+    }
+
+    [Fact]
+    public void A_child_that_changes_goarch_does_not_inherit_the_parents_level_but_may_set_its_own()
+    {
+        var catalog = WithProject(("t/x.yaml", "name: x\nextends: pi5\ngoarch: arm\ngoarm: 6\n"));
+        Assert.Null(catalog.Get("x").GoArm64);
+        Assert.Equal("6", catalog.Get("x").GoArm.ToString());
+        var e = Rejects(("t/y.yaml", "name: y\nextends: pi5\ngoarch: arm\n"));
+        Assert.Equal("t/y.yaml:1:1: missing required key 'goarm' for goarch 'arm' (5, 6 or 7)", e.Message);
     }
 
     [Theory]
