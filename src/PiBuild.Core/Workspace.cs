@@ -17,10 +17,11 @@ public sealed class Workspace
 
     private ProfileCatalog? _catalog;
 
-    public Workspace(string projectDirectory, string? goChoice, bool verbose, Func<string, string?> getVariable, IPipelineEvents events)
+    public Workspace(string projectDirectory, string? goChoice, bool verbose, Func<string, string?> getVariable, IPipelineEvents events, string? goIndex = null)
     {
         ProjectDirectory = Path.GetFullPath(projectDirectory);
         GoChoice = goChoice;
+        GoIndex = goIndex;
         Verbose = verbose;
         GetVariable = getVariable;
         Events = events;
@@ -29,8 +30,11 @@ public sealed class Workspace
 
     public string ProjectDirectory { get; }
 
-    /// <summary>The toolchain named with --go (a path); null means $PIBUILD_GO, then go on PATH.</summary>
+    /// <summary>The toolchain named with --go: a path or a version; null means $PIBUILD_GO, then what the module asks for.</summary>
     public string? GoChoice { get; }
+
+    /// <summary>Go's download index named with --index; null means $PIBUILD_GO_INDEX, then go.dev's.</summary>
+    public string? GoIndex { get; }
 
     /// <summary>Stream the toolchain's own output and show the exact commands.</summary>
     public bool Verbose { get; }
@@ -51,8 +55,22 @@ public sealed class Workspace
 
     internal GoProject Project() => GoProject.Detect(ProjectDirectory);
 
-    internal Task<GoToolchain> ToolchainAsync(CancellationToken cancellationToken) =>
-        GoToolchain.LocateAsync(GoChoice, GetVariable, Runner, cancellationToken, Paths.CacheDirectory);
+    /// <summary>The Go that builds here: the one named, else the one the project's go.mod asks for (fetched when needed).</summary>
+    internal async Task<GoToolchain> ToolchainAsync(CancellationToken cancellationToken)
+    {
+        var selection = new ToolchainSelection(this);
+        var plan = await selection.PlanAsync(Requirement(), cancellationToken).ConfigureAwait(false);
+        var toolchain = await selection.ResolveAsync(plan, cancellationToken).ConfigureAwait(false);
+        if (Verbose)
+        {
+            Events.ToolOutput($"# go: {toolchain.Version} at {toolchain.GoExecutable} ({toolchain.Reason})");
+        }
+
+        return toolchain;
+    }
+
+    /// <summary>What the project (if there is one here) asks of its Go.</summary>
+    internal GoRequirement Requirement() => GoProject.TryDetect(ProjectDirectory) is { } project ? GoRequirement.Of(project) : GoRequirement.None;
 
     /// <summary>Shows the command about to run (with --verbose), as a user could paste it.</summary>
     internal void Announce(string label, ProcessSpec spec)

@@ -11,6 +11,7 @@ using PiBuild.Cli.Release;
 using PiBuild.Cli.Run;
 using PiBuild.Cli.Targets;
 using PiBuild.Cli.Test;
+using PiBuild.Cli.Toolchains;
 using PiBuild.Cli.Verify;
 
 namespace PiBuild.Cli;
@@ -37,6 +38,7 @@ public static class PiBuildCommandLine
             PackBootstrapCommand.Create(),
             ReleaseCommand.Create(),
             DoctorCommand.Create(),
+            ToolchainsCommand.Create(),
             CompletionCommand.Create(),
         };
         root.Options.OfType<VersionOption>().Single().Action = new VersionAction();

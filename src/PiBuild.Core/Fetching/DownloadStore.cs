@@ -47,15 +47,18 @@ internal sealed class DownloadStore(string root)
     /// </summary>
     public async Task<IDisposable> LockAsync(string key, CancellationToken cancellationToken)
     {
-        var path = Path.Combine(root, "locks", key + ".lock");
+        var locks = Path.Combine(root, "locks");
+        WritableDirectory.Ensure(locks, "the download cache", "set PIBUILD_CACHE_DIR or XDG_CACHE_HOME to a writable directory");
+        var path = Path.Combine(locks, key + ".lock");
         while (true)
         {
             try
             {
                 return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
-            catch (IOException) when (!cancellationToken.IsCancellationRequested)
+            catch (IOException e) when (e is not (DirectoryNotFoundException or FileNotFoundException or PathTooLongException) && !cancellationToken.IsCancellationRequested)
             {
+                // Held by another pibuild: wait for it (it is released when that process ends, however it ends).
                 await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken).ConfigureAwait(false);
             }
         }

@@ -11,37 +11,25 @@ public sealed record GoToolchain(string GoExecutable, GoVersion Version, string 
 {
     public const string ExecutableVariable = "PIBUILD_GO";
 
+    /// <summary>Why this toolchain builds ("--go 1.23", "go on PATH satisfies go.mod's go 1.19"), for doctor and --verbose.</summary>
+    public string Reason { get; init; } = "";
+
     /// <summary>
-    /// Finds <c>go</c>: an explicit path (<c>--go</c>), then <c>$PIBUILD_GO</c>, then <c>go</c> on PATH; and asks it
-    /// its version and GOROOT once.
+    /// Asks the go at <paramref name="path"/> its version, GOROOT and host once, and remembers the answer.
+    /// <paramref name="source"/> names where the path came from (--go, $PIBUILD_GO, PATH) for messages.
     /// </summary>
     /// <param name="cacheDirectory">Where what a go binary said about itself is remembered, keyed by the binary's
     /// size and modification time: asking costs a process start (~25 ms) on every edit-loop build.</param>
-    internal static async Task<GoToolchain> LocateAsync(
-        string? explicitPath,
-        Func<string, string?> getVariable,
-        ProcessRunner runner,
-        CancellationToken cancellationToken,
-        string? cacheDirectory = null)
+    internal static async Task<GoToolchain> ProbeAsync(string path, string source, ProcessRunner runner, string cacheDirectory, CancellationToken cancellationToken)
     {
-        var (path, source) = explicitPath is not null ? (explicitPath, "--go")
-            : getVariable(ExecutableVariable) is { Length: > 0 } fromEnv ? (fromEnv, $"${ExecutableVariable}")
-            : (ExecutableSearch.FindOnPath("go", getVariable("PATH")), "PATH");
-
-        if (path is null)
-        {
-            throw new ConfigurationException(
-                $"no Go toolchain found: 'go' is not on PATH; install one (Debian/Ubuntu: sudo apt-get install golang-go) or pass --go PATH");
-        }
-
         path = ExecutableSearch.Resolve(path);
         if (!File.Exists(path))
         {
             throw new ConfigurationException($"the Go toolchain named by {source} does not exist: {path}; fix {source} or install Go");
         }
 
-        var remembered = cacheDirectory is null ? null : new ToolchainMemo(cacheDirectory, path);
-        if (remembered?.Read() is { } knownJson)
+        var remembered = new ToolchainMemo(cacheDirectory, path);
+        if (remembered.Read() is { } knownJson)
         {
             return Parse(path, knownJson);
         }
@@ -55,7 +43,7 @@ public sealed record GoToolchain(string GoExecutable, GoVersion Version, string 
         }
 
         var toolchain = Parse(path, result.StandardOutput);
-        remembered?.Write(result.StandardOutput);
+        remembered.Write(result.StandardOutput);
         return toolchain;
     }
 
@@ -85,7 +73,7 @@ public sealed record GoToolchain(string GoExecutable, GoVersion Version, string 
 /// <summary>What <c>go env</c> printed for one go binary, valid while that binary's size and time are unchanged.</summary>
 internal sealed class ToolchainMemo(string cacheDirectory, string goExecutable)
 {
-    private readonly string _file = Path.Combine(cacheDirectory, "toolchains",
+    private readonly string _file = Path.Combine(cacheDirectory, "go-env",
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(goExecutable)))[..16] + ".json");
 
     public string? Read()

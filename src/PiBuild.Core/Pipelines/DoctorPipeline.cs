@@ -13,7 +13,6 @@ public static class DoctorPipeline
 {
     public static async Task<DoctorReport> RunAsync(Workspace workspace, CancellationToken cancellationToken)
     {
-        var inspector = new SetupInspector(workspace.Runner, workspace.Paths, workspace.GetVariable);
-        return new DoctorReport(await inspector.InspectAsync(workspace.Catalog(), workspace.GoChoice, cancellationToken).ConfigureAwait(false));
+        return new DoctorReport(await new SetupInspector(workspace).InspectAsync(workspace.Catalog(), cancellationToken).ConfigureAwait(false));
     }
 }

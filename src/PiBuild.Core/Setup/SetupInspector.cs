@@ -8,24 +8,15 @@ using PiBuild.Core.Targets;
 namespace PiBuild.Core.Setup;
 
 /// <summary>Looks at this machine the way <c>pibuild cross</c>, <c>run</c> and <c>bootstrap</c> will need it.</summary>
-internal sealed class SetupInspector(ProcessRunner runner, PiBuildPaths paths, Func<string, string?> getVariable)
+internal sealed class SetupInspector(Workspace workspace)
 {
     private const string InstallHint = "sudo apt-get install -y golang-go qemu-user-static";
 
-    public async Task<IReadOnlyList<SetupCheck>> InspectAsync(ProfileCatalog catalog, string? goPath, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SetupCheck>> InspectAsync(ProfileCatalog catalog, CancellationToken cancellationToken)
     {
         var checks = new List<SetupCheck>();
-        GoToolchain? go = null;
-        try
-        {
-            go = await GoToolchain.LocateAsync(goPath, getVariable, runner, cancellationToken).ConfigureAwait(false);
-            checks.Add(new SetupCheck("go", CheckStatus.Ok, $"{go.Version} at {go.GoExecutable}"));
-        }
-        catch (ConfigurationException e)
-        {
-            checks.Add(new SetupCheck("go", CheckStatus.Missing, e.Message, $"{InstallHint} (or pass --go PATH)"));
-        }
-
+        var (check, go) = await CheckGoAsync(cancellationToken).ConfigureAwait(false);
+        checks.Add(check);
         foreach (var boards in catalog.All.GroupBy(p => p.GoArch).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             checks.Add(CheckQemu(boards.ToArray(), go));
@@ -42,6 +33,30 @@ internal sealed class SetupInspector(ProcessRunner runner, PiBuildPaths paths, F
         return checks;
     }
 
+    /// <summary>
+    /// The Go this project would build with, and why (the toolchain plan, which fetches nothing here): a go that
+    /// is here is probed; a release still to be fetched is a warning, since the first build will fetch it.
+    /// </summary>
+    private async Task<(SetupCheck Check, GoToolchain? Go)> CheckGoAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var selection = new ToolchainSelection(workspace);
+            var plan = await selection.PlanAsync(workspace.Requirement(), cancellationToken).ConfigureAwait(false);
+            if (plan.Fetch is { } fetch)
+            {
+                return (new SetupCheck("go", CheckStatus.Warning, $"{fetch} will be fetched into the cache by the first build: {plan.Reason}", Required: false), null);
+            }
+
+            var go = await selection.ResolveAsync(plan, cancellationToken).ConfigureAwait(false);
+            return (new SetupCheck("go", CheckStatus.Ok, $"{go.Version} at {go.GoExecutable} ({go.Reason})"), go);
+        }
+        catch (PiBuildException e)
+        {
+            return (new SetupCheck("go", CheckStatus.Missing, e.Message, $"{InstallHint} (or pass --go PATH, or --go stable)"), null);
+        }
+    }
+
     /// <summary>The emulator one architecture's boards need here (none on the board itself).</summary>
     private SetupCheck CheckQemu(IReadOnlyList<TargetProfile> boards, GoToolchain? go)
     {
@@ -54,7 +69,7 @@ internal sealed class SetupInspector(ProcessRunner runner, PiBuildPaths paths, F
 
         try
         {
-            var qemu = QemuUser.Locate(board, getVariable);
+            var qemu = QemuUser.Locate(board, workspace.GetVariable);
             return new SetupCheck(name, CheckStatus.Ok, $"{qemu.Executable} (runs {string.Join(", ", boards.Select(b => b.Name))}, each with its board's -cpu)");
         }
         catch (ConfigurationException)
@@ -67,7 +82,7 @@ internal sealed class SetupInspector(ProcessRunner runner, PiBuildPaths paths, F
 
     private SetupCheck CheckCache()
     {
-        var directory = paths.CacheDirectory;
+        var directory = workspace.Paths.CacheDirectory;
         try
         {
             WritableDirectory.Ensure(directory, "the cache", "set PIBUILD_CACHE_DIR or XDG_CACHE_HOME to a writable directory");

@@ -15,7 +15,7 @@ internal static class PackBootstrapCommand
     {
         var command = new Command("pack-bootstrap", "Make go-<os>-<arch>-bootstrap.tbz (+ .sha256) for a board with Go's bootstrap.bash")
         {
-            GlobalOptions.Target, GlobalOptions.Go, GoSource, Output,
+            GlobalOptions.Target, GlobalOptions.Go, GlobalOptions.GoIndex, GoSource, Output,
         };
         command.SetHandler(async (context, parseResult, cancellationToken) =>
         {

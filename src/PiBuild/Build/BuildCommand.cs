@@ -16,7 +16,7 @@ internal static class BuildCommand
     {
         var command = new Command("build", "Build on the device itself, for the board it runs on")
         {
-            GlobalOptions.DeviceTarget, GlobalOptions.Go, CrossCommand.Output, CrossCommand.Packages,
+            GlobalOptions.DeviceTarget, GlobalOptions.Go, GlobalOptions.GoIndex, CrossCommand.Output, CrossCommand.Packages,
         };
         command.SetHandler(async (context, parseResult, cancellationToken) =>
         {

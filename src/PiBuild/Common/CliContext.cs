@@ -17,7 +17,8 @@ internal sealed class CliContext : IDisposable
         var terminal = ReferenceEquals(Error, Console.Error) && !Console.IsErrorRedirected;
         Events = new CliEvents(Out, Error, Quiet, Json, terminal);
         Workspace = new Workspace(
-            parseResult.GetValue(GlobalOptions.Directory) ?? Environment.CurrentDirectory, parseResult.GetValue(GlobalOptions.Go), Verbose, Environment.GetEnvironmentVariable, Events);
+            parseResult.GetValue(GlobalOptions.Directory) ?? Environment.CurrentDirectory, parseResult.GetValue(GlobalOptions.Go), Verbose, Environment.GetEnvironmentVariable, Events,
+            parseResult.GetValue(GlobalOptions.GoIndex));
     }
 
     public TextWriter Out { get; }

@@ -33,8 +33,15 @@ internal static class GlobalOptions
     /// <summary>For the commands that drive a toolchain; <c>bootstrap</c> has its own <c>--go VERSION</c>.</summary>
     public static readonly Option<string?> Go = new("--go")
     {
-        Description = "The go executable to use (default: $PIBUILD_GO, then go on PATH)",
-        HelpName = "PATH",
+        Description = "The Go to build with: a go executable, or a release fetched into the cache (1.23.5, 1.23 for its newest, stable); default: $PIBUILD_GO, then what go.mod asks for, then go on PATH",
+        HelpName = "PATH|VERSION",
+    };
+
+    /// <summary>Where releases named by --go or go.mod are looked up; <c>bootstrap</c> and <c>fetch</c> have their own.</summary>
+    public static readonly Option<string?> GoIndex = new("--index")
+    {
+        Description = "Go's download index, for the releases --go or go.mod name (default: $PIBUILD_GO_INDEX, then https://go.dev/dl/?mode=json&include=all)",
+        HelpName = "URL",
     };
 
     /// <summary>Board profile(s); whether one or many, named or detected, is Core's decision.</summary>

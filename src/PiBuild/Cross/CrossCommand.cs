@@ -24,7 +24,7 @@ internal static class CrossCommand
     {
         var command = new Command("cross", "Cross-build the project's commands for one or more boards, and verify every binary")
         {
-            GlobalOptions.Target, GlobalOptions.Go, Output, Packages,
+            GlobalOptions.Target, GlobalOptions.Go, GlobalOptions.GoIndex, Output, Packages,
         };
         command.SetHandler(async (context, parseResult, cancellationToken) =>
         {

@@ -11,7 +11,7 @@ internal static class DoctorCommand
 {
     public static Command Create()
     {
-        var command = new Command("doctor", "Check Go, qemu-user, the cache and limits; print the fix for anything missing") { GlobalOptions.Go };
+        var command = new Command("doctor", "Check Go, qemu-user, the cache and limits; print the fix for anything missing") { GlobalOptions.Go, GlobalOptions.GoIndex };
         command.SetHandler(async (context, _, cancellationToken) =>
         {
             var report = await DoctorPipeline.RunAsync(context.Workspace, cancellationToken).ConfigureAwait(false);

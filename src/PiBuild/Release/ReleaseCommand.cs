@@ -31,7 +31,7 @@ internal static class ReleaseCommand
 
         var release = new Command("release", "Build release archives for every target: reproducible .tar.gz, SHA256SUMS, manifest.json")
         {
-            GlobalOptions.Target, GlobalOptions.Go, Version, Snapshot, Output, Clean, Shard, merge,
+            GlobalOptions.Target, GlobalOptions.Go, GlobalOptions.GoIndex, Version, Snapshot, Output, Clean, Shard, merge,
         };
         release.SetHandler(async (context, parseResult, cancellationToken) =>
         {

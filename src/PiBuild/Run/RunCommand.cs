@@ -23,7 +23,7 @@ internal static class RunCommand
     {
         var command = new Command("run", "Build one command for a board and run it under qemu-user with that board's CPU")
         {
-            GlobalOptions.Target, GlobalOptions.Go, Package, Arguments,
+            GlobalOptions.Target, GlobalOptions.Go, GlobalOptions.GoIndex, Package, Arguments,
         };
         command.SetHandler(async (context, parseResult, cancellationToken) =>
         {

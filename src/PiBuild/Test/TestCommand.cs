@@ -22,7 +22,7 @@ internal static class TestCommand
     {
         var command = new Command("test", "Run the project's Go tests on the board's CPU (qemu-user on a laptop, natively on the Pi)")
         {
-            GlobalOptions.DeviceTarget, GlobalOptions.Go, Arguments,
+            GlobalOptions.DeviceTarget, GlobalOptions.Go, GlobalOptions.GoIndex, Arguments,
         };
         command.SetHandler(async (context, parseResult, cancellationToken) =>
         {

@@ -51,7 +51,8 @@ public sealed class CrossBuildFailureTests(SharedGoCache cache) : IDisposable
         var result = await Cross(project);
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("main.go:4:2: undefined: undefinedCall", result.StandardError, StringComparison.Ordinal);
-        Assert.EndsWith("pibuild: go build for pi1 failed (exit 2)\n", result.StandardError, StringComparison.Ordinal);
+        // go's own exit code for a compile error (2 up to Go 1.22, 1 since) is reported as it is.
+        Assert.Matches(@"pibuild: go build for pi1 failed \(exit [12]\)\n$", result.StandardError);
         Assert.Empty(FilesUnder(Path.Combine(project, "bin", "pi1")));
         Assert.Equal(["pi1"], Directory.EnumerateFileSystemEntries(Path.Combine(project, "bin")).Select(Path.GetFileName));
     }
@@ -73,7 +74,7 @@ public sealed class CrossBuildFailureTests(SharedGoCache cache) : IDisposable
         var project = Repository.CopyExample("hello", _dir.Path);
         Directory.CreateDirectory(Path.Combine(project, "targets"));
         File.WriteAllText(Path.Combine(project, "targets", "pi1hf.yaml"), "name: pi1-hf\nextends: pi1\ngoarm: 6,hardfloat\n");
-        var result = await Run.PiBuildAsync(["cross", "--target", "pi1-hf", "-C", project], _dir.Path, cache.Environment());
+        var result = await Run.PiBuildAsync(["cross", "--target", "pi1-hf", "-C", project, "--go", GoToolchains.Go119], _dir.Path, cache.Environment());
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("sets GOARM=6,hardfloat, which needs Go 1.22 or later", result.StandardError, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(project, "bin")));
@@ -89,6 +90,7 @@ public sealed class CrossBuildFailureTests(SharedGoCache cache) : IDisposable
 
         var env = cache.Environment();
         env["PATH"] = "/nonexistent";
+        env["PIBUILD_GO"] = null;
         var noPath = await Run.ProgramAsync(Run.Dotnet, [Run.PiBuildDll, "cross", "--target", "pi1", "-C", project], _dir.Path, env);
         Assert.Equal(2, noPath.ExitCode);
         Assert.Contains("sudo apt-get install golang-go", noPath.StandardError, StringComparison.Ordinal);

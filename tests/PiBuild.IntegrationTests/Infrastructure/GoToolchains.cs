@@ -6,6 +6,9 @@ namespace PiBuild.IntegrationTests.Infrastructure;
 /// </summary>
 public static class GoToolchains
 {
+    /// <summary>Debian's own golang-go: the oldest Go the tests build with.</summary>
+    public static string Go119 => Installed("1.19");
+
     public static string Go121 => Installed("1.21");
 
     public static string Go122 => Installed("1.22");
@@ -13,7 +16,7 @@ public static class GoToolchains
     /// <summary>The newest Go here: it knows GOARM64, and records it in what it builds.</summary>
     public static string Go123 => Installed("1.23");
 
-    private static string Installed(string release)
+    public static string Installed(string release)
     {
         var go = $"/usr/lib/go-{release}/bin/go";
         Assert.True(File.Exists(go), $"{go} is missing: scripts/test.sh installs golang-{release}-go from bookworm-backports");

@@ -1,0 +1,67 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using PiBuild.Cli.Common;
+using PiBuild.Core;
+using PiBuild.Core.Go;
+using PiBuild.Core.Json;
+using PiBuild.Core.Pipelines;
+
+namespace PiBuild.Cli.Toolchains;
+
+/// <summary><c>pibuild toolchains [--json]</c> and <c>pibuild toolchains prune [--keep N] [--json]</c>.</summary>
+internal static class ToolchainsCommand
+{
+    private static readonly Option<int> Keep = new("--keep")
+    {
+        Description = "How many of the most recently used releases to keep",
+        HelpName = "N",
+        DefaultValueFactory = _ => 2,
+    };
+
+    public static Command Create()
+    {
+        var prune = new Command("prune", "Remove the Go releases not used lately, keeping the N most recently used") { Keep };
+        prune.SetHandler((context, parseResult, _) =>
+        {
+            Render(context, ToolchainsPipeline.Prune(context.Workspace, parseResult.GetValue(Keep)), "removed");
+            return Task.FromResult(ExitCodes.Ok);
+        });
+
+        var list = new Command("toolchains", "List the Go releases pibuild fetched into its cache: version, size, last used") { prune };
+        list.SetHandler((context, _, _) =>
+        {
+            Render(context, ToolchainsPipeline.List(context.Workspace), verb: null);
+            return Task.FromResult(ExitCodes.Ok);
+        });
+        return list;
+    }
+
+    /// <param name="verb">"removed" for prune; null for the list.</param>
+    private static void Render(CliContext context, IReadOnlyList<CachedToolchain> toolchains, string? verb)
+    {
+        if (context.Json)
+        {
+            var array = new JsonArray(toolchains.Select(t => (JsonNode)new JsonObject
+            {
+                ["version"] = t.Version.Text,
+                ["directory"] = t.Directory,
+                ["bytes"] = t.Bytes,
+                ["last_used"] = t.LastUsedUtc.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            }).ToArray());
+            context.Out.Write(JsonText.Serialize(new JsonObject { [verb ?? "toolchains"] = array }));
+            return;
+        }
+
+        if (toolchains.Count == 0)
+        {
+            context.Say(verb is null ? "no Go release fetched yet (pibuild fetches one when --go or a go.mod asks for it)" : "nothing to remove");
+            return;
+        }
+
+        foreach (var t in toolchains)
+        {
+            context.Say($"{(verb is null ? "" : verb + " ")}{t.Version.Text,-12} {ByteSize.Format(t.Bytes),9}  last used {t.LastUsedUtc.ToLocalTime():yyyy-MM-dd HH:mm}  {CliContext.Display(t.Directory)}");
+        }
+    }
+}
