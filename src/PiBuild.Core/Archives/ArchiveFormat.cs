@@ -36,11 +36,36 @@ internal static class ArchiveFormatDetector
             return ArchiveFormat.Zip;
         }
 
-        // POSIX and GNU tar headers carry "ustar" at offset 257.
-        return head.Length >= 262 && head[257..262].SequenceEqual("ustar"u8) ? ArchiveFormat.Tar : null;
+        // POSIX and GNU tar headers carry "ustar" at offset 257; a V7 header has no magic, only its checksum.
+        return head.Length >= 262 && head[257..262].SequenceEqual("ustar"u8) ? ArchiveFormat.Tar
+            : head.Length >= 512 && IsV7Header(head[..512]) ? ArchiveFormat.Tar
+            : null;
     }
 
-    public static ArchiveFormat DetectFile(string path)
+    private static bool IsV7Header(ReadOnlySpan<byte> header)
+    {
+        var field = header.Slice(148, 8).Trim((ReadOnlySpan<byte>)[0, (byte)' ']);
+        if (field.IsEmpty || field.ContainsAnyExceptInRange((byte)'0', (byte)'7') || header[0] == 0)
+        {
+            return false;
+        }
+
+        long stored = 0;
+        foreach (var digit in field)
+        {
+            stored = (stored << 3) | (long)(digit - '0');
+        }
+
+        long sum = 0;
+        for (var i = 0; i < header.Length; i++)
+        {
+            sum += i is >= 148 and < 156 ? ' ' : header[i];
+        }
+
+        return stored == sum;
+    }
+
+    public static ArchiveFormat DetectFile(string path, string name)
     {
         Span<byte> head = stackalloc byte[BytesNeeded];
         int read;
@@ -50,6 +75,6 @@ internal static class ArchiveFormatDetector
         }
 
         return Detect(head[..read])
-            ?? throw new WorkFailedException($"{path} is not an archive pibuild can unpack (tar, tar.gz, tar.bz2, tar.xz or zip, recognised by content)");
+            ?? throw new WorkFailedException($"{name} is not an archive pibuild can unpack (tar, tar.gz, tar.bz2, tar.xz or zip, recognised by content)");
     }
 }

@@ -1,3 +1,5 @@
+using PiBuild.Core.FileSystem;
+
 namespace PiBuild.Core.Archives;
 
 /// <summary>
@@ -27,12 +29,12 @@ internal sealed class ExtractionTree(string root, int stripComponents)
         {
             if (_symlinks.Contains(relative[..slash]))
             {
-                throw new HostileEntryException(entryName, $"goes through the symlink '{relative[..slash]}'");
+                throw new HostileEntryException(entryName, $"goes through the symlink '{ArchiveName.Display(relative[..slash])}'");
             }
 
             if (_files.Contains(relative[..slash]))
             {
-                throw new HostileEntryException(entryName, $"goes through the file '{relative[..slash]}'");
+                throw new HostileEntryException(entryName, $"goes through the file '{ArchiveName.Display(relative[..slash])}'");
             }
         }
 
@@ -53,12 +55,17 @@ internal sealed class ExtractionTree(string root, int stripComponents)
             return;
         }
 
-        Directory.CreateDirectory(FullPath(relative[..slash]));
-        var dir = relative[..slash];
-        while (dir.Length > 0 && _directories.Add(dir))
+        var missing = new Stack<string>();
+        for (var dir = relative[..slash]; dir.Length > 0 && !_directories.Contains(dir); dir = dir.LastIndexOf('/') is var up and > 0 ? dir[..up] : "")
         {
-            var up = dir.LastIndexOf('/');
-            dir = up < 0 ? "" : dir[..up];
+            missing.Push(dir);
+        }
+
+        // Directories the archive did not list get the usual mode (0777 less the umask), as with tar.
+        foreach (var dir in missing)
+        {
+            PosixFiles.CreateDirectory(FullPath(dir), (UnixFileMode)0x1FF);
+            _directories.Add(dir);
         }
     }
 
@@ -93,20 +100,20 @@ internal sealed class ExtractionTree(string root, int stripComponents)
     {
         if (target.Length == 0 || target.StartsWith('/'))
         {
-            throw new HostileEntryException(entryName, $"is a symlink to the absolute path '{target}'");
+            throw new HostileEntryException(entryName, $"is a symlink to the absolute path '{ArchiveName.Display(target)}'");
         }
 
         var parts = target.Split('/', StringSplitOptions.RemoveEmptyEntries).Where(p => p != ".").ToArray();
         var ups = parts.TakeWhile(p => p == "..").Count();
         if (parts.Skip(ups).Contains(".."))
         {
-            throw new HostileEntryException(entryName, $"is a symlink to '{target}', whose '..' after a name could leave the destination through another link");
+            throw new HostileEntryException(entryName, $"is a symlink to '{ArchiveName.Display(target)}', whose '..' after a name could leave the destination through another link");
         }
 
         var depth = relative.Count(c => c == '/');
         if (ups > depth)
         {
-            throw new HostileEntryException(entryName, $"is a symlink to '{target}', outside the destination");
+            throw new HostileEntryException(entryName, $"is a symlink to '{ArchiveName.Display(target)}', outside the destination");
         }
 
         _symlinks.Add(relative);
@@ -116,10 +123,10 @@ internal sealed class ExtractionTree(string root, int stripComponents)
     public string HardlinkSource(string linkName, string entryName)
     {
         var relative = Normalize(linkName, entryName, stripComponents)
-            ?? throw new HostileEntryException(entryName, $"is a hardlink to '{linkName}', which --strip-components removed");
+            ?? throw new HostileEntryException(entryName, $"is a hardlink to '{ArchiveName.Display(linkName)}', which --strip-components removed");
         if (!_files.Contains(relative) || _symlinks.Contains(relative))
         {
-            throw new HostileEntryException(entryName, $"is a hardlink to '{linkName}', which is not a file extracted before it");
+            throw new HostileEntryException(entryName, $"is a hardlink to '{ArchiveName.Display(linkName)}', which is not a file extracted before it");
         }
 
         return relative;

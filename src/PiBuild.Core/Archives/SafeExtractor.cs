@@ -1,42 +1,46 @@
 using System.Buffers;
-using System.Formats.Tar;
 using System.IO.Compression;
 using System.Security.Cryptography;
+using PiBuild.Core.Archives.Compression;
 using PiBuild.Core.FileSystem;
 using PiBuild.Core.Streams;
-using SharpCompress.Compressors.BZip2;
-using SharpCompress.Compressors.Xz;
 
 namespace PiBuild.Core.Archives;
 
 /// <param name="ComputeSha256">Hash the archive while unpacking it (always done when a digest is expected).</param>
-internal sealed record ExtractOptions(int StripComponents = 0, string? ExpectedSha256 = null, bool ComputeSha256 = false);
+/// <param name="DisplayName">What the user calls the archive (the file name of the URL), for messages; a store path is not that.</param>
+internal sealed record ExtractOptions(int StripComponents = 0, string? ExpectedSha256 = null, bool ComputeSha256 = false, string? DisplayName = null);
 
 public sealed record ExtractResult(string Destination, ArchiveFormat Format, int Entries, long Bytes, string? Sha256);
 
 /// <summary>
 /// The one extraction path. Unpacks tar (plain, gzip, bzip2, xz) and zip into a temporary sibling of the
-/// destination, keeping permission bits, modification times, and symlinks and hardlinks that stay inside;
-/// refuses absolute paths, <c>..</c>, links leading out, writes through links, devices and FIFOs; drops
-/// setuid/setgid. Only a complete, verified result is renamed into place.
+/// destination, keeping permission bits, modification times, sparse files' holes, name bytes, and symlinks and
+/// hardlinks that stay inside; refuses absolute paths, <c>..</c>, links leading out, writes through links,
+/// devices and FIFOs; drops setuid/setgid; checks every checksum the formats carry. Only a complete, verified
+/// result is renamed into place.
 /// </summary>
 internal static class SafeExtractor
 {
     private const UnixFileMode PermissionBits = (UnixFileMode)0x1FF;
-    private const int ENOSPC = 28;
 
     public static Task<ExtractResult> ExtractAsync(string archive, string destination, ExtractOptions options, CancellationToken cancellationToken) =>
         Task.Run(() => Extract(Path.GetFullPath(archive), Path.GetFullPath(destination), options, cancellationToken), cancellationToken);
 
     private static ExtractResult Extract(string archive, string destination, ExtractOptions options, CancellationToken cancellationToken)
     {
+        var name = ArchiveName.Display(options.DisplayName ?? Path.GetFileName(archive));
+        if (File.Exists(destination))
+        {
+            throw new ConfigurationException($"{destination} is a file; extract into a directory");
+        }
+
         if (Directory.Exists(destination) && Directory.EnumerateFileSystemEntries(destination).Any())
         {
             throw new ConfigurationException($"{destination} already exists and is not empty; remove it or extract somewhere else");
         }
 
-        var format = ArchiveFormatDetector.DetectFile(archive);
-        var parent = Path.GetDirectoryName(destination)!;
+        var format = ArchiveFormatDetector.DetectFile(archive, name);
         StagingDirectory staging;
         try
         {
@@ -49,35 +53,63 @@ internal static class SafeExtractor
 
         using (staging)
         {
+            var writer = new EntryWriter(new ExtractionTree(staging.Path, options.StripComponents), cancellationToken);
             try
             {
-                var tree = new ExtractionTree(staging.Path, options.StripComponents);
-                var writer = new EntryWriter(tree, cancellationToken);
                 string? sha256 = format == ArchiveFormat.Zip
                     ? ExtractZip(archive, writer, options)
                     : ExtractTar(archive, format, writer, options);
                 if (options.ExpectedSha256 is { } expected && sha256 != expected)
                 {
-                    throw new WorkFailedException($"checksum mismatch for {Path.GetFileName(archive)}: expected {expected}, got {sha256}; nothing was extracted");
+                    throw new WorkFailedException($"checksum mismatch for {name}: expected {expected}, got {sha256}; nothing was extracted");
                 }
 
                 writer.FinishDirectories();
-                staging.ReplaceDirectory(destination);
+                staging.MoveTo(destination);
                 return new ExtractResult(destination, format, writer.Entries, writer.Bytes, sha256);
             }
             catch (HostileEntryException e)
             {
-                throw new WorkFailedException($"refusing {Path.GetFileName(archive)}: {e.Message}; nothing was extracted");
+                throw new WorkFailedException($"refusing {name}: {e.Message}; nothing was extracted");
             }
-            catch (IOException e) when (IsDiskFull(e))
+            catch (PosixIOException e) when (e.Path == destination && e.Errno is Errno.DirectoryNotEmpty or Errno.Exists)
             {
-                throw new WorkFailedException($"not enough disk space to extract {Path.GetFileName(archive)} into {parent}; free some space and try again", e);
+                throw new WorkFailedException($"{destination} was filled by another extraction while {name} was unpacked into it; this one was discarded, the other kept");
             }
-            catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or IOException
-                                          || e.GetType().Namespace?.StartsWith("SharpCompress", StringComparison.Ordinal) == true)
+            catch (IOException e) when (PosixIOException.Classify(e.HResult) is Errno.NoSpace or Errno.QuotaExceeded)
             {
-                throw new WorkFailedException($"{Path.GetFileName(archive)} is corrupt or truncated ({e.Message}); fetch it again", e);
+                throw new WorkFailedException($"no space left on {MountPoint(staging.Path)} for {ArchiveName.Display(writer.CurrentEntry ?? name)}{writer.Needs()}; free some space and try again; nothing was extracted", e);
             }
+            catch (PosixIOException e) when (e.Errno == Errno.NameTooLong)
+            {
+                throw new WorkFailedException($"cannot extract {name}: entry '{ArchiveName.Display(writer.CurrentEntry ?? "")}' has a name too long for the file system of {Path.GetDirectoryName(destination)}; nothing was extracted", e);
+            }
+            catch (PosixIOException e) when (e.Errno is Errno.PermissionDenied or Errno.ReadOnlyFileSystem)
+            {
+                throw new ConfigurationException($"cannot write into {Path.GetDirectoryName(destination)} ({e.Message}); choose another directory", e);
+            }
+            catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException
+                                          || e.GetType().Namespace?.StartsWith("SharpCompress", StringComparison.Ordinal) == true
+                                          || (e is IOException && e.InnerException is InvalidDataException))
+            {
+                throw new WorkFailedException($"{name} is corrupt or truncated ({(e.InnerException as InvalidDataException ?? e).Message}); fetch it again; nothing was extracted", e);
+            }
+            catch (IOException e)
+            {
+                throw new WorkFailedException($"cannot extract {name}: {e.Message}; nothing was extracted", e);
+            }
+        }
+    }
+
+    private static string MountPoint(string path)
+    {
+        try
+        {
+            return new DriveInfo(path).Name;
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return Path.GetDirectoryName(path)!;
         }
     }
 
@@ -86,32 +118,36 @@ internal static class SafeExtractor
         using var hash = options.ExpectedSha256 is null && !options.ComputeSha256 ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var file = new FileStream(archive, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
         using var raw = hash is null ? (Stream)file : new HashingReadStream(file, hash);
-        using var decoded = format switch
+        using var decoded = format == ArchiveFormat.Tar ? raw : new ReadAheadStream(Decoder(format, raw));
+        var reader = new TarArchiveReader(decoded);
+        while (reader.Next() is { } entry)
         {
-            ArchiveFormat.TarGzip => new ReadAheadStream(new GZipStream(raw, CompressionMode.Decompress, leaveOpen: true)),
-            ArchiveFormat.TarBzip2 => new ReadAheadStream(BZip2Stream.Create(raw, SharpCompress.Compressors.CompressionMode.Decompress, decompressConcatenated: true, leaveOpen: true, tolerateTruncatedStream: false)),
-            ArchiveFormat.TarXz => new ReadAheadStream(new XZStream(raw)),
-            _ => raw,
-        };
-
-        using (var reader = new TarReader(decoded, leaveOpen: true))
-        {
-            while (reader.GetNextEntry(copyData: false) is { } entry)
-            {
-                writer.Write(entry);
-            }
+            writer.Write(entry);
         }
 
+        // Read the compressed stream to its end: its trailer (gzip's CRC-32 and length, bzip2's stream CRC, xz's
+        // index) is checked there, and bytes after the tar's end count toward the file's digest.
+        decoded.CopyTo(Stream.Null);
         if (hash is null)
         {
             return null;
         }
 
-        // Hash every byte of the file: what the decoders left unread (tar padding, trailing bytes) too.
-        decoded.CopyTo(Stream.Null);
         ((HashingReadStream)raw).Drain();
         return Convert.ToHexStringLower(hash.GetCurrentHash());
     }
+
+    /// <summary>The system libraries where they load (they check every checksum); the managed decoders otherwise.</summary>
+    private static Stream Decoder(ArchiveFormat format, Stream raw) => format switch
+    {
+        ArchiveFormat.TarGzip when GzipDecoderStream.Available => new GzipDecoderStream(raw),
+        ArchiveFormat.TarGzip => new GZipStream(raw, CompressionMode.Decompress, leaveOpen: true),
+        ArchiveFormat.TarBzip2 when Bzip2DecoderStream.Available => new Bzip2DecoderStream(raw),
+        ArchiveFormat.TarBzip2 => SharpCompress.Compressors.BZip2.BZip2Stream.Create(raw, SharpCompress.Compressors.CompressionMode.Decompress, decompressConcatenated: true, leaveOpen: true, tolerateTruncatedStream: false),
+        ArchiveFormat.TarXz when XzDecoderStream.Available => new XzDecoderStream(raw),
+        ArchiveFormat.TarXz => new SharpCompress.Compressors.Xz.XZStream(raw),
+        _ => throw new ArgumentOutOfRangeException(nameof(format)),
+    };
 
     private static string? ExtractZip(string archive, EntryWriter writer, ExtractOptions options)
     {
@@ -126,92 +162,113 @@ internal static class SafeExtractor
         using var zip = ZipFile.OpenRead(archive);
         foreach (var entry in zip.Entries)
         {
-            writer.Write(entry);
+            var mode = (entry.ExternalAttributes >> 16) & 0xFFFF;
+            var type = mode & 0xF000;
+            var permissions = (UnixFileMode)(mode & 0xFFF);
+            var modified = entry.LastWriteTime.ToUnixTimeSeconds();
+            using var data = new CheckedZipData(entry);
+            if (entry.FullName.EndsWith('/') || type == 0x4000)
+            {
+                writer.Write(new ArchiveEntry(entry.FullName, ArchiveEntryKind.Directory, mode == 0 ? (UnixFileMode)0x1ED : permissions, modified, 0, 0, "", null));
+            }
+            else if (type == 0xA000)
+            {
+                using var target = new StreamReader(data);
+                writer.Write(new ArchiveEntry(entry.FullName, ArchiveEntryKind.Symlink, permissions, modified, 0, 0, target.ReadToEnd(), null));
+            }
+            else
+            {
+                var kind = type switch { 0 or 0x8000 => ArchiveEntryKind.File, 0x1000 => ArchiveEntryKind.Fifo, _ => ArchiveEntryKind.CharacterDevice };
+                writer.Write(new ArchiveEntry(entry.FullName, kind, mode == 0 ? (UnixFileMode)0x1A4 : permissions, modified, 0, entry.Length, "", data));
+            }
         }
 
         return sha256;
     }
 
-    private static bool IsDiskFull(IOException e) =>
-        e.HResult == ENOSPC || e.Message.Contains("No space left on device", StringComparison.Ordinal);
+    /// <summary>A zip entry's data, checked at its end against the CRC-32 and size the central directory records.</summary>
+    private sealed class CheckedZipData(ZipArchiveEntry entry) : ReadOnlyStream
+    {
+        private readonly Crc32 _crc = new();
+        private Stream? _data;
+        private long _count;
+
+        public override int Read(Span<byte> buffer)
+        {
+            _data ??= entry.Open();
+            var read = _data.Read(buffer);
+            _crc.Append(buffer[..read]);
+            _count += read;
+            if (read == 0 && buffer.Length > 0 && (_count != entry.Length || _crc.Value != entry.Crc32))
+            {
+                throw new InvalidDataException($"zip entry '{ArchiveName.Display(entry.FullName)}' does not match its recorded CRC-32 and size ({_count} bytes read, {entry.Length} recorded)");
+            }
+
+            return read;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            _data?.Dispose();
+            base.Dispose(disposing);
+        }
+    }
 
     /// <summary>Writes entries of either archive kind under the same rules.</summary>
     private sealed class EntryWriter(ExtractionTree tree, CancellationToken cancellationToken)
     {
-        private readonly List<(string Path, UnixFileMode Mode, DateTime ModifiedUtc)> _directories = [];
+        private readonly List<(string Path, UnixFileMode Mode, long Seconds, int Nanoseconds)> _directories = [];
         private long _freeBytes = -1;
+        private long _needed;
 
         public int Entries { get; private set; }
 
         public long Bytes { get; private set; }
 
-        public void Write(TarEntry entry)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var name = entry.Name;
-            switch (entry.EntryType)
-            {
-                case TarEntryType.Directory:
-                    Directory(name, entry.Mode, entry.ModificationTime.UtcDateTime);
-                    break;
-                case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
-                    File(name, entry.Mode, entry.ModificationTime.UtcDateTime, entry.Length, entry.DataStream);
-                    break;
-                case TarEntryType.SymbolicLink:
-                    Symlink(name, entry.LinkName);
-                    break;
-                case TarEntryType.HardLink:
-                    Hardlink(name, entry.LinkName);
-                    break;
-                case TarEntryType.CharacterDevice or TarEntryType.BlockDevice:
-                    throw new HostileEntryException(name, "is a device node");
-                case TarEntryType.Fifo:
-                    throw new HostileEntryException(name, "is a FIFO");
-                default:
-                    throw new HostileEntryException(name, $"has the unsupported type {entry.EntryType}");
-            }
-        }
+        /// <summary>The entry being written, for messages about it.</summary>
+        public string? CurrentEntry { get; private set; }
 
-        public void Write(ZipArchiveEntry entry)
+        public string Needs() => _needed > 0 ? $" (needs {_needed} bytes, has {Math.Max(_freeBytes, 0)})" : "";
+
+        public void Write(ArchiveEntry entry)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var mode = (entry.ExternalAttributes >> 16) & 0xFFFF;
-            var type = mode & 0xF000;
-            var permissions = (UnixFileMode)(mode & 0xFFF);
-            var modified = entry.LastWriteTime.UtcDateTime;
-            if (entry.FullName.EndsWith('/') || type == 0x4000)
+            CurrentEntry = entry.Name;
+            _needed = 0;
+            switch (entry.Kind)
             {
-                Directory(entry.FullName, mode == 0 ? (UnixFileMode)0x1ED : permissions, modified);
-            }
-            else if (type == 0xA000)
-            {
-                using var reader = new StreamReader(entry.Open());
-                Symlink(entry.FullName, reader.ReadToEnd());
-            }
-            else if (type is 0 or 0x8000)
-            {
-                using var data = entry.Open();
-                File(entry.FullName, mode == 0 ? (UnixFileMode)0x1A4 : permissions, modified, entry.Length, data);
-            }
-            else
-            {
-                throw new HostileEntryException(entry.FullName, type == 0x1000 ? "is a FIFO" : "is a device node");
+                case ArchiveEntryKind.Directory:
+                    Directory(entry);
+                    break;
+                case ArchiveEntryKind.File:
+                    File(entry);
+                    break;
+                case ArchiveEntryKind.Symlink:
+                    Symlink(entry.Name, entry.LinkName);
+                    break;
+                case ArchiveEntryKind.Hardlink:
+                    Hardlink(entry.Name, entry.LinkName);
+                    break;
+                case ArchiveEntryKind.CharacterDevice or ArchiveEntryKind.BlockDevice:
+                    throw new HostileEntryException(entry.Name, "is a device node");
+                default:
+                    throw new HostileEntryException(entry.Name, "is a FIFO");
             }
         }
 
         /// <summary>Directory modes and times are applied last: writing files into them would change both.</summary>
         public void FinishDirectories()
         {
-            foreach (var (path, mode, modified) in _directories.OrderByDescending(d => d.Path.Length))
+            foreach (var (path, mode, seconds, nanoseconds) in _directories.OrderByDescending(d => d.Path.Length))
             {
-                System.IO.File.SetUnixFileMode(path, mode);
-                System.IO.Directory.SetLastWriteTimeUtc(path, modified);
+                PosixFiles.SetMode(path, mode);
+                PosixFiles.SetModified(path, seconds, nanoseconds);
             }
         }
 
-        private void Directory(string name, UnixFileMode mode, DateTime modifiedUtc)
+        private void Directory(ArchiveEntry entry)
         {
-            if (tree.Place(name) is not { } relative)
+            if (tree.Place(entry.Name) is not { } relative)
             {
                 return;
             }
@@ -220,16 +277,16 @@ internal static class SafeExtractor
             var path = tree.FullPath(relative);
             if (tree.AddDirectory(relative))
             {
-                System.IO.Directory.CreateDirectory(path);
+                PosixFiles.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             }
 
-            _directories.Add((path, mode & PermissionBits, modifiedUtc));
+            _directories.Add((path, entry.Mode & PermissionBits, entry.ModifiedSeconds, entry.ModifiedNanoseconds));
             Entries++;
         }
 
-        private void File(string name, UnixFileMode mode, DateTime modifiedUtc, long length, Stream? data)
+        private void File(ArchiveEntry entry)
         {
-            if (tree.Place(name) is not { } relative)
+            if (tree.Place(entry.Name) is not { } relative)
             {
                 return;
             }
@@ -239,33 +296,42 @@ internal static class SafeExtractor
             if (tree.IsFile(relative))
             {
                 // A later entry of the same name replaces the earlier one, as with tar.
-                System.IO.File.Delete(path);
+                PosixFiles.Delete(path);
             }
 
-            tree.AddFile(relative, name);
-            EnsureSpace(name, length);
-            var permissions = mode & PermissionBits;
-            using (var output = new FileStream(path, new FileStreamOptions
+            tree.AddFile(relative, entry.Name);
+            var stored = entry.Sparse?.Sum(r => r.Length) ?? entry.Size;
+            EnsureSpace(stored);
+            var permissions = entry.Mode & PermissionBits;
+            using (var output = PosixFiles.CreateNew(path, permissions | UnixFileMode.UserWrite | UnixFileMode.UserRead))
             {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                BufferSize = 0,
-                PreallocationSize = length,
-                UnixCreateMode = permissions | UnixFileMode.UserWrite | UnixFileMode.UserRead,
-            }))
-            {
-                if (data is not null)
+                if (entry.Data is { } data)
                 {
-                    Copy(data, output);
+                    foreach (var region in entry.Sparse ?? [new SparseRegion(0, entry.Size)])
+                    {
+                        Copy(data, output, region);
+                    }
+
+                    // The end of the data is where a zip entry's CRC-32 and size are checked.
+                    if (data.ReadByte() >= 0)
+                    {
+                        throw new InvalidDataException($"entry '{ArchiveName.Display(entry.Name)}' has more data than its size");
+                    }
+
+                    // Holes stay holes: the file is only made as long as the archive says.
+                    if (entry.Sparse is not null)
+                    {
+                        RandomAccess.SetLength(output, entry.Size);
+                    }
                 }
 
                 // The create mode passes through the umask; set the archive's bits exactly.
-                System.IO.File.SetUnixFileMode(output.SafeFileHandle, permissions);
-                System.IO.File.SetLastWriteTimeUtc(output.SafeFileHandle, modifiedUtc);
+                System.IO.File.SetUnixFileMode(output, permissions);
+                PosixFiles.SetModified(output, path, entry.ModifiedSeconds, entry.ModifiedNanoseconds);
             }
 
-            Bytes += length;
-            _freeBytes -= length;
+            Bytes += entry.Size;
+            _freeBytes -= stored;
             Entries++;
         }
 
@@ -278,7 +344,7 @@ internal static class SafeExtractor
 
             tree.AddSymlink(relative, target, name);
             tree.EnsureParent(relative);
-            System.IO.File.CreateSymbolicLink(tree.FullPath(relative), target);
+            PosixFiles.CreateSymbolicLink(tree.FullPath(relative), target);
             Entries++;
         }
 
@@ -292,12 +358,11 @@ internal static class SafeExtractor
             var source = tree.HardlinkSource(linkName, name);
             tree.EnsureParent(relative);
             tree.AddFile(relative, name);
-            HardLink.Create(tree.FullPath(source), tree.FullPath(relative));
-
+            PosixFiles.Link(tree.FullPath(source), tree.FullPath(relative));
             Entries++;
         }
 
-        private void EnsureSpace(string name, long length)
+        private void EnsureSpace(long length)
         {
             // Free space is asked once and then counted down; it is asked again only when an entry might not fit.
             if (length <= _freeBytes)
@@ -308,19 +373,31 @@ internal static class SafeExtractor
             _freeBytes = new DriveInfo(tree.Root).AvailableFreeSpace;
             if (length > _freeBytes)
             {
-                throw new IOException($"No space left on device: entry '{name}' needs {length} bytes, {_freeBytes} are free", ENOSPC);
+                _needed = length;
+                throw new IOException("no space left", 28);
             }
         }
 
-        private void Copy(Stream data, FileStream output)
+        private void Copy(Stream data, Microsoft.Win32.SafeHandles.SafeFileHandle output, SparseRegion region)
         {
             var buffer = ArrayPool<byte>.Shared.Rent(1 << 17);
             try
             {
-                int read;
-                while ((read = data.Read(buffer)) > 0)
+                var offset = region.Offset;
+                var remaining = region.Length;
+                while (remaining > 0)
                 {
-                    output.Write(buffer, 0, read);
+                    // Checked per chunk, so that Ctrl-C stops inside one large entry too.
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var read = data.Read(buffer, 0, (int)Math.Min(buffer.Length, remaining));
+                    if (read == 0)
+                    {
+                        throw new InvalidDataException($"entry '{ArchiveName.Display(CurrentEntry ?? "")}' has less data than its size");
+                    }
+
+                    RandomAccess.Write(output, buffer.AsSpan(0, read), offset);
+                    offset += read;
+                    remaining -= read;
                 }
             }
             finally

@@ -57,7 +57,7 @@ internal sealed class BootstrapRun(ProcessRunner runner, Fetcher fetcher, PiBuil
 
             onPhase($"fetching the bootstrap toolchain {plan.Toolchain.FileName}");
             var fetched = await fetcher.FetchAsync(new FetchRequest(plan.Toolchain.Url, plan.Toolchain.Sha256), null, cancellationToken).ConfigureAwait(false);
-            await SafeExtractor.ExtractAsync(fetched.Path, plan.BootstrapDirectory, new ExtractOptions(StripComponents: 1), cancellationToken).ConfigureAwait(false);
+            await SafeExtractor.ExtractAsync(fetched.Path, plan.BootstrapDirectory, new ExtractOptions(StripComponents: 1, DisplayName: fetched.Name), cancellationToken).ConfigureAwait(false);
             if (!File.Exists(go))
             {
                 throw new WorkFailedException($"{plan.Toolchain.FileName} holds no bin/go under its top directory; it is not a Go toolchain");
@@ -92,7 +92,7 @@ internal sealed class BootstrapRun(ProcessRunner runner, Fetcher fetcher, PiBuil
 
         onPhase($"fetching the source {plan.Source.FileName}");
         var fetched = await fetcher.FetchAsync(new FetchRequest(plan.Source.Url, plan.Source.Sha256), null, cancellationToken).ConfigureAwait(false);
-        await SafeExtractor.ExtractAsync(fetched.Path, plan.Prefix, new ExtractOptions(StripComponents: 1), cancellationToken).ConfigureAwait(false);
+        await SafeExtractor.ExtractAsync(fetched.Path, plan.Prefix, new ExtractOptions(StripComponents: 1, DisplayName: fetched.Name), cancellationToken).ConfigureAwait(false);
         var unpacked = BootstrapPreflight.ReadVersion(plan.Prefix);
         if (unpacked != plan.GoVersion.Text)
         {

@@ -59,7 +59,7 @@ internal sealed class CrossBuild(ProcessRunner runner)
         foreach (var existing in StagingSeed.Select(build.OutputDirectory, plan.Project, build.Packages))
         {
             var seed = Path.Combine(staging.Path, Path.GetFileName(existing));
-            if (!HardLink.TryCreate(existing, seed))
+            if (!PosixFiles.TryLink(existing, seed))
             {
                 File.Copy(existing, seed);
             }

@@ -32,6 +32,32 @@ internal sealed class DownloadStore(string root)
         return destination;
     }
 
+    /// <summary>
+    /// The digest of the last unverified (--insecure) download of a URL, if it finished after <paramref name="since"/>:
+    /// processes that waited for the same download share it, and a later command downloads afresh.
+    /// </summary>
+    public string? FindByUrl(string urlKey, DateTime since)
+    {
+        var record = Path.Combine(root, "by-url", urlKey);
+        try
+        {
+            return File.GetLastWriteTimeUtc(record) >= since && File.ReadAllText(record).Trim() is var digest && Sha256Hex.IsValid(digest) ? digest : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    public void RecordUrl(string urlKey, string sha256)
+    {
+        var directory = Path.Combine(root, "by-url");
+        Directory.CreateDirectory(directory);
+        var record = Path.Combine(directory, urlKey);
+        File.WriteAllText(record + ".tmp", sha256 + "\n");
+        File.Move(record + ".tmp", record, overwrite: true);
+    }
+
     /// <summary>Creates the store's directories, turning "cannot write" into one clear line.</summary>
     public void EnsureWritable()
     {

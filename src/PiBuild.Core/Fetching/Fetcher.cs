@@ -29,22 +29,31 @@ public sealed record FetchResult(string Name, string Path, string Sha256, long S
 /// <c>URL.sha256</c> sidecar), serves it from the content-addressed store when it is there, otherwise downloads
 /// under a lock (resumable, retried) and moves the file into the store only when the digest matches.
 /// </summary>
-internal sealed class Fetcher(HttpClient http, DownloadStore store, RetryPolicy retry)
+internal sealed class Fetcher(DownloadStore store, FetchPolicy policy) : IDisposable
 {
     public const string InsecureVerification = "not verified: --insecure";
 
-    public static HttpClient CreateHttpClient() =>
-        new(new SocketsHttpHandler
-        {
-            AutomaticDecompression = DecompressionMethods.None,
-            ConnectTimeout = TimeSpan.FromSeconds(30),
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        })
-        {
-            // Per-attempt stalls are bounded by the retry loop; a large toolchain may legitimately take long.
-            Timeout = Timeout.InfiniteTimeSpan,
-            DefaultRequestHeaders = { { "User-Agent", "pibuild" } },
-        };
+    private readonly HttpClient http = new(new SocketsHttpHandler
+    {
+        AutomaticDecompression = DecompressionMethods.None,
+        ConnectTimeout = policy.ConnectTimeout,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+
+        // Followed by hand, so that a redirect out of http(s) or in a loop gets its own message.
+        AllowAutoRedirect = false,
+    })
+    {
+        // Stalls are bounded by the policy's idle and low-speed limits; a large toolchain may legitimately take long.
+        Timeout = Timeout.InfiniteTimeSpan,
+        DefaultRequestHeaders = { { "User-Agent", "pibuild" } },
+    };
+
+    /// <summary>The fetcher for a command: the workspace's download store, timeouts from its environment.</summary>
+    public static Fetcher For(Workspace workspace) => new(DownloadStore.For(workspace.Paths), FetchPolicy.FromEnvironment(workspace.GetVariable));
+
+    public DownloadStore Store => store;
+
+    public void Dispose() => http.Dispose();
 
     public async Task<FetchResult> FetchAsync(FetchRequest request, IProgress<FetchProgress>? progress, CancellationToken cancellationToken)
     {
@@ -63,18 +72,20 @@ internal sealed class Fetcher(HttpClient http, DownloadStore store, RetryPolicy 
         }
 
         var key = expected ?? "url-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(source.ToString()!)))[..32];
+        var waiting = DateTime.UtcNow;
         using var held = await store.LockAsync(key, cancellationToken).ConfigureAwait(false);
 
-        // Another pibuild may have finished the same download while this one waited for the lock.
-        if (expected is not null && store.Find(expected) is { } finished)
+        // Another pibuild may have finished the same download while this one waited for the lock: by digest, or
+        // (unverified, --insecure) by URL, if it finished after this one started waiting.
+        if ((expected ?? store.FindByUrl(key, since: waiting)) is { } digest && store.Find(digest) is { } finished)
         {
-            return new FetchResult(source.Name, finished, expected, new FileInfo(finished).Length, FetchOrigin.Store, verification);
+            return new FetchResult(source.Name, finished, digest, new FileInfo(finished).Length, FetchOrigin.Store, verification.Length > 0 ? verification : InsecureVerification);
         }
 
         var partial = store.PartialPath(key);
         var (actual, length) = source switch
         {
-            RemoteSource remote => await new HttpDownload(http, retry, progress).RunAsync(remote.Url, partial, source.Name, cancellationToken).ConfigureAwait(false),
+            RemoteSource remote => await new HttpDownload(http, policy, progress).RunAsync(remote.Url, partial, source.Name, cancellationToken).ConfigureAwait(false),
             LocalSource local => await CopyLocalAsync(local, partial, cancellationToken).ConfigureAwait(false),
             _ => throw new InvalidOperationException(),
         };
@@ -87,6 +98,11 @@ internal sealed class Fetcher(HttpClient http, DownloadStore store, RetryPolicy 
 
         var path = store.Commit(partial, actual);
         File.Delete(PartialDownload.MetadataPath(partial));
+        if (expected is null)
+        {
+            store.RecordUrl(key, actual);
+        }
+
         var origin = source is LocalSource ? FetchOrigin.LocalFile : FetchOrigin.Downloaded;
         return new FetchResult(source.Name, path, actual, length, origin, expected is null ? (source is LocalSource ? "local file, no checksum given" : InsecureVerification) : verification);
     }
@@ -107,14 +123,14 @@ internal sealed class Fetcher(HttpClient http, DownloadStore store, RetryPolicy 
         {
             var (expected, verification) = await ExpectedChecksumAsync(source, request, cancellationToken).ConfigureAwait(false);
             RequireExists(local);
-            var extracted = await SafeExtractor.ExtractAsync(local.Path, destination, new ExtractOptions(stripComponents, expected, ComputeSha256: true), cancellationToken).ConfigureAwait(false);
+            var extracted = await SafeExtractor.ExtractAsync(local.Path, destination, new ExtractOptions(stripComponents, expected, ComputeSha256: true, DisplayName: source.Name), cancellationToken).ConfigureAwait(false);
             var fetched = new FetchResult(source.Name, local.Path, extracted.Sha256 ?? "", new FileInfo(local.Path).Length, FetchOrigin.LocalFile,
                 expected is null ? "local file, no checksum given" : verification);
             return (fetched, extracted);
         }
 
         var result = await FetchAsync(request, progress, cancellationToken).ConfigureAwait(false);
-        var unpacked = await SafeExtractor.ExtractAsync(result.Path, destination, new ExtractOptions(stripComponents), cancellationToken).ConfigureAwait(false);
+        var unpacked = await SafeExtractor.ExtractAsync(result.Path, destination, new ExtractOptions(stripComponents, DisplayName: result.Name), cancellationToken).ConfigureAwait(false);
         return (result, unpacked);
     }
 
@@ -149,24 +165,38 @@ internal sealed class Fetcher(HttpClient http, DownloadStore store, RetryPolicy 
     public async Task<GoDownloadIndex> ReadIndexAsync(string indexUrl, CancellationToken cancellationToken) =>
         GoDownloadIndex.Parse(await ReadTextAsync(indexUrl, cancellationToken).ConfigureAwait(false), indexUrl);
 
+    /// <summary>A <c>URL.sha256</c> sidecar's digest; null when there is none (404 and the like). Retried like a download.</summary>
     private async Task<string?> TryReadSidecarAsync(Uri sidecar, CancellationToken cancellationToken)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            using var response = await http.GetAsync(sidecar, cancellationToken).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
+            try
             {
-                return null;
-            }
+                using var response = await HttpDownload.SendAsync(http, policy, sidecar, null, cancellationToken).ConfigureAwait(false);
+                var status = (int)response.StatusCode;
+                if (status is 408 or 429 or >= 500)
+                {
+                    throw new TransientFetchException($"HTTP {status} {response.ReasonPhrase}");
+                }
 
-            // "HEX" or "HEX  filename", as sha256sum writes it.
-            var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            var first = text.Split([' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
-            return Sha256Hex.IsValid(first) ? first!.ToLowerInvariant() : null;
-        }
-        catch (HttpRequestException)
-        {
-            return null;
+                if (!response.IsSuccessStatusCode)
+                {
+                    return null;
+                }
+
+                // "HEX" or "HEX  filename", as sha256sum writes it.
+                var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                var first = text.Split([' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+                return Sha256Hex.IsValid(first) ? first!.ToLowerInvariant() : null;
+            }
+            catch (TransientFetchException) when (attempt < policy.Attempts)
+            {
+                await Task.Delay(policy.DelayBefore(attempt), cancellationToken).ConfigureAwait(false);
+            }
+            catch (TransientFetchException e)
+            {
+                throw new WorkFailedException($"reading the checksum {sidecar} failed after {policy.Attempts} attempts: {e.Message}; try again, or pass --sha256", e);
+            }
         }
     }
 
@@ -180,12 +210,12 @@ internal sealed class Fetcher(HttpClient http, DownloadStore store, RetryPolicy 
 
         try
         {
-            using var response = await http.GetAsync(location, cancellationToken).ConfigureAwait(false);
+            using var response = await HttpDownload.SendAsync(http, policy, new Uri(location), null, cancellationToken).ConfigureAwait(false);
             return response.IsSuccessStatusCode
                 ? await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)
                 : throw new WorkFailedException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase} for {location}; check --index");
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or TransientFetchException)
         {
             throw new WorkFailedException($"cannot read {location} ({e.Message}); check --index and the network", e);
         }

@@ -2,24 +2,17 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using PiBuild.Core.Archives;
 using PiBuild.Core.Streams;
 
 namespace PiBuild.Core.Fetching;
-
-/// <summary>How hard a download tries before it gives up.</summary>
-internal sealed record RetryPolicy(int Attempts, TimeSpan FirstDelay)
-{
-    public static RetryPolicy Default { get; } = new(6, TimeSpan.FromMilliseconds(500));
-
-    public TimeSpan DelayBefore(int attempt) => FirstDelay * Math.Pow(2, attempt - 1);
-}
 
 /// <summary>
 /// Streams one URL into a <c>.partial</c> file, hashing the bytes as they arrive. After a broken connection it
 /// resumes with <c>Range</c> + <c>If-Range</c>, and starts over when the server ignores the range or the file
 /// changed. Transient failures (connection errors, 5xx, 408, 429) are retried with exponential backoff.
 /// </summary>
-internal sealed class HttpDownload(HttpClient http, RetryPolicy retry, IProgress<FetchProgress>? progress)
+internal sealed class HttpDownload(HttpClient http, FetchPolicy policy, IProgress<FetchProgress>? progress)
 {
     private const int BufferSize = 1 << 20;
 
@@ -31,13 +24,17 @@ internal sealed class HttpDownload(HttpClient http, RetryPolicy retry, IProgress
             {
                 return await AttemptAsync(url, partialPath, name, cancellationToken).ConfigureAwait(false);
             }
-            catch (TransientFetchException) when (attempt < retry.Attempts)
+            catch (DiskFullException e)
             {
-                await Task.Delay(retry.DelayBefore(attempt), cancellationToken).ConfigureAwait(false);
+                throw new WorkFailedException(e.Message, e);
+            }
+            catch (TransientFetchException) when (attempt < policy.Attempts)
+            {
+                await Task.Delay(policy.DelayBefore(attempt), cancellationToken).ConfigureAwait(false);
             }
             catch (TransientFetchException e)
             {
-                throw new WorkFailedException($"downloading {url} failed after {retry.Attempts} attempts: {e.Message}; run the same command again to resume", e);
+                throw new WorkFailedException($"downloading {url} failed after {policy.Attempts} attempts: {e.Message}; run the same command again to resume", e);
             }
         }
     }
@@ -64,7 +61,14 @@ internal sealed class HttpDownload(HttpClient http, RetryPolicy retry, IProgress
 
         var total = response.Content.Headers.ContentLength is { } length ? have + length : (long?)null;
         Directory.CreateDirectory(Path.GetDirectoryName(partialPath)!);
-        new PartialDownload(url.AbsoluteUri, etag, lastModified, total).Write(partialPath);
+        try
+        {
+            new PartialDownload(url.AbsoluteUri, etag, lastModified, total).Write(partialPath);
+        }
+        catch (IOException e) when (FileSystem.PosixIOException.Classify(e.HResult) is FileSystem.Errno.NoSpace or FileSystem.Errno.QuotaExceeded)
+        {
+            throw new DiskFullException(partialPath, name, total ?? 1, FreeSpace(partialPath), e);
+        }
         return await ReceiveAsync(response, partialPath, name, have, total, cancellationToken).ConfigureAwait(false);
     }
 
@@ -83,32 +87,73 @@ internal sealed class HttpDownload(HttpClient http, RetryPolicy retry, IProgress
         return (known, have);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(Uri url, PartialDownload? known, long have, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        if (have > 0)
+    private Task<HttpResponseMessage> SendAsync(Uri url, PartialDownload? known, long have, CancellationToken cancellationToken) =>
+        SendAsync(http, policy, url, request =>
         {
-            request.Headers.Range = new RangeHeaderValue(have, null);
-            request.Headers.TryAddWithoutValidation("If-Range", known!.ETag ?? known.LastModified);
-        }
+            if (have > 0)
+            {
+                request.Headers.Range = new RangeHeaderValue(have, null);
+                request.Headers.TryAddWithoutValidation("If-Range", known!.ETag ?? known.LastModified);
+            }
+        }, cancellationToken);
 
+    /// <summary>
+    /// The one way pibuild sends a GET: redirects followed by hand (only between http and https, at most
+    /// <see cref="FetchPolicy.MaxRedirects"/>), headers awaited at most the idle timeout. Connection failures and
+    /// silence are <see cref="TransientFetchException"/>s, for the caller's retry loop.
+    /// </summary>
+    public static async Task<HttpResponseMessage> SendAsync(HttpClient http, FetchPolicy policy, Uri url, Action<HttpRequestMessage>? configure, CancellationToken cancellationToken)
+    {
+        var current = url;
+        for (var redirects = 0; ; redirects++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, current);
+            configure?.Invoke(request);
+            var response = await SendOnceAsync(http, policy, request, cancellationToken).ConfigureAwait(false);
+            if ((int)response.StatusCode is not (301 or 302 or 303 or 307 or 308) || response.Headers.Location is not { } location)
+            {
+                return response;
+            }
+
+            response.Dispose();
+            var next = location.IsAbsoluteUri ? location : new Uri(current, location);
+            if (next.Scheme is not ("http" or "https"))
+            {
+                throw new WorkFailedException($"refusing a redirect from {current.Scheme} to {next.Scheme}:// ({ArchiveName.Display(next.OriginalString)}) for {url}");
+            }
+
+            if (redirects + 1 > FetchPolicy.MaxRedirects)
+            {
+                throw new WorkFailedException($"too many redirects ({redirects + 1}) for {url}; the server redirects in a loop");
+            }
+
+            current = next;
+        }
+    }
+
+    private static async Task<HttpResponseMessage> SendOnceAsync(HttpClient http, FetchPolicy policy, HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using var silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        silence.CancelAfter(policy.ConnectTimeout + policy.IdleTimeout);
         try
         {
-            return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, silence.Token).ConfigureAwait(false);
         }
         catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData })
         {
-            throw new WorkFailedException($"cannot resolve the host of {url} ({e.Message}); check the URL and the network", e);
+            throw new WorkFailedException($"cannot resolve the host of {request.RequestUri} ({e.Message}); check the URL and the network", e);
         }
         catch (HttpRequestException e)
         {
             throw new TransientFetchException(e.Message, e);
         }
-        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new TransientFetchException("the server did not answer in time", e);
+            throw new TransientFetchException($"the server sent no answer within {Seconds(policy.ConnectTimeout + policy.IdleTimeout)}", e);
         }
     }
+
+    private static string Seconds(TimeSpan time) => $"{time.TotalSeconds:0.###} s";
 
     private static void CheckStatus(HttpResponseMessage response, Uri url, string partialPath)
     {
@@ -141,22 +186,53 @@ internal sealed class HttpDownload(HttpClient http, RetryPolicy retry, IProgress
             await existing.DrainAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await using var output = new FileStream(partialPath, have > 0 ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 0);
+        var available = FreeSpace(partialPath);
+        if (total is { } size && size - have > available)
+        {
+            throw new DiskFullException(partialPath, name, size - have, available);
+        }
+
+        await using var output = OpenPartial(partialPath, name, have);
         var received = have;
         var clock = Stopwatch.StartNew();
+        var window = (Start: TimeSpan.Zero, Bytes: 0L);
         var buffer = new byte[BufferSize];
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
             await using var body = new HashingReadStream(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), hash);
-            int read;
-            while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            while (true)
             {
-                await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                idle.CancelAfter(policy.IdleTimeout);
+                var read = await body.ReadAsync(buffer, idle.Token).ConfigureAwait(false);
+                idle.CancelAfter(Timeout.InfiniteTimeSpan);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                await WriteAsync(output, buffer.AsMemory(0, read), partialPath, name, total is null ? read : total.Value - received, cancellationToken).ConfigureAwait(false);
                 received += read;
+                window.Bytes += read;
                 progress?.Report(new FetchProgress(name, received, total, (received - have) / Math.Max(clock.Elapsed.TotalSeconds, 0.001)));
+
+                // Low speed: fewer than SpeedLimit bytes a second over a whole SpeedTime window, as curl measures it.
+                if (clock.Elapsed - window.Start >= policy.SpeedTime)
+                {
+                    if (window.Bytes / (clock.Elapsed - window.Start).TotalSeconds < policy.SpeedLimit)
+                    {
+                        throw new TransientFetchException($"the transfer was slower than {policy.SpeedLimit} bytes/s for {Seconds(policy.SpeedTime)} ({received} bytes so far)");
+                    }
+
+                    window = (clock.Elapsed, 0);
+                }
             }
         }
-        catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TransientFetchException($"the server sent nothing for {Seconds(policy.IdleTimeout)} after {received} bytes", e);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException && e is not DiskFullException && !cancellationToken.IsCancellationRequested)
         {
             // The bytes so far stay in the .partial; the next attempt asks for the rest.
             throw new TransientFetchException($"the connection broke after {received} bytes ({e.Message})", e);
@@ -170,6 +246,43 @@ internal sealed class HttpDownload(HttpClient http, RetryPolicy retry, IProgress
         return (Sha256Hex.Of(hash), received);
     }
 
+    private static FileStream OpenPartial(string partialPath, string name, long have)
+    {
+        try
+        {
+            return new FileStream(partialPath, have > 0 ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, 0);
+        }
+        catch (IOException e) when (FileSystem.PosixIOException.Classify(e.HResult) is FileSystem.Errno.NoSpace or FileSystem.Errno.QuotaExceeded)
+        {
+            throw new DiskFullException(partialPath, name, 1, FreeSpace(partialPath), e);
+        }
+    }
+
+    /// <summary>Writes to the partial file; a full disk is not a network failure and is not retried.</summary>
+    private static async Task WriteAsync(FileStream output, ReadOnlyMemory<byte> data, string partialPath, string name, long stillNeeded, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await output.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e) when (FileSystem.PosixIOException.Classify(e.HResult) is FileSystem.Errno.NoSpace or FileSystem.Errno.QuotaExceeded)
+        {
+            throw new DiskFullException(partialPath, name, stillNeeded, FreeSpace(partialPath), e);
+        }
+    }
+
+    private static long FreeSpace(string path)
+    {
+        try
+        {
+            return new DriveInfo(Path.GetDirectoryName(path)!).AvailableFreeSpace;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return long.MaxValue;
+        }
+    }
+
     private static bool ResumesAt(HttpResponseMessage response, long have) =>
         response.Content.Headers.ContentRange is { From: { } from, HasRange: true } && from == have;
 
@@ -178,6 +291,26 @@ internal sealed class HttpDownload(HttpClient http, RetryPolicy retry, IProgress
         var totalMatches = known.Length is null || response.Content.Headers.ContentRange?.Length is not { } total || total == known.Length;
         var validatorMatches = known.ETag is not null ? known.ETag == etag : known.LastModified == lastModified;
         return totalMatches && validatorMatches;
+    }
+}
+
+/// <summary>The disk filled while downloading: what a resume needs is kept, and retrying would not help.</summary>
+internal sealed class DiskFullException(string partialPath, string name, long needed, long available, Exception? inner = null)
+    : IOException(DiskFullMessage(partialPath, name, needed, available), inner)
+{
+    private static string DiskFullMessage(string partialPath, string name, long needed, long available)
+    {
+        var device = Path.GetDirectoryName(partialPath)!;
+        try
+        {
+            device = new DriveInfo(device).Name;
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            // The directory names the place well enough.
+        }
+
+        return $"no space left on {device} for {name} (needs {needed} bytes more, has {available}); free some space and run the same command again to resume";
     }
 }
 

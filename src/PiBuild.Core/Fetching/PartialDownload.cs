@@ -34,8 +34,17 @@ internal sealed record PartialDownload(
     public void Write(string partialPath)
     {
         var path = MetadataPath(partialPath);
-        File.WriteAllText(path + ".tmp", JsonText.Serialize(this, PiBuildJson.Default.PartialDownload));
-        File.Move(path + ".tmp", path, overwrite: true);
+        try
+        {
+            File.WriteAllText(path + ".tmp", JsonText.Serialize(this, PiBuildJson.Default.PartialDownload));
+            File.Move(path + ".tmp", path, overwrite: true);
+        }
+        catch (IOException)
+        {
+            // A half-written temporary file is only clutter on a disk that may be full.
+            File.Delete(path + ".tmp");
+            throw;
+        }
     }
 
     public static void Discard(string partialPath)

@@ -42,10 +42,20 @@ internal sealed class StagingDirectory : IDisposable
     {
         if (Directory.Exists(destination))
         {
-            Directory.Delete(destination, recursive: true);
+            PosixFiles.DeleteTree(destination);
         }
 
         Directory.Move(Path, destination);
+        _committed = true;
+    }
+
+    /// <summary>
+    /// Renames the staged directory to <paramref name="destination"/>, which must be absent or empty: another process
+    /// that filled it meanwhile is not overwritten (rename(2) refuses a non-empty directory).
+    /// </summary>
+    public void MoveTo(string destination)
+    {
+        PosixFiles.Rename(Path, destination);
         _committed = true;
     }
 
@@ -74,24 +84,14 @@ internal sealed class StagingDirectory : IDisposable
         }
     }
 
-    /// <summary>Removes a tree, read-only directories (as some archives make them) included.</summary>
+    /// <summary>Removes a tree, read-only directories (as some archives make them) and names that are not UTF-8 included.</summary>
     internal static void Remove(string path)
     {
         try
         {
-            if (!Directory.Exists(path))
-            {
-                return;
-            }
-
-            foreach (var dir in Directory.EnumerateDirectories(path, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = FileAttributes.ReparsePoint }).Prepend(path))
-            {
-                File.SetUnixFileMode(dir, File.GetUnixFileMode(dir) | UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
-
-            Directory.Delete(path, recursive: true);
+            PosixFiles.DeleteTree(path);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (IOException)
         {
             // Named per process: a leftover cannot be mistaken for a result, and a later run removes it.
         }

@@ -53,9 +53,8 @@ internal sealed class ToolchainSelection(Workspace workspace)
         if (plan.Fetch is { } fetch)
         {
             workspace.Events.Step($"fetching {fetch} for this machine: {plan.Reason}");
-            using var http = Fetcher.CreateHttpClient();
-            var downloads = DownloadStore.For(workspace.Paths);
-            await _store.InstallAsync(fetch, plan.Url!, plan.Sha256!, new Fetcher(http, downloads, RetryPolicy.Default), downloads, workspace.Runner,
+            using var fetcher = Fetcher.For(workspace);
+            await _store.InstallAsync(fetch, plan.Url!, plan.Sha256!, fetcher, fetcher.Store, workspace.Runner,
                 new Pipelines.DownloadProgress(workspace.Events), cancellationToken).ConfigureAwait(false);
         }
 
@@ -171,8 +170,8 @@ internal sealed class ToolchainSelection(Workspace workspace)
 
         try
         {
-            using var http = Fetcher.CreateHttpClient();
-            _index = await new Fetcher(http, DownloadStore.For(workspace.Paths), RetryPolicy.Default).ReadIndexAsync(IndexUrl, cancellationToken).ConfigureAwait(false);
+            using var fetcher = Fetcher.For(workspace);
+            _index = await fetcher.ReadIndexAsync(IndexUrl, cancellationToken).ConfigureAwait(false);
             return (_index, null);
         }
         catch (WorkFailedException e)

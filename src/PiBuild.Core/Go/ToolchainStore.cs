@@ -72,7 +72,7 @@ internal sealed class ToolchainStore(PiBuildPaths paths)
 
         // A tree left by an earlier run that did not get as far as proving itself is not trusted.
         StagingDirectory.Remove(directory);
-        await SafeExtractor.ExtractAsync(fetched.Path, directory, new ExtractOptions(StripComponents: 1), cancellationToken).ConfigureAwait(false);
+        await SafeExtractor.ExtractAsync(fetched.Path, directory, new ExtractOptions(StripComponents: 1, DisplayName: fetched.Name), cancellationToken).ConfigureAwait(false);
         var reported = await ReportedVersionAsync(GoExecutable(version), runner, cancellationToken).ConfigureAwait(false);
         if (reported?.Text != version.Text)
         {

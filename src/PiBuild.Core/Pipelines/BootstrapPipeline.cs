@@ -14,8 +14,7 @@ public static class BootstrapPipeline
     {
         var target = TargetSelection.ThisBoard(workspace.Catalog(), request.Targets, workspace.HostRoot, "bootstrap");
         var home = workspace.GetVariable("HOME") is { Length: > 0 } h ? h : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        using var http = Fetcher.CreateHttpClient();
-        var fetcher = new Fetcher(http, DownloadStore.For(workspace.Paths), RetryPolicy.Default);
+        using var fetcher = Fetcher.For(workspace);
         return await BootstrapPlanner.PlanAsync(request, target, request.Prefix ?? Path.Combine(home, "go"), url => fetcher.ReadIndexAsync(url, cancellationToken)).ConfigureAwait(false);
     }
 
@@ -27,8 +26,7 @@ public static class BootstrapPipeline
             workspace.Events.Warning(warning);
         }
 
-        using var http = Fetcher.CreateHttpClient();
-        var fetcher = new Fetcher(http, DownloadStore.For(workspace.Paths), RetryPolicy.Default);
+        using var fetcher = Fetcher.For(workspace);
         return await new BootstrapRun(workspace.Runner, fetcher, workspace.Paths).RunAsync(plan, workspace.Events.Step, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -16,8 +16,7 @@ public static class FetchPipeline
             throw new ConfigurationException("--strip-components must be 0 or more");
         }
 
-        using var http = Fetcher.CreateHttpClient();
-        var fetcher = new Fetcher(http, DownloadStore.For(workspace.Paths), RetryPolicy.Default);
+        using var fetcher = Fetcher.For(workspace);
         var progress = new DownloadProgress(workspace.Events);
         if (request.ExtractTo is { } destination)
         {

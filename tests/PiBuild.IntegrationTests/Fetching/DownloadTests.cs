@@ -203,6 +203,118 @@ public sealed class DownloadTests : IAsyncLifetime
         Assert.Contains("set PIBUILD_CACHE_DIR or XDG_CACHE_HOME", result.StandardError, StringComparison.Ordinal);
     }
 
+    /// <summary>Short limits, so that a stalled server is given up on in seconds.</summary>
+    private Task<RunResult> FetchImpatiently(params string[] args)
+    {
+        var env = Env();
+        env["PIBUILD_IDLE_TIMEOUT"] = "1";
+        env["PIBUILD_FETCH_ATTEMPTS"] = "2";
+        env["PIBUILD_SPEED_LIMIT"] = "20000";
+        env["PIBUILD_SPEED_TIME"] = "1.5";
+        return Run.PiBuildAsync(["fetch", .. args], _dir.Path, env);
+    }
+
+    [Fact]
+    public async Task A_server_that_never_answers_is_given_up_on_and_retried()
+    {
+        _server.Serve("go.tar.gz", _payload, new Misbehaviour { SilentTimes = 1 });
+        (await FetchImpatiently(_server.Url("go.tar.gz"), "--sha256", Sha(_payload))).AssertSucceeded();
+        Assert.Equal(2, _server.RequestCount("go.tar.gz"));
+
+        _server.Serve("mute.tar.gz", _payload, new Misbehaviour { SilentTimes = 99 });
+        var mute = await FetchImpatiently(_server.Url("mute.tar.gz"), "--sha256", Sha(Payload(10, seed: 9)));
+        mute.AssertExit(1);
+        Assert.Matches(@"^pibuild: downloading http://\S+/mute\.tar\.gz failed after 2 attempts: the server sent no answer within 31 s; run the same command again to resume\n$", mute.StandardError);
+    }
+
+    [Fact]
+    public async Task A_body_that_stops_before_its_length_is_resumed_after_the_idle_timeout()
+    {
+        _server.Serve("go.tar.gz", _payload, new Misbehaviour { StallAfterBytes = 1 << 20 });
+        (await FetchImpatiently(_server.Url("go.tar.gz"), "--sha256", Sha(_payload))).AssertSucceeded();
+        Assert.Equal([null, $"bytes={1 << 20}-"], _server.RangesRequested("go.tar.gz"));
+        Assert.Equal([Sha(_payload)], StoreFiles());
+    }
+
+    [Fact]
+    public async Task A_trickle_below_the_speed_limit_is_cut_and_reported_with_what_a_resume_needs_kept()
+    {
+        _server.Serve("go.tar.gz", _payload, new Misbehaviour { ChunkSize = 1000, ChunkDelay = TimeSpan.FromMilliseconds(100) });
+        var result = await FetchImpatiently(_server.Url("go.tar.gz"), "--sha256", Sha(_payload));
+        result.AssertExit(1);
+        Assert.Contains("failed after 2 attempts: the transfer was slower than 20000 bytes/s for 1.5 s", result.StandardError, StringComparison.Ordinal);
+        Assert.Equal(2, _server.RequestCount("go.tar.gz"));
+        Assert.Equal([$"{Sha(_payload)}.partial", $"{Sha(_payload)}.partial.json"], Directory.GetFiles(PartialDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("file:///etc/passwd", "refusing a redirect from http to file:// (file:///etc/passwd)")]
+    [InlineData("/loop.tar.gz", "too many redirects (11)")]
+    public async Task Redirects_out_of_http_or_in_a_loop_are_refused_by_name(string location, string message)
+    {
+        _server.Serve("loop.tar.gz", _payload, new Misbehaviour { RedirectTo = location });
+        var result = await Fetch(_server.Url("loop.tar.gz"), "--sha256", Sha(_payload));
+        result.AssertExit(1);
+        Assert.Contains(message, result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("unexpected error", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_relative_redirect_is_followed()
+    {
+        _server.Serve("latest.tar.gz", [], new Misbehaviour { RedirectTo = "/files/go.tar.gz" });
+        _server.Serve("files/go.tar.gz", _payload);
+        (await Fetch(_server.Url("latest.tar.gz"), "--sha256", Sha(_payload))).AssertSucceeded();
+        Assert.Equal([Sha(_payload)], StoreFiles());
+    }
+
+    [Fact]
+    public async Task A_sidecar_answering_503_is_retried_like_the_file()
+    {
+        _server.Serve("go.tar.gz", _payload);
+        _server.Serve("go.tar.gz.sha256", Encoding.ASCII.GetBytes(Sha(_payload) + "  go.tar.gz\n"), new Misbehaviour { FailStatus = 503, FailTimes = 1 });
+        var result = await Fetch(_server.Url("go.tar.gz"));
+        result.AssertSucceeded();
+        Assert.Contains("sha256 matches go.tar.gz.sha256", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(2, _server.RequestCount("go.tar.gz.sha256"));
+    }
+
+    [Fact]
+    public async Task A_full_disk_is_named_with_the_space_needed_and_not_retried()
+    {
+        // /dev/full answers every write with ENOSPC: the kernel's own full disk, no root needed. The download's
+        // first write is its resume record.
+        Directory.CreateDirectory(PartialDirectory);
+        File.CreateSymbolicLink(Path.Combine(PartialDirectory, Sha(_payload) + ".partial.json.tmp"), "/dev/full");
+        _server.Serve("go.tar.gz", _payload);
+        var full = await Fetch(_server.Url("go.tar.gz"), "--sha256", Sha(_payload));
+        full.AssertExit(1);
+        Assert.Matches(@"^pibuild: no space left on /\S* for go\.tar\.gz \(needs \d+ bytes more, has \d+\); free some space and run the same command again to resume\n$", full.StandardError);
+        Assert.Equal(1, _server.RequestCount("go.tar.gz"));
+        Assert.DoesNotContain(Directory.GetFiles(PartialDirectory), f => f.EndsWith(".tmp", StringComparison.Ordinal));
+
+        // A file larger than the free space is refused before a byte is written.
+        _server.Serve("huge.img", _payload, new Misbehaviour { DeclaredLength = 1L << 50, DropAfterBytes = 0 });
+        var huge = await Fetch(_server.Url("huge.img"), "--sha256", Sha(_payload));
+        huge.AssertExit(1);
+        Assert.Contains("for huge.img (needs 1125899906842624 bytes more, has ", huge.StandardError, StringComparison.Ordinal);
+        Assert.Equal(1, _server.RequestCount("huge.img"));
+    }
+
+    [Fact]
+    public async Task Insecure_fetches_of_one_URL_at_once_share_one_download()
+    {
+        _server.Serve("go.tar.gz", _payload, new Misbehaviour { ChunkDelay = TimeSpan.FromMilliseconds(20) });
+        var processes = Enumerable.Range(0, 4).Select(_ => Run.StartPiBuild(["fetch", _server.Url("go.tar.gz"), "--insecure"], _dir.Path, Env())).ToArray();
+        var results = await Task.WhenAll(processes.Select(p => Run.WaitAsync(p)));
+        Assert.All(results, r => r.AssertSucceeded());
+        Assert.Equal(1, _server.RequestCount("go.tar.gz"));
+
+        // A later command is not served an unverified copy from the past: it downloads again.
+        (await Fetch(_server.Url("go.tar.gz"), "--insecure")).AssertSucceeded();
+        Assert.Equal(2, _server.RequestCount("go.tar.gz"));
+    }
+
     [Fact]
     public async Task Two_processes_fetching_the_same_file_both_succeed_with_one_download()
     {

@@ -65,21 +65,57 @@ public static class Tarballs
     /// <summary>A ustar header that claims an entry of <paramref name="size"/> bytes, with no data behind it.</summary>
     public static byte[] TarHeaderClaiming(string name, long size)
     {
+        var header = RawHeader(Encoding.ASCII.GetBytes(name), '0', 0);
+
+        // GNU base-256 size (high bit set): octal digits cannot express more than 8 GiB.
+        header.AsSpan(124, 12).Clear();
+        header[124] = 0x80;
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(header.AsSpan(128), size);
+        return [.. WithChecksum(header), .. new byte[1024]];
+    }
+
+    /// <summary>
+    /// One tar member byte by byte, as other tools write them: any name bytes, any type flag, the mtime field as
+    /// given (octal digits, or 12 raw bytes for base-256), and <paramref name="magic"/> ("ustar\0" + "00", GNU's
+    /// "ustar  \0", or "" for V7). The checksum is correct unless the caller breaks it after.
+    /// </summary>
+    public static byte[] RawMember(byte[] name, char type, byte[] data, string magic = "ustar\000", byte[]? mtime = null)
+    {
+        var header = RawHeader(name, type, data.Length, magic);
+        if (mtime is not null)
+        {
+            mtime.CopyTo(header, 136);
+        }
+
+        var padded = new byte[(data.Length + 511) / 512 * 512];
+        data.CopyTo(padded, 0);
+        return [.. WithChecksum(header), .. padded];
+    }
+
+    /// <summary>The two zero blocks that end a tar archive.</summary>
+    public static byte[] EndOfArchive => new byte[1024];
+
+    private static byte[] RawHeader(byte[] name, char type, long size, string magic = "ustar\000")
+    {
         var header = new byte[512];
-        Encoding.ASCII.GetBytes(name).CopyTo(header, 0);
+        name.CopyTo(header, 0);
         Encoding.ASCII.GetBytes("0000644\0").CopyTo(header, 100);
         Encoding.ASCII.GetBytes("0000000\0").CopyTo(header, 108);
         Encoding.ASCII.GetBytes("0000000\0").CopyTo(header, 116);
-        // GNU base-256 size (high bit set): octal digits cannot express more than 8 GiB.
-        header[124] = 0x80;
-        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(header.AsSpan(128), size);
+        Encoding.ASCII.GetBytes(Convert.ToString(size, 8).PadLeft(11, '0') + "\0").CopyTo(header, 124);
         Encoding.ASCII.GetBytes("14555555555\0").CopyTo(header, 136);
-        header[156] = (byte)'0';
-        Encoding.ASCII.GetBytes("ustar\0" + "00").CopyTo(header, 257);
+        header[156] = (byte)type;
+        Encoding.ASCII.GetBytes(magic).CopyTo(header, 257);
+        return header;
+    }
+
+    /// <summary>Sets a header's checksum field to match its bytes.</summary>
+    public static byte[] WithChecksum(byte[] header)
+    {
         "        "u8.CopyTo(header.AsSpan(148));
         var sum = header.Sum(b => b);
         Encoding.ASCII.GetBytes(Convert.ToString(sum, 8).PadLeft(6, '0') + "\0 ").CopyTo(header, 148);
-        return [.. header, .. new byte[1024]];
+        return header;
     }
 
     /// <summary>A zip whose entries carry Unix modes (and a symlink), as Info-ZIP writes them on Linux.</summary>

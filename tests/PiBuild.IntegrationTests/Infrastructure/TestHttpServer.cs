@@ -30,8 +30,19 @@ public sealed record Misbehaviour
 
     public byte[]? ReplacementContent { get; init; }
 
-    /// <summary>Pause between 64 KiB chunks.</summary>
+    /// <summary>Pause between chunks of <see cref="ChunkSize"/> bytes.</summary>
     public TimeSpan ChunkDelay { get; init; }
+
+    public int ChunkSize { get; init; } = 64 * 1024;
+
+    /// <summary>Read the request and never answer, for the first <see cref="SilentTimes"/> requests.</summary>
+    public int SilentTimes { get; init; }
+
+    /// <summary>Send this many body bytes and then nothing, keeping the connection open, for the first <see cref="DropTimes"/> requests.</summary>
+    public long? StallAfterBytes { get; init; }
+
+    /// <summary>Answer 302 with this Location (absolute or relative) instead of the file.</summary>
+    public string? RedirectTo { get; init; }
 }
 
 /// <summary>
@@ -114,7 +125,7 @@ public sealed class TestHttpServer : IAsyncDisposable
                 _log.Enqueue((path, headers.GetValueOrDefault("range")));
                 await RespondAsync(client, stream, path, headers, count);
             }
-            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException)
+            catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
             {
                 // The client went away; nothing to answer.
             }
@@ -130,6 +141,17 @@ public sealed class TestHttpServer : IAsyncDisposable
         }
 
         var (content, behaviour) = file;
+        if (count <= behaviour.SilentTimes)
+        {
+            await Task.Delay(Timeout.Infinite, _stop.Token);
+        }
+
+        if (behaviour.RedirectTo is { } location)
+        {
+            await WriteAsync(stream, $"HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            return;
+        }
+
         if (behaviour.FailStatus is { } status && count <= behaviour.FailTimes)
         {
             await WriteAsync(stream, $"HTTP/1.1 {status} Failing On Purpose\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
@@ -161,16 +183,22 @@ public sealed class TestHttpServer : IAsyncDisposable
         builder.Append($"ETag: {etag}\r\nLast-Modified: Tue, 01 Jul 2025 10:00:00 GMT\r\nAccept-Ranges: bytes\r\nConnection: close\r\n\r\n");
         await WriteAsync(stream, builder.ToString());
 
-        var limit = behaviour.DropAfterBytes is { } drop && count <= behaviour.DropTimes ? Math.Min(drop, body.Length) : body.Length;
+        var limit = (behaviour.DropAfterBytes ?? behaviour.StallAfterBytes) is { } drop && count <= behaviour.DropTimes ? Math.Min(drop, body.Length) : body.Length;
         for (var sent = 0L; sent < limit;)
         {
-            var chunk = (int)Math.Min(64 * 1024, limit - sent);
+            var chunk = (int)Math.Min(behaviour.ChunkSize, limit - sent);
             await stream.WriteAsync(body.Slice((int)sent, chunk));
             sent += chunk;
             if (behaviour.ChunkDelay > TimeSpan.Zero)
             {
                 await Task.Delay(behaviour.ChunkDelay);
             }
+        }
+
+        if (limit < body.Length && behaviour.StallAfterBytes is not null)
+        {
+            // Silence with the connection open, as a stuck proxy or a dead peer behind NAT gives.
+            await Task.Delay(Timeout.Infinite, _stop.Token);
         }
 
         if (limit < body.Length)
