@@ -48,12 +48,13 @@ public static class PiBuildCommandLine
     public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error)
     {
         var parseResult = Create().Parse(args);
-        if (parseResult.Errors.Count > 0)
+        var errors = parseResult.Errors.Select(e => e.Message).Concat(TokenProblems(parseResult)).ToArray();
+        if (errors.Length > 0)
         {
             // System.CommandLine exits 1 on parse errors; a usage error is 2 here, like every other usage error.
-            foreach (var parseError in parseResult.Errors)
+            foreach (var message in errors)
             {
-                await error.WriteLineAsync($"pibuild: {parseError.Message}").ConfigureAwait(false);
+                await error.WriteLineAsync($"pibuild: {message}").ConfigureAwait(false);
             }
 
             await error.WriteLineAsync("Run 'pibuild --help' for usage.").ConfigureAwait(false);
@@ -70,5 +71,36 @@ public static class PiBuildCommandLine
             ProcessTerminationTimeout = TimeSpan.FromSeconds(20),
         };
         return await parseResult.InvokeAsync(configuration).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// What System.CommandLine lets through: an unknown option before <c>--</c> taken as an argument (it would reach
+    /// go build as a flag), and an empty string where a value is needed (<c>-o ''</c>).
+    /// </summary>
+    private static IEnumerable<string> TokenProblems(ParseResult parseResult)
+    {
+        var passThrough = false;
+        string? previous = null;
+        foreach (var token in parseResult.Tokens)
+        {
+            if (token.Type == System.CommandLine.Parsing.TokenType.DoubleDash)
+            {
+                passThrough = true;
+            }
+            else if (token.Type == System.CommandLine.Parsing.TokenType.Argument && !passThrough)
+            {
+                if (token.Value.StartsWith('-') && token.Value.Length > 1)
+                {
+                    yield return $"unknown option '{token.Value}' (see: pibuild {parseResult.CommandResult.Command.Name} --help)";
+                }
+                else if (token.Value.Length == 0)
+                {
+                    var argument = parseResult.CommandResult.Command.Arguments.FirstOrDefault()?.Name ?? "an argument";
+                    yield return previous is { } option && option.StartsWith('-') ? $"{option} needs a value, not an empty string" : $"{argument} is an empty string; give a value";
+                }
+            }
+
+            previous = token.Value;
+        }
     }
 }

@@ -169,17 +169,17 @@ internal static class SafeExtractor
             using var data = new CheckedZipData(entry);
             if (entry.FullName.EndsWith('/') || type == 0x4000)
             {
-                writer.Write(new ArchiveEntry(entry.FullName, ArchiveEntryKind.Directory, mode == 0 ? (UnixFileMode)0x1ED : permissions, modified, 0, 0, "", null));
+                writer.Write(new ArchiveMember(entry.FullName, MemberKind.Directory, mode == 0 ? (UnixFileMode)0x1ED : permissions, modified, 0, 0, "", null));
             }
             else if (type == 0xA000)
             {
                 using var target = new StreamReader(data);
-                writer.Write(new ArchiveEntry(entry.FullName, ArchiveEntryKind.Symlink, permissions, modified, 0, 0, target.ReadToEnd(), null));
+                writer.Write(new ArchiveMember(entry.FullName, MemberKind.Symlink, permissions, modified, 0, 0, target.ReadToEnd(), null));
             }
             else
             {
-                var kind = type switch { 0 or 0x8000 => ArchiveEntryKind.File, 0x1000 => ArchiveEntryKind.Fifo, _ => ArchiveEntryKind.CharacterDevice };
-                writer.Write(new ArchiveEntry(entry.FullName, kind, mode == 0 ? (UnixFileMode)0x1A4 : permissions, modified, 0, entry.Length, "", data));
+                var kind = type switch { 0 or 0x8000 => MemberKind.File, 0x1000 => MemberKind.Fifo, _ => MemberKind.CharacterDevice };
+                writer.Write(new ArchiveMember(entry.FullName, kind, mode == 0 ? (UnixFileMode)0x1A4 : permissions, modified, 0, entry.Length, "", data));
             }
         }
 
@@ -230,26 +230,26 @@ internal static class SafeExtractor
 
         public string Needs() => _needed > 0 ? $" (needs {_needed} bytes, has {Math.Max(_freeBytes, 0)})" : "";
 
-        public void Write(ArchiveEntry entry)
+        public void Write(ArchiveMember entry)
         {
             cancellationToken.ThrowIfCancellationRequested();
             CurrentEntry = entry.Name;
             _needed = 0;
             switch (entry.Kind)
             {
-                case ArchiveEntryKind.Directory:
+                case MemberKind.Directory:
                     Directory(entry);
                     break;
-                case ArchiveEntryKind.File:
+                case MemberKind.File:
                     File(entry);
                     break;
-                case ArchiveEntryKind.Symlink:
+                case MemberKind.Symlink:
                     Symlink(entry.Name, entry.LinkName);
                     break;
-                case ArchiveEntryKind.Hardlink:
+                case MemberKind.Hardlink:
                     Hardlink(entry.Name, entry.LinkName);
                     break;
-                case ArchiveEntryKind.CharacterDevice or ArchiveEntryKind.BlockDevice:
+                case MemberKind.CharacterDevice or MemberKind.BlockDevice:
                     throw new HostileEntryException(entry.Name, "is a device node");
                 default:
                     throw new HostileEntryException(entry.Name, "is a FIFO");
@@ -266,7 +266,7 @@ internal static class SafeExtractor
             }
         }
 
-        private void Directory(ArchiveEntry entry)
+        private void Directory(ArchiveMember entry)
         {
             if (tree.Place(entry.Name) is not { } relative)
             {
@@ -284,7 +284,7 @@ internal static class SafeExtractor
             Entries++;
         }
 
-        private void File(ArchiveEntry entry)
+        private void File(ArchiveMember entry)
         {
             if (tree.Place(entry.Name) is not { } relative)
             {

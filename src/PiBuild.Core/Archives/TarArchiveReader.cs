@@ -21,7 +21,7 @@ internal sealed class TarArchiveReader(Stream input)
     private EntryData? _current;
 
     /// <summary>The next entry, or null at the end of the archive. The previous entry's data is skipped if unread.</summary>
-    public ArchiveEntry? Next()
+    public ArchiveMember? Next()
     {
         if (_current is not null)
         {
@@ -76,7 +76,7 @@ internal sealed class TarArchiveReader(Stream input)
         }
     }
 
-    private ArchiveEntry Entry(char type, long size, long start, byte[]? longName, byte[]? longLink, List<KeyValuePair<string, string>> pax)
+    private ArchiveMember Entry(char type, long size, long start, byte[]? longName, byte[]? longLink, List<KeyValuePair<string, string>> pax)
     {
         string? Get(string key) => pax.FindLast(p => p.Key == key) is { Key: not null } found ? found.Value : _global.GetValueOrDefault(key);
 
@@ -97,27 +97,27 @@ internal sealed class TarArchiveReader(Stream input)
         var mode = (UnixFileMode)(Number(100, 8, "mode", start) & 0xFFF);
         var kind = type switch
         {
-            '1' => ArchiveEntryKind.Hardlink,
-            '2' => ArchiveEntryKind.Symlink,
-            '3' => ArchiveEntryKind.CharacterDevice,
-            '4' => ArchiveEntryKind.BlockDevice,
-            '5' or 'D' => ArchiveEntryKind.Directory,
-            '6' => ArchiveEntryKind.Fifo,
+            '1' => MemberKind.Hardlink,
+            '2' => MemberKind.Symlink,
+            '3' => MemberKind.CharacterDevice,
+            '4' => MemberKind.BlockDevice,
+            '5' or 'D' => MemberKind.Directory,
+            '6' => MemberKind.Fifo,
 
             // Old archives mark directories by a trailing slash; unknown types are extracted as files, as GNU tar does.
-            _ when name.EndsWith('/') => ArchiveEntryKind.Directory,
-            _ => ArchiveEntryKind.File,
+            _ when name.EndsWith('/') => MemberKind.Directory,
+            _ => MemberKind.File,
         };
 
         // Links, devices and FIFOs carry no data whatever their size field says (as Go's archive/tar reads them).
-        var dataLength = kind is ArchiveEntryKind.File or ArchiveEntryKind.Directory ? size : 0;
+        var dataLength = kind is MemberKind.File or MemberKind.Directory ? size : 0;
         IReadOnlyList<SparseRegion>? sparse = null;
         var fileSize = dataLength;
         if (type == 'S' && gnu)
         {
             (sparse, fileSize) = OldGnuSparse(start);
         }
-        else if (kind == ArchiveEntryKind.File && (Get("GNU.sparse.major") is not null || Get("GNU.sparse.map") is not null || Get("GNU.sparse.numblocks") is not null))
+        else if (kind == MemberKind.File && (Get("GNU.sparse.major") is not null || Get("GNU.sparse.map") is not null || Get("GNU.sparse.numblocks") is not null))
         {
             name = Get("GNU.sparse.name") ?? name;
             fileSize = ParseDecimal(Get("GNU.sparse.realsize") ?? Get("GNU.sparse.size") ?? throw Corrupt(start, "is a sparse file without its size"), "sparse size", start);
@@ -131,7 +131,7 @@ internal sealed class TarArchiveReader(Stream input)
             CheckSparse(sparse, fileSize, _current.Remaining, start);
         }
 
-        return new ArchiveEntry(name, kind, mode, seconds, nanoseconds, fileSize, linkName, kind == ArchiveEntryKind.File ? _current : null, sparse);
+        return new ArchiveMember(name, kind, mode, seconds, nanoseconds, fileSize, linkName, kind == MemberKind.File ? _current : null, sparse);
     }
 
     private (IReadOnlyList<SparseRegion> Regions, long Size) OldGnuSparse(long start)

@@ -1,3 +1,4 @@
+using PiBuild.Core.FileSystem;
 using PiBuild.Core.Targets;
 
 namespace PiBuild.Core.Binaries;
@@ -51,24 +52,31 @@ internal static class BinaryVerifier
     public static BinaryCheck Check(string path, TargetProfile profile, string? expectedGoVersion = null, VerificationRules? rules = null)
     {
         rules ??= VerificationRules.Exact;
-        byte[] data;
+        if (PosixFiles.KindOf(path) is var kind && kind != FileKind.Regular)
+        {
+            return new BinaryCheck(path, 0, null, null, [kind is null ? "no such file" : $"it is {RegularFile.Describe(kind.Value)}, not a regular file"]);
+        }
+
+        BinaryImage image;
         try
         {
-            data = File.ReadAllBytes(path);
+            image = BinaryImage.Open(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return new BinaryCheck(path, 0, null, null, [$"cannot read it: {e.Message}"]);
         }
 
+        using var opened = image;
         var problems = new List<string>();
-        var elf = ElfFile.TryRead(data);
+        var elf = ElfFile.TryRead(image);
         if (ElfOperatingSystems.Contains(profile.GoOs))
         {
             CheckElf(elf, profile, rules, problems);
         }
 
-        var info = GoBuildInfo.TryRead(data, elf);
+        // An ELF target's file that is not ELF has failed already: no scan of what may be gigabytes of something else.
+        var info = elf is null && ElfOperatingSystems.Contains(profile.GoOs) ? null : GoBuildInfo.TryRead(image, elf);
         if (info is null)
         {
             if (rules.RequireBuildSettings)
@@ -98,7 +106,7 @@ internal static class BinaryVerifier
             }
         }
 
-        return new BinaryCheck(path, data.LongLength, elf, info, problems);
+        return new BinaryCheck(path, image.Length, elf, info, problems);
     }
 
     private static void CheckElf(ElfFile? elf, TargetProfile profile, VerificationRules rules, List<string> problems)

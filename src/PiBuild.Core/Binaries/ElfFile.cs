@@ -10,7 +10,8 @@ public sealed record ElfFile(
     uint Flags,
     bool HasInterpreter,
     bool HasDynamicSection,
-    IReadOnlyList<ElfSegment> LoadSegments)
+    IReadOnlyList<ElfSegment> LoadSegments,
+    long? BuildInfoOffset = null)
 {
     public const int Class32 = 1;
     public const int Class64 = 2;
@@ -29,6 +30,14 @@ public sealed record ElfFile(
 
     public static ElfFile? TryRead(ReadOnlySpan<byte> data)
     {
+        using var image = BinaryImage.Of(data.ToArray());
+        return TryRead(image);
+    }
+
+    /// <summary>Reads the ELF header, the program headers and the section table; nothing else of the file.</summary>
+    internal static ElfFile? TryRead(BinaryImage image)
+    {
+        var data = image.ReadAt(0, 64).AsSpan();
         if (data.Length < 52 || !data[..4].SequenceEqual((ReadOnlySpan<byte>)[0x7f, (byte)'E', (byte)'L', (byte)'F']))
         {
             return null;
@@ -52,10 +61,54 @@ public sealed record ElfFile(
         var phoff = is64 ? (long)U64(data, 32, little) : U32(data, 28, little);
         var phentsize = U16(data, is64 ? 54 : 42, little);
         var phnum = U16(data, is64 ? 56 : 44, little);
+        var programHeaders = image.ReadAt(phoff, (long)phentsize * phnum);
+        if (ReadProgramHeaders(programHeaders, is64, little, 0, phentsize, phnum) is not { } segments)
+        {
+            return null;
+        }
 
-        return ReadProgramHeaders(data, is64, little, phoff, phentsize, phnum) is { } segments
-            ? new ElfFile(elfClass, little, machine, flags, segments.HasInterpreter, segments.HasDynamic, segments.Loads)
-            : null;
+        return new ElfFile(elfClass, little, machine, flags, segments.HasInterpreter, segments.HasDynamic, segments.Loads, BuildInfoSection(image, data, is64, little));
+    }
+
+    /// <summary>Where the <c>.go.buildinfo</c> section starts in the file, from the section table; null without one.</summary>
+    private static long? BuildInfoSection(BinaryImage image, ReadOnlySpan<byte> header, bool is64, bool little)
+    {
+        var shoff = is64 ? (long)U64(header, 40, little) : U32(header, 32, little);
+        var shentsize = U16(header, is64 ? 58 : 46, little);
+        var shnum = U16(header, is64 ? 60 : 48, little);
+        var shstrndx = U16(header, is64 ? 62 : 50, little);
+        if (shoff <= 0 || shentsize < (is64 ? 64 : 40) || shnum == 0 || shstrndx >= shnum)
+        {
+            return null;
+        }
+
+        var table = image.ReadAt(shoff, (long)shentsize * shnum);
+        if (table.Length < shentsize * shnum)
+        {
+            return null;
+        }
+
+        (uint Name, long Offset, long Size) Section(int index)
+        {
+            var s = table.AsSpan(index * shentsize);
+            return is64
+                ? (U32(s, 0, little), (long)U64(s, 24, little), (long)U64(s, 32, little))
+                : (U32(s, 0, little), U32(s, 16, little), U32(s, 20, little));
+        }
+
+        var names = Section(shstrndx);
+        var strings = image.ReadAt(names.Offset, Math.Min(names.Size, 1 << 20));
+        var wanted = ".go.buildinfo\0"u8;
+        for (var i = 0; i < shnum; i++)
+        {
+            var section = Section(i);
+            if (section.Name < strings.Length && strings.AsSpan((int)section.Name).StartsWith(wanted))
+            {
+                return section.Offset;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>PT_LOAD, PT_DYNAMIC and PT_INTERP from the program header table; null when the table lies outside the data.</summary>

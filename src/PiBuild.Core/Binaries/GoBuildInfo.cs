@@ -17,12 +17,38 @@ public sealed record GoBuildInfo(string GoVersion, string? Path, IReadOnlyDictio
     /// <summary>Reads the <c>.go.buildinfo</c> blob; <paramref name="elf"/> is needed only for pre-1.18 (pointer) layouts.</summary>
     public static GoBuildInfo? TryRead(ReadOnlySpan<byte> data, ElfFile? elf)
     {
-        if (FindBlob(data) is not { } offset)
+        using var image = BinaryImage.Of(data.ToArray());
+        return TryRead(image, elf);
+    }
+
+    /// <summary>
+    /// Reads the blob from the <c>.go.buildinfo</c> section when the ELF section table names it, otherwise from the
+    /// first 16-byte-aligned magic in the loaded segments (or the whole file, when it is not ELF), as
+    /// <c>debug/buildinfo</c> finds it.
+    /// </summary>
+    internal static GoBuildInfo? TryRead(BinaryImage image, ElfFile? elf)
+    {
+        long? offset = elf?.BuildInfoOffset is { } section && image.ReadAt(section, Magic.Length).AsSpan().SequenceEqual(Magic) ? section : null;
+        if (elf is not null)
+        {
+            foreach (var segment in elf.LoadSegments)
+            {
+                offset ??= image.Find(Magic, (long)segment.FileOffset, (long)(segment.FileOffset + segment.FileSize), 16);
+            }
+        }
+
+        offset ??= elf is null ? image.Find(Magic, 0, image.Length, 16) : null;
+        if (offset is not { } at)
         {
             return null;
         }
 
-        var header = data[offset..];
+        var header = image.ReadAt(at, 32);
+        if (header.Length < 32)
+        {
+            return null;
+        }
+
         var pointerSize = header[14];
         var flags = header[15];
         byte[]? version;
@@ -30,9 +56,8 @@ public sealed record GoBuildInfo(string GoVersion, string? Path, IReadOnlyDictio
         if ((flags & 2) != 0)
         {
             // Go 1.18+: two varint-prefixed strings follow the 32-byte header.
-            var rest = header[32..];
-            version = ReadVarintBytes(ref rest);
-            modInfo = ReadVarintBytes(ref rest);
+            version = ReadVarintBytes(image, at + 32, out var next);
+            modInfo = version is null ? null : ReadVarintBytes(image, next, out _);
         }
         else
         {
@@ -42,8 +67,8 @@ public sealed record GoBuildInfo(string GoVersion, string? Path, IReadOnlyDictio
             }
 
             var bigEndian = (flags & 1) != 0;
-            version = ReadPointerBytes(data, elf, header[16..], pointerSize, bigEndian);
-            modInfo = ReadPointerBytes(data, elf, header[(16 + pointerSize)..], pointerSize, bigEndian);
+            version = ReadPointerBytes(image, elf, header.AsSpan(16), pointerSize, bigEndian);
+            modInfo = ReadPointerBytes(image, elf, header.AsSpan(16 + pointerSize), pointerSize, bigEndian);
         }
 
         if (version is null)
@@ -59,25 +84,6 @@ public sealed record GoBuildInfo(string GoVersion, string? Path, IReadOnlyDictio
         }
 
         return Parse(Encoding.UTF8.GetString(version), Encoding.UTF8.GetString(mod));
-    }
-
-    /// <summary>The blob is 16-byte aligned in its section, and sections are aligned in the file the same way.</summary>
-    private static int? FindBlob(ReadOnlySpan<byte> data)
-    {
-        for (var offset = 0; ; offset++)
-        {
-            var found = data[offset..].IndexOf(Magic);
-            if (found < 0)
-            {
-                return null;
-            }
-
-            offset += found;
-            if (offset % 16 == 0 && offset + 32 <= data.Length)
-            {
-                return offset;
-            }
-        }
     }
 
     internal static GoBuildInfo Parse(string version, string modInfo)
@@ -103,19 +109,22 @@ public sealed record GoBuildInfo(string GoVersion, string? Path, IReadOnlyDictio
     private static string Unquote(string value) =>
         value.Length >= 2 && value[0] == '"' && value[^1] == '"' ? value[1..^1].Replace("\\\"", "\"", StringComparison.Ordinal) : value;
 
-    private static byte[]? ReadVarintBytes(ref ReadOnlySpan<byte> span)
+    /// <summary>A varint length and that many bytes at <paramref name="offset"/>; <paramref name="next"/> is where they end.</summary>
+    private static byte[]? ReadVarintBytes(BinaryImage image, long offset, out long next)
     {
+        next = offset;
+        var prefix = image.ReadAt(offset, 10);
         ulong length = 0;
         var shift = 0;
         var i = 0;
         while (true)
         {
-            if (i >= span.Length || shift > 63)
+            if (i >= prefix.Length || shift > 63)
             {
                 return null;
             }
 
-            var b = span[i++];
+            var b = prefix[i++];
             length |= (ulong)(b & 0x7f) << shift;
             if (b < 0x80)
             {
@@ -125,35 +134,41 @@ public sealed record GoBuildInfo(string GoVersion, string? Path, IReadOnlyDictio
             shift += 7;
         }
 
-        if (length > (ulong)(span.Length - i))
+        if (length > BinaryImage.ReadLimit)
         {
             return null;
         }
 
-        var bytes = span.Slice(i, (int)length).ToArray();
-        span = span[(i + (int)length)..];
-        return bytes;
+        var bytes = image.ReadAt(offset + i, (long)length);
+        next = offset + i + (long)length;
+        return bytes.Length == (int)length ? bytes : null;
     }
 
-    private static byte[]? ReadPointerBytes(ReadOnlySpan<byte> data, ElfFile elf, ReadOnlySpan<byte> at, int pointerSize, bool bigEndian)
+    private static byte[]? ReadPointerBytes(BinaryImage image, ElfFile elf, ReadOnlySpan<byte> at, int pointerSize, bool bigEndian)
     {
         ulong ReadWord(ReadOnlySpan<byte> s) => pointerSize == 8
             ? (bigEndian ? BinaryPrimitives.ReadUInt64BigEndian(s) : BinaryPrimitives.ReadUInt64LittleEndian(s))
             : (bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(s) : BinaryPrimitives.ReadUInt32LittleEndian(s));
 
         // The pointer leads to a Go string header (data pointer, length), which leads to the bytes.
-        if (elf.FileOffsetOf(ReadWord(at)) is not { } headerOffset || headerOffset + (2 * pointerSize) > data.Length)
+        if (elf.FileOffsetOf(ReadWord(at)) is not { } headerOffset)
         {
             return null;
         }
 
-        var stringHeader = data[(int)headerOffset..];
-        var length = ReadWord(stringHeader[pointerSize..]);
-        if (elf.FileOffsetOf(ReadWord(stringHeader)) is not { } bytesOffset || length > (ulong)(data.Length - bytesOffset))
+        var stringHeader = image.ReadAt(headerOffset, 2 * pointerSize);
+        if (stringHeader.Length < 2 * pointerSize)
         {
             return null;
         }
 
-        return data.Slice((int)bytesOffset, (int)length).ToArray();
+        var length = ReadWord(stringHeader.AsSpan(pointerSize));
+        if (elf.FileOffsetOf(ReadWord(stringHeader)) is not { } bytesOffset || length > BinaryImage.ReadLimit)
+        {
+            return null;
+        }
+
+        var bytes = image.ReadAt(bytesOffset, (long)length);
+        return bytes.Length == (int)length ? bytes : null;
     }
 }

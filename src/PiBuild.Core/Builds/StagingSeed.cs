@@ -29,7 +29,12 @@ internal static class StagingSeed
         var seeds = new List<string>();
         foreach (var file in Directory.EnumerateFiles(outputDirectory))
         {
-            var info = GoBuildInfo.TryRead(File.ReadAllBytes(file), elf: null);
+            GoBuildInfo? info;
+            using (var image = BinaryImage.Open(file))
+            {
+                info = GoBuildInfo.TryRead(image, ElfFile.TryRead(image));
+            }
+
             if (info?.Path is not { } path || Relative(path, project) is not { } relative)
             {
                 continue;

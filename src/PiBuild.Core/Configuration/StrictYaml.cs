@@ -14,8 +14,8 @@ internal enum ValueKind
     Section,
 }
 
-/// <summary>A value read from a configuration file, with where it stands for error messages.</summary>
-internal sealed record YamlValue(object Value, SourceLocation Location);
+/// <summary>A value read from a configuration file, with where it stands (and where each item of a list stands) for error messages.</summary>
+internal sealed record YamlValue(object Value, SourceLocation Location, IReadOnlyList<SourceLocation>? ItemLocations = null);
 
 /// <summary>The keys a file may hold: top-level keys, and the keys of each section.</summary>
 internal sealed record YamlSchema(
@@ -38,6 +38,7 @@ internal static partial class StrictYaml
         var stream = new YamlStream();
         try
         {
+            CheckShape(text, file, what);
             stream.Load(new StringReader(text));
         }
         catch (YamlException e)
@@ -63,6 +64,33 @@ internal static partial class StrictYaml
         var values = new Dictionary<string, YamlValue>(StringComparer.Ordinal);
         ReadMapping(root, file, "", schema.Keys, schema, values);
         return (values, At(file, root.Start));
+    }
+
+    /// <summary>
+    /// Deepest nesting a pibuild file may have. The node model recurses per level (100 000 nested <c>[</c> overflow the
+    /// stack) and an alias may refer to its own node: both are refused from the parser's events, before any node exists.
+    /// </summary>
+    private const int MaxDepth = 64;
+
+    private static void CheckShape(string text, string file, string what)
+    {
+        var parser = new Parser(new StringReader(text));
+        var depth = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case YamlDotNet.Core.Events.AnchorAlias alias:
+                    throw new ConfigurationException($"{At(file, alias.Start)}: YAML aliases (*{alias.Value}) are not allowed in a {what}; write the value out");
+                case YamlDotNet.Core.Events.NodeEvent { Anchor.IsEmpty: false } anchored:
+                    throw new ConfigurationException($"{At(file, anchored.Start)}: YAML anchors (&{anchored.Anchor}) are not allowed in a {what}; write the value out");
+                case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart when ++depth > MaxDepth:
+                    throw new ConfigurationException($"{At(file, parser.Current.Start)}: a {what} nests more than {MaxDepth} levels deep");
+                case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                    depth--;
+                    break;
+            }
+        }
     }
 
     public static SourceLocation At(string file, Mark mark) => new(file, (int)mark.Line, (int)mark.Column);
@@ -102,7 +130,8 @@ internal static partial class StrictYaml
                 continue;
             }
 
-            values[path] = new YamlValue(Convert(valueNode, kind, path, location), location);
+            var items = valueNode is YamlSequenceNode list ? list.Children.Select(item => At(file, item.Start)).ToArray() : null;
+            values[path] = new YamlValue(Convert(valueNode, kind, path, location), location, items);
         }
     }
 

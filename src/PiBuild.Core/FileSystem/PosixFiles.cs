@@ -4,6 +4,17 @@ using PiBuild.Core.Archives;
 
 namespace PiBuild.Core.FileSystem;
 
+internal enum FileKind
+{
+    Regular,
+    Directory,
+    Fifo,
+    CharacterDevice,
+    BlockDevice,
+    Socket,
+    Other,
+}
+
 /// <summary>
 /// The C library's file calls, for what .NET cannot do: create hardlinks, and name files by bytes that are not UTF-8
 /// (paths here are <see cref="ArchiveName"/> strings). Failures are <see cref="PosixIOException"/>s carrying errno.
@@ -140,6 +151,59 @@ internal static unsafe partial class PosixFiles
         }
     }
 
+    /// <summary>What a path is, following symlinks; null when it does not exist or the platform cannot say (macOS).</summary>
+    public static FileKind? KindOf(string path)
+    {
+        if (MacOS)
+        {
+            return File.Exists(path) ? FileKind.Regular : Directory.Exists(path) ? FileKind.Directory : null;
+        }
+
+        const uint TypeOnly = 1;
+        var buffer = stackalloc byte[256];
+        fixed (byte* name = ArchiveName.Encode(path))
+        {
+            if (StatX(CurrentDirectory, name, 0, TypeOnly, buffer) != 0)
+            {
+                return null;
+            }
+        }
+
+        // stx_mode is at offset 28 of struct statx on every Linux architecture.
+        return (*(ushort*)(buffer + 28) & 0xF000) switch
+        {
+            0x8000 => FileKind.Regular,
+            0x4000 => FileKind.Directory,
+            0x1000 => FileKind.Fifo,
+            0x2000 => FileKind.CharacterDevice,
+            0x6000 => FileKind.BlockDevice,
+            0xC000 => FileKind.Socket,
+            _ => FileKind.Other,
+        };
+    }
+
+    /// <summary>The path with every symlink resolved (realpath(3)); null when it does not exist.</summary>
+    public static string? RealPath(string path)
+    {
+        fixed (byte* name = ArchiveName.Encode(path))
+        {
+            var resolved = ResolvePath(name, null);
+            if (resolved is null)
+            {
+                return null;
+            }
+
+            try
+            {
+                return ArchiveName.Decode(new ReadOnlySpan<byte>(resolved, System.Runtime.InteropServices.MemoryMarshal.CreateReadOnlySpanFromNullTerminated(resolved).Length));
+            }
+            finally
+            {
+                NativeMemory.Free(resolved);
+            }
+        }
+    }
+
     private static bool IsDirectory(string path) =>
         Directory.Exists(path) || (path.Any(c => c is >= '\uDC80' and <= '\uDCFF') && TryOpenDirectory(path));
 
@@ -225,6 +289,12 @@ internal static unsafe partial class PosixFiles
 
     [LibraryImport("libc", EntryPoint = "nftw", SetLastError = true)]
     private static partial int Walk(byte* path, delegate* unmanaged<byte*, nint, int, nint, int> visit, int openFiles, int flags);
+
+    [LibraryImport("libc", EntryPoint = "realpath", SetLastError = true)]
+    private static partial byte* ResolvePath(byte* path, byte* resolved);
+
+    [LibraryImport("libc", EntryPoint = "statx", SetLastError = true)]
+    private static partial int StatX(int directory, byte* path, int flags, uint mask, byte* result);
 
     [LibraryImport("libc", EntryPoint = "opendir", SetLastError = true)]
     private static partial nint OpenDir(byte* path);

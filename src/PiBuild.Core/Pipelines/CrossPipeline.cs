@@ -16,7 +16,9 @@ public static class CrossPipeline
 {
     public static Task<BuildReport> RunAsync(Workspace workspace, CrossRequest request, CancellationToken cancellationToken)
     {
-        var configured = request.Targets.Count > 0 ? [] : GoProject.TryDetect(workspace.ProjectDirectory) is { } project ? ProjectConfig.Load(project.Root).Targets : [];
+        var config = request.Targets.Count > 0 ? null : GoProject.TryDetect(workspace.ProjectDirectory) is { } project ? ProjectConfig.Load(project.Root) : null;
+        config?.CheckTargets(workspace.Catalog());
+        var configured = config?.Targets ?? [];
         var targets = TargetSelection.Many(workspace.Catalog(), request.Targets, configured, "cross");
         return BuildAsync(workspace, targets, request.Packages, request.OutputDirectory, cancellationToken);
     }

@@ -14,6 +14,7 @@ public static class ReleasePipeline
     {
         var project = workspace.Project();
         var config = ProjectConfig.Load(project.Root);
+        config.CheckTargets(workspace.Catalog());
         var targets = TargetSelection.Many(workspace.Catalog(), request.Targets, config.Targets, "release");
         var toolchain = await workspace.ToolchainAsync(cancellationToken).ConfigureAwait(false);
         return await new ReleaseBuild(workspace.Runner, workspace.Paths, workspace.GetVariable)

@@ -1,4 +1,7 @@
+using PiBuild.Core.Archives;
 using PiBuild.Core.Configuration;
+using PiBuild.Core.FileSystem;
+using PiBuild.Core.Targets;
 
 namespace PiBuild.Core.Projects;
 
@@ -7,13 +10,14 @@ namespace PiBuild.Core.Projects;
 /// release), the packages to build, ldflags (with <c>{version}</c> and <c>{commit}</c>), extra files, and the
 /// release archive name template.
 /// </summary>
-internal sealed record ProjectConfig(
+internal sealed partial record ProjectConfig(
     string? Project,
     IReadOnlyList<string> Targets,
     IReadOnlyList<string> Commands,
     string? LdFlags,
     IReadOnlyList<string>? Files,
-    string? ArchiveTemplate)
+    string? ArchiveTemplate,
+    ProjectConfigLocations? Locations = null)
 {
     public const string FileName = "pibuild.yaml";
     public const string DefaultArchiveTemplate = "{project}_{version}_{os}_{arch}";
@@ -38,7 +42,7 @@ internal sealed record ProjectConfig(
     public static ProjectConfig Load(string projectRoot)
     {
         var path = Path.Combine(projectRoot, FileName);
-        return File.Exists(path) ? Parse(File.ReadAllText(path), path) : Empty;
+        return PosixFiles.KindOf(path) is null ? Empty : Parse(RegularFile.ReadText(path, FileName), path);
     }
 
     public static ProjectConfig Parse(string text, string file)
@@ -63,6 +67,45 @@ internal sealed record ProjectConfig(
             }
         }
 
-        return new ProjectConfig(Text("project"), List("targets") ?? [], List("commands") ?? [], Text("ldflags"), List("files"), Text("archive"));
+        // The project's name becomes part of file names; the extra files are read from inside the project only.
+        if (values.TryGetValue("project", out var project) && !ProjectName().IsMatch((string)project.Value))
+        {
+            throw new ConfigurationException($"{project.Location}: 'project' must be a name of letters, digits, '.', '_', '+' and '-' (starting with a letter or digit), not '{ArchiveName.Display((string)project.Value)}'");
+        }
+
+        var files = values.GetValueOrDefault("files");
+        foreach (var (name, at) in (List("files") ?? []).Zip(files?.ItemLocations ?? []))
+        {
+            if (name.Length == 0 || name.StartsWith('/') || name.Split('/').Contains(".."))
+            {
+                throw new ConfigurationException($"{at}: 'files' names files inside the project, by a relative path without '..', not '{ArchiveName.Display(name)}'");
+            }
+        }
+
+        var locations = new ProjectConfigLocations(file, values.GetValueOrDefault("targets")?.ItemLocations ?? [], files?.ItemLocations ?? []);
+        return new ProjectConfig(Text("project"), List("targets") ?? [], List("commands") ?? [], Text("ldflags"), List("files"), Text("archive"), locations);
     }
+
+    /// <summary>Refuses a target in <c>targets</c> that no profile defines, at its line and column.</summary>
+    public void CheckTargets(ProfileCatalog catalog)
+    {
+        for (var i = 0; i < Targets.Count; i++)
+        {
+            if (!catalog.Contains(Targets[i]))
+            {
+                var at = Locations?.Targets.ElementAtOrDefault(i) is { File: not null } found ? found.ToString() : Locations?.File ?? FileName;
+                throw new ConfigurationException($"{at}: unknown target '{Targets[i]}' in 'targets'{NameSuggestion.Hint(Targets[i], catalog.Names)}");
+            }
+        }
+    }
+
+    /// <summary>Where the <c>files</c> item at <paramref name="index"/> was written, for messages about it.</summary>
+    public string FileLocation(int index) =>
+        Locations?.Files.ElementAtOrDefault(index) is { File: not null } found ? found.ToString() : Locations?.File ?? FileName;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._+-]*$")]
+    private static partial System.Text.RegularExpressions.Regex ProjectName();
 }
+
+/// <summary>Where <c>pibuild.yaml</c> named each target and file, for errors found after parsing.</summary>
+internal sealed record ProjectConfigLocations(string File, IReadOnlyList<SourceLocation> Targets, IReadOnlyList<SourceLocation> Files);

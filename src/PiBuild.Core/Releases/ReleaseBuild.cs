@@ -105,12 +105,19 @@ internal sealed class ReleaseBuild(ProcessRunner runner, PiBuildPaths paths, Fun
     {
         if (config.Files is { } named)
         {
-            return named.Select(f =>
+            var root = PosixFiles.RealPath(project.Root) ?? project.Root;
+            return named.Select((f, i) =>
             {
                 var path = Path.Combine(project.Root, f);
-                return File.Exists(path)
+                if (PosixFiles.KindOf(path) != FileKind.Regular)
+                {
+                    throw new ConfigurationException($"{config.FileLocation(i)}: file '{f}' listed in 'files' does not exist (or is not a regular file)");
+                }
+
+                // A symlink in the project may lead anywhere; only what really lies inside it is released.
+                return PosixFiles.RealPath(path) is { } real && real.StartsWith(root + "/", StringComparison.Ordinal)
                     ? new ArchiveEntry(Path.GetFileName(f), path, Executable: false)
-                    : throw new ConfigurationException($"{Path.Combine(project.Root, ProjectConfig.FileName)}: file '{f}' listed in 'files' does not exist");
+                    : throw new ConfigurationException($"{config.FileLocation(i)}: file '{f}' listed in 'files' leads outside the project");
             }).ToArray();
         }
 

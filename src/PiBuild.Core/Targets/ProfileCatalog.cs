@@ -15,6 +15,8 @@ internal sealed class ProfileCatalog
 
     public IEnumerable<string> Names => _profiles.Keys.Order(StringComparer.Ordinal);
 
+    public bool Contains(string name) => _profiles.ContainsKey(name);
+
     /// <summary>The standard layers for a project directory (the working directory or <c>-C DIR</c>).</summary>
     public static ProfileCatalog Load(string projectDirectory, PiBuildPaths paths) => FromLayers(
     [

@@ -1,3 +1,4 @@
+using PiBuild.Core.FileSystem;
 using System.Reflection;
 
 namespace PiBuild.Core.Targets;
@@ -53,7 +54,7 @@ internal sealed record ProfileLayer(string Name, IReadOnlyList<ProfileSourceFile
     {
         try
         {
-            return File.ReadAllText(path);
+            return RegularFile.ReadText(path, "a profile");
         }
         catch (Exception e) when (e is UnauthorizedAccessException or IOException)
         {

@@ -115,7 +115,7 @@ public sealed class ProfileCatalogSpecs
         using var dir = new TempDirectory();
         Directory.CreateDirectory(dir.Combine("targets", "broken.yaml"));
         var e = Assert.Throws<ConfigurationException>(() => ProfileLayer.LoadDirectory(ProfileLayer.Project, dir.Combine("targets")));
-        Assert.StartsWith(dir.Combine("targets", "broken.yaml") + ": cannot read the profile", e.Message, StringComparison.Ordinal);
+        Assert.Equal(dir.Combine("targets", "broken.yaml") + " is a directory, not a regular file; a profile must be a regular file", e.Message);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 namespace PiBuild.Core.Archives;
 
-internal enum ArchiveEntryKind
+internal enum MemberKind
 {
     File,
     Directory,
@@ -19,9 +19,9 @@ internal readonly record struct SparseRegion(long Offset, long Length);
 /// <paramref name="Size"/> is the file's size on disk; <paramref name="Data"/> holds its bytes, or for a sparse file
 /// (<paramref name="Sparse"/> not null) only the regions' bytes, one after another.
 /// </summary>
-internal sealed record ArchiveEntry(
+internal sealed record ArchiveMember(
     string Name,
-    ArchiveEntryKind Kind,
+    MemberKind Kind,
     UnixFileMode Mode,
     long ModifiedSeconds,
     int ModifiedNanoseconds,
