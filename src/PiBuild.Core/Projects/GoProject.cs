@@ -32,7 +32,9 @@ public sealed record GoProject(string Root, ProjectLayout Layout, string? Module
         var start = Path.GetFullPath(directory);
         if (!Directory.Exists(start))
         {
-            throw new ConfigurationException($"project directory {start} does not exist; pass an existing one with -C DIR");
+            throw new ConfigurationException(File.Exists(start)
+                ? $"project directory {start} is a file; pass the directory that holds go.mod with -C DIR"
+                : $"project directory {start} does not exist; pass an existing one with -C DIR");
         }
 
         for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)

@@ -70,11 +70,12 @@ internal sealed class ReleaseBuild(ProcessRunner runner, PiBuildPaths paths, Fun
         var ldflags = "-buildid=" + (config.LdFlags is { } user
             ? " " + user.Replace("{version}", source.Version, StringComparison.Ordinal).Replace("{commit}", source.Commit, StringComparison.Ordinal)
             : "");
+        // The extra files are checked first: a typo in pibuild.yaml should not wait for a build.
+        var extras = ExtraFiles(project, config);
         var binaries = Path.Combine(staging, ".bin");
         var build = new CrossBuildRequest(groups.Select(g => g.Builder).ToArray(), config.Commands, binaries, StreamToolOutput: verbose, ["-trimpath", "-ldflags", ldflags]);
         var plan = CrossBuildPlanner.Plan(build, project, toolchain, paths);
         var results = await new CrossBuild(runner).RunAsync(plan, events, verbose, cancellationToken, CrossBuild.DefaultParallelism()).ConfigureAwait(false);
-        var extras = ExtraFiles(project, config);
         var artifacts = new List<ReleaseArtifact>();
         foreach (var (group, result) in groups.Zip(results))
         {

@@ -1,0 +1,79 @@
+using PiBuild.IntegrationTests.Infrastructure;
+
+namespace PiBuild.IntegrationTests.Cli;
+
+/// <summary>
+/// Every bad input an adversarial run found, each answered by one line that names the input, with exit 2 (usage or
+/// configuration) or 1 (failure): never "unexpected error", a stack trace, a crash or a hang.
+/// </summary>
+public sealed class BadInputTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public static TheoryData<string> Cases() =>
+    [
+        "recursive YAML alias in a profile", "recursive YAML alias in pibuild.yaml", "100 000 nested [ in a profile",
+        "a FIFO as a profile", "a profile linked to /dev/zero", "project ../../pwned", "project a/b", "files /etc/hostname",
+        "files ../outside", "a file named in pibuild.yaml that is missing", "an unknown target in pibuild.yaml",
+        "an unknown target on the command line", "malformed YAML in a profile", "cross --bogus", "fetch ''",
+        "fetch --extract ''", "cross -o ''", "release -o under /proc", "--go /bin/true", "-C a file", "verify /dev/zero",
+        "verify a FIFO", "verify a 1.5 GB sparse file", "fetch --sha256 zz", "fetch a missing file", "fetch --extract a text file",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task A_bad_input_gets_one_line_naming_it_and_exit_1_or_2(string input)
+    {
+        var project = Repository.CopyExample("hello", _dir.Path);
+        var targets = Path.Combine(project, "targets");
+        Directory.CreateDirectory(targets);
+        void Write(string relative, string text) => File.WriteAllText(Path.Combine(project, relative), text);
+        async Task Fifo(string path) => (await Run.ProgramAsync("mkfifo", [path])).AssertSucceeded();
+
+        var (exit, names, args) = input switch
+        {
+            "recursive YAML alias in a profile" => Setup(() => Write("targets/r.yaml", "name: r\n? &a [*a]\n: 1\n"), 2, "r.yaml:2:3", "targets"),
+            "recursive YAML alias in pibuild.yaml" => Setup(() => Write("pibuild.yaml", "targets: &a [*a]\n"), 2, "pibuild.yaml:1:10", "cross"),
+            "100 000 nested [ in a profile" => Setup(() => Write("targets/deep.yaml", "name: deep\nk: " + new string('[', 100_000)), 2, "deep.yaml:2:", "targets"),
+            "a FIFO as a profile" => Setup(() => Fifo(Path.Combine(targets, "fifo.yaml")).Wait(), 2, "fifo.yaml is a FIFO", "targets"),
+            "a profile linked to /dev/zero" => Setup(() => File.CreateSymbolicLink(Path.Combine(targets, "zero.yaml"), "/dev/zero"), 2, "zero.yaml is a character device", "targets"),
+            "project ../../pwned" => Setup(() => Write("pibuild.yaml", "project: \"../../pwned\"\n"), 2, "pibuild.yaml:1:10: 'project'", "release", "--target", "pi1", "--version", "1.0.0"),
+            "project a/b" => Setup(() => Write("pibuild.yaml", "project: a/b\n"), 2, "not 'a/b'", "release", "--target", "pi1", "--version", "1.0.0"),
+            "files /etc/hostname" => Setup(() => Write("pibuild.yaml", "files: [/etc/hostname]\n"), 2, "pibuild.yaml:1:9: 'files'", "release", "--target", "pi1", "--version", "1.0.0"),
+            "files ../outside" => Setup(() => Write("pibuild.yaml", "files:\n  - ../outside\n"), 2, "pibuild.yaml:2:5: 'files'", "release", "--target", "pi1", "--version", "1.0.0"),
+            "a file named in pibuild.yaml that is missing" => Setup(() => Write("pibuild.yaml", "files:\n  - README.md\n  - NOTES.md\n"), 2, "pibuild.yaml:3:5: file 'NOTES.md'", "release", "--target", "pi1", "--version", "1.0.0"),
+            "an unknown target in pibuild.yaml" => Setup(() => Write("pibuild.yaml", "targets: [pi1, pi7]\n"), 2, "pibuild.yaml:1:16: unknown target 'pi7'", "cross"),
+            "an unknown target on the command line" => Setup(() => { }, 2, "unknown target 'pi7'", "cross", "--target", "pi7"),
+            "malformed YAML in a profile" => Setup(() => Write("targets/bad.yaml", "name: [x\n"), 2, "bad.yaml:2:1: malformed YAML", "targets"),
+            "cross --bogus" => Setup(() => { }, 2, "unknown option '--bogus'", "cross", "--target", "pi1", "--bogus"),
+            "fetch ''" => Setup(() => { }, 2, "URL is an empty string", "fetch", ""),
+            "fetch --extract ''" => Setup(() => { }, 2, "--extract needs a value", "fetch", "x.tar.gz", "--extract", ""),
+            "cross -o ''" => Setup(() => { }, 2, "-o needs a value", "cross", "--target", "pi1", "-o", ""),
+            "release -o under /proc" => Setup(() => { }, 2, "/proc/pibuild-out", "release", "--target", "pi1", "--version", "1.0.0", "-o", "/proc/pibuild-out"),
+            "--go /bin/true" => Setup(() => { }, 2, "/bin/true is not a Go toolchain", "cross", "--target", "pi1", "--go", "/bin/true"),
+            "-C a file" => Setup(() => { }, 2, "README.md is a file", "cross", "--target", "pi1", "-C", Path.Combine(project, "README.md")),
+            "verify /dev/zero" => Setup(() => { }, 1, "/dev/zero is not a pi1 binary: it is a character device", "verify", "--target", "pi1", "/dev/zero"),
+            "verify a FIFO" => Setup(() => Fifo(Path.Combine(project, "pipe")).Wait(), 1, "pipe is not a pi1 binary: it is a FIFO", "verify", "--target", "pi1", "pipe"),
+            "verify a 1.5 GB sparse file" => Setup(() => { using var f = File.Create(Path.Combine(project, "sparse.bin")); f.SetLength(1536L << 20); }, 1, "sparse.bin is not a pi1 binary: not an ELF executable", "verify", "--target", "pi1", "sparse.bin"),
+            "fetch --sha256 zz" => Setup(() => { }, 2, "--sha256: 'zz'", "fetch", "http://127.0.0.1:9/x.tar.gz", "--sha256", "zz"),
+            "fetch a missing file" => Setup(() => { }, 2, "missing.tar.gz: no such file", "fetch", "missing.tar.gz"),
+            _ => Setup(() => { }, 1, "README.md is not an archive", "fetch", "README.md", "--extract", "out"),
+        };
+
+        var result = await Run.PiBuildAsync(args, project, new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = _dir.Combine("cache"), ["XDG_CONFIG_HOME"] = _dir.Combine("config"), ["PIBUILD_CACHE_DIR"] = null }, TimeSpan.FromMinutes(2));
+        result.AssertExit(exit);
+        var lines = result.StandardError.TrimEnd('\n').Split('\n').Where(l => !l.StartsWith("Run 'pibuild --help'", StringComparison.Ordinal)).ToArray();
+        var line = Assert.Single(lines);
+        Assert.StartsWith("pibuild: ", line, StringComparison.Ordinal);
+        Assert.Contains(names, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("unexpected error", line, StringComparison.Ordinal);
+    }
+
+    private static (int Exit, string Names, string[] Args) Setup(Action prepare, int exit, string names, params string[] args)
+    {
+        prepare();
+        return (exit, names, args);
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
