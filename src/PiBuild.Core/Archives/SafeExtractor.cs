@@ -118,7 +118,14 @@ internal static class SafeExtractor
         using var hash = options.ExpectedSha256 is null && !options.ComputeSha256 ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var file = new FileStream(archive, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
         using var raw = hash is null ? (Stream)file : new HashingReadStream(file, hash);
-        using var decoded = format == ArchiveFormat.Tar ? raw : new ReadAheadStream(Decoder(format, raw));
+        using var decoded = format switch
+        {
+            ArchiveFormat.Tar => raw,
+
+            // Decoded on every core, with its own threads.
+            ArchiveFormat.TarBzip2 when Bzip2DecoderStream.Available && Environment.ProcessorCount > 1 => new ParallelBzip2Stream(raw),
+            _ => new ReadAheadStream(Decoder(format, raw)),
+        };
         var reader = new TarArchiveReader(decoded);
         while (reader.Next() is { } entry)
         {

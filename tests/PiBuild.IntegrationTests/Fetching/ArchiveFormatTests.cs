@@ -221,6 +221,33 @@ public sealed class ArchiveFormatTests : IDisposable
     }
 
     [Fact]
+    public async Task A_bzip2_archive_of_many_blocks_and_two_streams_unpacks_exactly_and_a_corrupt_block_is_refused()
+    {
+        // 100 kB blocks (bzip2 -1) over ~3 MB: many blocks, decoded in parallel; the tar is split into two streams.
+        var files = Enumerable.Range(0, 30).Select(i => Regular($"d/f{i}.txt", string.Join('\n', Enumerable.Range(0, 4000).Select(n => $"{i}:{n * 7919 % 10007}")))).ToArray();
+        var tar = Tar(files);
+        var half = tar.Length / 2 + 123;
+        var first = _dir.Combine("part1");
+        var second = _dir.Combine("part2");
+        await File.WriteAllBytesAsync(first, tar[..half]);
+        await File.WriteAllBytesAsync(second, tar[half..]);
+        (await Run.ProgramAsync("bzip2", ["-1", first, second])).AssertSucceeded();
+        var bz = Concat(await File.ReadAllBytesAsync(first + ".bz2"), await File.ReadAllBytesAsync(second + ".bz2"));
+
+        var (result, destination) = await Extract(bz, "blocks.tbz");
+        result.AssertSucceeded();
+        foreach (var file in files)
+        {
+            Assert.Equal(file.Content, await File.ReadAllTextAsync(Path.Combine(destination, file.Name)));
+        }
+
+        var (corrupt, nothing) = await Extract(Flip(bz, bz.Length / 4), "corrupt.tbz");
+        corrupt.AssertExit(1);
+        Assert.Contains("corrupt.tbz is corrupt or truncated (bzip2 data is corrupt", corrupt.StandardError, StringComparison.Ordinal);
+        AssertNothingLeft(nothing);
+    }
+
+    [Fact]
     public async Task A_destination_that_is_a_file_is_a_usage_error()
     {
         var file = _dir.Write("out-archive.tar.gz", "a file");
