@@ -11,7 +11,7 @@ cd "$repo"
 # shellcheck source=lib/prerequisites.sh
 . scripts/lib/prerequisites.sh
 ensure_prerequisites required
-for tool in curl python3 bzip2 xz; do
+for tool in curl python3 bzip2 lbzip2 xz; do
   command -v "$tool" >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq "$tool" >&2; } ||
     { echo "bench: $tool is missing; install it: sudo apt-get install -y $tool" >&2; exit 2; }
 done
@@ -111,9 +111,11 @@ if [[ " $groups " == *" unpack "* ]]; then
       "rm -rf $dir/p $dir/t && mkdir $dir/t" "$([ $place = tmpfs ] && echo '≤ 0.8' || echo '≤ 1.0')"
   done
   compare "unpack .tbz on tmpfs vs \`tar -xjf\`" "${pibuild[*]} fetch $shm/go.tbz --extract $shm/p -q" \
-    "tar -C $shm/t -xjf $shm/go.tbz" "rm -rf $shm/p $shm/t && mkdir $shm/t"
+    "tar -C $shm/t -xjf $shm/go.tbz" "rm -rf $shm/p $shm/t && mkdir $shm/t" "≤ 1.0 ($(nproc) cores)"
+  compare "unpack .tbz on tmpfs vs \`tar -I lbzip2 -xf\` (parallel reference)" "${pibuild[*]} fetch $shm/go.tbz --extract $shm/p -q" \
+    "tar -C $shm/t -I lbzip2 -xf $shm/go.tbz" "rm -rf $shm/p $shm/t && mkdir $shm/t"
   compare "unpack .tar.xz on tmpfs vs \`tar -xJf\`" "${pibuild[*]} fetch $shm/go.tar.xz --extract $shm/p -q" \
-    "tar -C $shm/t -xJf $shm/go.tar.xz" "rm -rf $shm/p $shm/t && mkdir $shm/t"
+    "tar -C $shm/t -xJf $shm/go.tar.xz" "rm -rf $shm/p $shm/t && mkdir $shm/t" "≤ 1.3"
   for kind in go.tar.gz go.tbz go.tar.xz; do
     rm -rf "$shm/p"
     memory+=("| unpack $kind | $(peak_rss "${pibuild[*]} fetch $shm/$kind --extract $shm/p -q") |")

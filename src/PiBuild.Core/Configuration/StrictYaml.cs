@@ -38,8 +38,7 @@ internal static partial class StrictYaml
         var stream = new YamlStream();
         try
         {
-            CheckShape(text, file, what);
-            stream.Load(new StringReader(text));
+            stream.Load(new ShapeCheckingParser(new Parser(new StringReader(text)), file, what));
         }
         catch (YamlException e)
         {
@@ -68,28 +67,38 @@ internal static partial class StrictYaml
 
     /// <summary>
     /// Deepest nesting a pibuild file may have. The node model recurses per level (100 000 nested <c>[</c> overflow the
-    /// stack) and an alias may refer to its own node: both are refused from the parser's events, before any node exists.
+    /// stack) and an alias may refer to its own node: both are refused from the parser's events, before their nodes exist.
     /// </summary>
     private const int MaxDepth = 64;
 
-    private static void CheckShape(string text, string file, string what)
+    /// <summary>Passes the parser's events to the node model, refusing aliases, anchors and deep nesting as they come.</summary>
+    private sealed class ShapeCheckingParser(IParser parser, string file, string what) : IParser
     {
-        var parser = new Parser(new StringReader(text));
-        var depth = 0;
-        while (parser.MoveNext())
+        private int _depth;
+
+        public YamlDotNet.Core.Events.ParsingEvent? Current => parser.Current;
+
+        public bool MoveNext()
         {
+            if (!parser.MoveNext())
+            {
+                return false;
+            }
+
             switch (parser.Current)
             {
                 case YamlDotNet.Core.Events.AnchorAlias alias:
                     throw new ConfigurationException($"{At(file, alias.Start)}: YAML aliases (*{alias.Value}) are not allowed in a {what}; write the value out");
                 case YamlDotNet.Core.Events.NodeEvent { Anchor.IsEmpty: false } anchored:
                     throw new ConfigurationException($"{At(file, anchored.Start)}: YAML anchors (&{anchored.Anchor}) are not allowed in a {what}; write the value out");
-                case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart when ++depth > MaxDepth:
+                case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart when ++_depth > MaxDepth:
                     throw new ConfigurationException($"{At(file, parser.Current.Start)}: a {what} nests more than {MaxDepth} levels deep");
                 case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
-                    depth--;
+                    _depth--;
                     break;
             }
+
+            return true;
         }
     }
 
