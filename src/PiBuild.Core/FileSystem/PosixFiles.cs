@@ -48,7 +48,8 @@ internal static unsafe partial class PosixFiles
         int fd;
         fixed (byte* name = ArchiveName.Encode(path))
         {
-            fd = Open(name, CreateExclusiveWrite, (int)mode);
+            // open64 on Linux: on 32-bit ARM plain open() would stop a file at 2 GiB (EFBIG).
+            fd = MacOS ? Open(name, CreateExclusiveWrite, (int)mode) : Open64(name, CreateExclusiveWrite, (int)mode);
         }
 
         return fd >= 0 ? new SafeFileHandle(fd, ownsHandle: true) : throw PosixIOException.FromLastError("create", path);
@@ -262,6 +263,9 @@ internal static unsafe partial class PosixFiles
 
     [LibraryImport("libc", EntryPoint = "open", SetLastError = true)]
     private static partial int Open(byte* path, int flags, int mode);
+
+    [LibraryImport("libc", EntryPoint = "open64", SetLastError = true)]
+    private static partial int Open64(byte* path, int flags, int mode);
 
     [LibraryImport("libc", EntryPoint = "mkdir", SetLastError = true)]
     private static partial int MakeDirectory(byte* path, int mode);
