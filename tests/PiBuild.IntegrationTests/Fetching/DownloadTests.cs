@@ -304,7 +304,8 @@ public sealed class DownloadTests : IAsyncLifetime
     [Fact]
     public async Task Insecure_fetches_of_one_URL_at_once_share_one_download()
     {
-        _server.Serve("go.tar.gz", _payload, new Misbehaviour { ChunkDelay = TimeSpan.FromMilliseconds(20) });
+        // ~5 s of download, so that all four are waiting before the first finishes even on a busy machine.
+        _server.Serve("go.tar.gz", _payload, new Misbehaviour { ChunkDelay = TimeSpan.FromMilliseconds(100) });
         var processes = Enumerable.Range(0, 4).Select(_ => Run.StartPiBuild(["fetch", _server.Url("go.tar.gz"), "--insecure"], _dir.Path, Env())).ToArray();
         var results = await Task.WhenAll(processes.Select(p => Run.WaitAsync(p)));
         Assert.All(results, r => r.AssertSucceeded());
