@@ -14,6 +14,8 @@ internal sealed class ProcessRunner
 {
     public ProcessRunner() => InterruptOrigin.Watch();
 
+    private static int _runs;
+
     public TimeSpan GracePeriod { get; init; } = TimeSpan.FromSeconds(3);
 
     public async Task<ProcessResult> RunAsync(ProcessSpec spec, ProcessOutput? output = null, CancellationToken cancellationToken = default)
@@ -46,6 +48,25 @@ internal sealed class ProcessRunner
             .WithValidation(CommandResultValidation.None);
 
     private async Task<int> ExecuteAsync(Command command, ProcessSpec spec, CancellationToken cancellationToken)
+    {
+        // Every process of this run carries the tag, inherited: one started just as the tree was signalled, and
+        // orphaned when its parent exited, is still found by it (there is no parent link left to follow).
+        var tag = $"{Environment.ProcessId}.{Interlocked.Increment(ref _runs)}";
+        command = command.WithEnvironmentVariables(new Dictionary<string, string?>(spec.Environment) { [ProcessTree.TagVariable] = tag });
+        try
+        {
+            return await ExecuteTaggedAsync(command, spec, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                ProcessTree.KillTagged(tag);
+            }
+        }
+    }
+
+    private async Task<int> ExecuteTaggedAsync(Command command, ProcessSpec spec, CancellationToken cancellationToken)
     {
         using var forceful = new CancellationTokenSource();
         try

@@ -9,7 +9,11 @@ namespace PiBuild.Core.Processes;
 /// </summary>
 internal static partial class ProcessTree
 {
+    /// <summary>The environment variable that tags every process of one run (see <see cref="KillTagged"/>).</summary>
+    public const string TagVariable = "PIBUILD_RUN_TAG";
+
     private const int SigInt = 2;
+    private const int SigKill = 9;
 
     /// <summary>SIGINT to the process and its descendants, as a terminal's Ctrl-C reaches a foreground job.</summary>
     public static void Interrupt(int pid)
@@ -17,6 +21,47 @@ internal static partial class ProcessTree
         foreach (var member in Members(pid))
         {
             _ = Kill(member, SigInt);
+        }
+    }
+
+    /// <summary>
+    /// Kills what is left of an interrupted run: every process of this user whose environment carries the tag,
+    /// until none is found (a dying parent may still start one more).
+    /// </summary>
+    public static void KillTagged(string tag)
+    {
+        var needle = System.Text.Encoding.UTF8.GetBytes($"{TagVariable}={tag}\0");
+        for (var pass = 0; pass < 20; pass++)
+        {
+            var found = false;
+            foreach (var directory in Directory.EnumerateDirectories("/proc"))
+            {
+                if (int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                    && pid != Environment.ProcessId && EnvironmentOf(pid).AsSpan().IndexOf(needle) >= 0)
+                {
+                    _ = Kill(pid, SigKill);
+                    found = true;
+                }
+            }
+
+            if (!found)
+            {
+                return;
+            }
+
+            Thread.Sleep(25);
+        }
+    }
+
+    private static byte[] EnvironmentOf(int pid)
+    {
+        try
+        {
+            return File.ReadAllBytes($"/proc/{pid}/environ");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
         }
     }
 

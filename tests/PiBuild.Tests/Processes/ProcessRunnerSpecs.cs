@@ -50,6 +50,21 @@ public sealed class ProcessRunnerSpecs
     }
 
     [Fact(Timeout = 30_000)]
+    public async Task An_orphan_the_child_left_behind_is_killed_too()
+    {
+        // The subshell exits at once, so its sleep belongs to no one in the tree (as a compile go started just
+        // before it exited): only the run's tag in its environment finds it.
+        using var cancel = new CancellationTokenSource();
+        var marker = $"pibuild-orphan-{Guid.NewGuid():N}";
+        var spec = Shell($"(PIBUILD_SPEC_MARKER={marker} sleep 300 &); echo ready; exec sleep 300");
+        var run = new ProcessRunner().RunAsync(spec, new ProcessOutput(line => { if (line == "ready") { cancel.Cancel(); } }), cancel.Token);
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        await Task.Delay(200);
+        Assert.DoesNotContain(Directory.EnumerateDirectories("/proc"), d => ReadEnvironment(d).Contains(marker, StringComparison.Ordinal));
+    }
+
+    [Fact(Timeout = 30_000)]
     public async Task A_program_that_exits_on_its_own_after_the_interrupt_still_counts_as_interrupted()
     {
         using var cancel = new CancellationTokenSource();
