@@ -16,13 +16,13 @@ dotnet test PiBuild.sln --nologo --blame-hang-timeout 25m "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 expected=2
 
-# The build, verify, test and release tests once more with the newest Go (its go builds them instead of Debian's
+# The build, verify, test, release and layout tests once more with the newest Go (its go builds them instead of Debian's
 # 1.19), so a Go release that changes build info or go test -json is caught. Skipped when arguments narrow the run.
 if [ $# -eq 0 ] && [ "$status" -eq 0 ]; then
   newest=/usr/lib/go-${PIBUILD_TEST_GO_RELEASES##* }/bin/go
   echo "test.sh: the build tests again with $("$newest" version)"
   PIBUILD_TEST_GO=$newest dotnet test tests/PiBuild.IntegrationTests --no-build --nologo --blame-hang-timeout 25m \
-    --filter "FullyQualifiedName~.Cross.|FullyQualifiedName~.Testing.|FullyQualifiedName~.Releases." 2>&1 | tee -a "$log"
+    --filter "FullyQualifiedName~.Cross.|FullyQualifiedName~.Testing.|FullyQualifiedName~.Releases.|FullyQualifiedName~.Layout." 2>&1 | tee -a "$log"
   status=${PIPESTATUS[0]}
   expected=3
 fi

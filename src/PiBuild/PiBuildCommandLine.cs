@@ -7,6 +7,7 @@ using PiBuild.Cli.Completion;
 using PiBuild.Cli.Cross;
 using PiBuild.Cli.Doctor;
 using PiBuild.Cli.Fetch;
+using PiBuild.Cli.Layout;
 using PiBuild.Cli.Release;
 using PiBuild.Cli.Run;
 using PiBuild.Cli.Targets;
@@ -34,6 +35,7 @@ public static class PiBuildCommandLine
             VerifyCommand.Create(),
             FetchCommand.Create(),
             TestCommand.Create(),
+            LayoutCommand.Create(),
             BootstrapCommand.Create(),
             PackBootstrapCommand.Create(),
             ReleaseCommand.Create(),

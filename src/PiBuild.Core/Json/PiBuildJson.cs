@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using PiBuild.Core.Fetching;
+using PiBuild.Core.Layout;
 using PiBuild.Core.Releases;
 using PiBuild.Core.Testing;
 
@@ -12,4 +13,5 @@ namespace PiBuild.Core.Json;
 [JsonSerializable(typeof(GoRelease[]))]
 [JsonSerializable(typeof(GoTestEvent))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(AnalyzerOutput))]
 internal sealed partial class PiBuildJson : JsonSerializerContext;

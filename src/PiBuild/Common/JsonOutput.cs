@@ -41,6 +41,27 @@ public sealed record TestReportJson(string Target, IReadOnlyList<TestPackageJson
 
 public sealed record BootstrapResultJson(string Target, string GoVersion, string Prefix, string Go, string Log, bool AlreadyBuilt, bool BootstrapRemoved, string PathLine);
 
+public sealed record LayoutGroupJson(string Goarch, IReadOnlyList<string> Boards);
+
+public sealed record StructShapeJson(long Size, long Align, long Padding);
+
+public sealed record StructLayoutJson(string Name, string Position, bool DiffersBetweenBoards, IReadOnlyDictionary<string, StructShapeJson> Boards);
+
+public sealed record MisalignedAtomicJson(string Position, string Function, string Path, long Offset, long Stride, IReadOnlyList<string> Boards, string Fix);
+
+public sealed record FieldOrderJson(string Name, string Position, IReadOnlyList<string> Fields, IReadOnlyDictionary<string, long> SizeBefore, IReadOnlyDictionary<string, long> SizeAfter);
+
+public sealed record LayoutJson(
+    string Project,
+    string GoVersion,
+    IReadOnlyList<LayoutGroupJson> Architectures,
+    int Packages,
+    int AtomicCalls,
+    bool Passed,
+    IReadOnlyList<StructLayoutJson> Structs,
+    IReadOnlyList<MisalignedAtomicJson> MisalignedAtomics,
+    IReadOnlyList<FieldOrderJson> Reorders);
+
 /// <summary>The CLI's results as JSON, through source-generated type information and Core's one writer configuration.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(BuildResultJson))]
@@ -49,6 +70,7 @@ public sealed record BootstrapResultJson(string Target, string GoVersion, string
 [JsonSerializable(typeof(FetchResultJson))]
 [JsonSerializable(typeof(TestReportJson))]
 [JsonSerializable(typeof(BootstrapResultJson))]
+[JsonSerializable(typeof(LayoutJson))]
 internal sealed partial class JsonOutput : JsonSerializerContext
 {
     public static void Write<T>(TextWriter writer, T value, JsonTypeInfo<T> typeInfo) => writer.Write(JsonText.Serialize(value, typeInfo));

@@ -1,0 +1,3 @@
+module pibuild.dev/layout
+
+go 1.19
