@@ -26,6 +26,9 @@ pibuild_missing_packages() {
     [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
     command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 || missing+=(gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libstdc++6-arm64-cross)
     [ -e /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ] || missing+=(libc6-arm64-cross)
+    # The judges of pibuild's Debian packages: lintian, and deb-systemd-helper for their maintainer scripts.
+    command -v lintian >/dev/null 2>&1 || missing+=(lintian)
+    command -v deb-systemd-helper >/dev/null 2>&1 || missing+=(init-system-helpers)
     # A real project for pibuild layout: Debian's sftp sources, with what its tests import.
     [ -d /usr/share/gocode/src/github.com/pkg/sftp ] || missing+=(golang-github-pkg-sftp-dev)
     [ -d /usr/share/gocode/src/github.com/stretchr/testify ] || missing+=(golang-github-stretchr-testify-dev)

@@ -20,6 +20,9 @@ internal sealed record VerificationRules(bool RequireStatic, bool RequireBuildSe
     public static VerificationRules Exact { get; } = new(true, true, false);
 
     public static VerificationRules RunsOnBoard { get; } = new(false, false, true);
+
+    /// <summary>A release binary in a package for several levels (armhf: GOARM=6 for every 32-bit Pi): exact but for the level.</summary>
+    public static VerificationRules RunsOnEveryLevelAbove { get; } = new(true, true, true);
 }
 
 /// <summary>

@@ -33,7 +33,8 @@ internal sealed record YamlSchema(
 internal static partial class StrictYaml
 {
     /// <returns>The values, and where the mapping starts (for errors about keys that are missing).</returns>
-    public static (Dictionary<string, YamlValue> Values, SourceLocation Start) Read(string text, string file, YamlSchema schema, string what)
+    /// <param name="sections">When given, receives where each section present starts (for errors about its missing keys).</param>
+    public static (Dictionary<string, YamlValue> Values, SourceLocation Start) Read(string text, string file, YamlSchema schema, string what, Dictionary<string, SourceLocation>? sections = null)
     {
         var stream = new YamlStream();
         try
@@ -61,7 +62,7 @@ internal static partial class StrictYaml
         }
 
         var values = new Dictionary<string, YamlValue>(StringComparer.Ordinal);
-        ReadMapping(root, file, "", schema.Keys, schema, values);
+        ReadMapping(root, file, "", schema.Keys, schema, values, sections ?? []);
         return (values, At(file, root.Start));
     }
 
@@ -110,7 +111,8 @@ internal static partial class StrictYaml
         string prefix,
         IReadOnlyDictionary<string, ValueKind> keys,
         YamlSchema schema,
-        Dictionary<string, YamlValue> values)
+        Dictionary<string, YamlValue> values,
+        Dictionary<string, SourceLocation> sections)
     {
         foreach (var (keyNode, valueNode) in mapping.Children)
         {
@@ -135,7 +137,8 @@ internal static partial class StrictYaml
                     throw new ConfigurationException($"{location}: '{path}' must be a mapping of keys to values");
                 }
 
-                ReadMapping(section, file, path + ".", schema.Sections[key], schema, values);
+                sections[path] = At(file, keyNode.Start);
+                ReadMapping(section, file, path + ".", schema.Sections[key], schema, values, sections);
                 continue;
             }
 

@@ -19,6 +19,15 @@ internal sealed partial record ProjectConfig(
     string? ArchiveTemplate,
     ProjectConfigLocations? Locations = null)
 {
+    /// <summary>The release formats: <c>formats</c>, default tar.gz only.</summary>
+    public IReadOnlyList<string> Formats { get; init; } = [TarGzFormat];
+
+    /// <summary>The <c>deb:</c> section, when the project makes Debian packages.</summary>
+    public DebPackageConfig? Deb { get; init; }
+
+    public const string TarGzFormat = "tar.gz";
+    public const string DebFormat = "deb";
+
     public const string FileName = "pibuild.yaml";
     public const string DefaultArchiveTemplate = "{project}_{version}_{os}_{arch}";
 
@@ -31,8 +40,10 @@ internal sealed partial record ProjectConfig(
             ["ldflags"] = ValueKind.Text,
             ["files"] = ValueKind.TextList,
             ["archive"] = ValueKind.Text,
+            ["formats"] = ValueKind.TextList,
+            ["deb"] = ValueKind.Section,
         },
-        new Dictionary<string, IReadOnlyDictionary<string, ValueKind>>());
+        new Dictionary<string, IReadOnlyDictionary<string, ValueKind>> { ["deb"] = DebPackageConfig.Keys });
 
     private static readonly string[] Placeholders = ["{project}", "{version}", "{os}", "{arch}", "{target}"];
 
@@ -47,7 +58,8 @@ internal sealed partial record ProjectConfig(
 
     public static ProjectConfig Parse(string text, string file)
     {
-        var (values, _) = StrictYaml.Read(text, file, Schema, FileName);
+        var sections = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
+        var (values, _) = StrictYaml.Read(text, file, Schema, FileName, sections);
         string? Text(string key) => values.TryGetValue(key, out var v) ? (string)v.Value : null;
         string[]? List(string key) => values.TryGetValue(key, out var v) ? (string[])v.Value : null;
 
@@ -82,8 +94,33 @@ internal sealed partial record ProjectConfig(
             }
         }
 
+        string[] known = [TarGzFormat, DebFormat];
+        var formats = values.GetValueOrDefault("formats");
+        foreach (var (format, at) in (List("formats") ?? []).Zip(formats?.ItemLocations ?? []))
+        {
+            if (!known.Contains(format))
+            {
+                throw new ConfigurationException($"{at}: unknown format '{ArchiveName.Display(format)}' in 'formats'{NameSuggestion.Hint(format, known)} (known: {string.Join(", ", known)})");
+            }
+        }
+
+        if (formats is not null && List("formats") is [])
+        {
+            throw new ConfigurationException($"{formats.Location}: 'formats' lists no format; name tar.gz, deb or both");
+        }
+
+        var deb = sections.TryGetValue("deb", out var debAt) ? DebPackageConfig.Parse(values, debAt) : null;
+        if (deb is null && List("formats")?.Contains(DebFormat) == true)
+        {
+            throw new ConfigurationException($"{formats!.Location}: 'formats' names deb, but there is no 'deb:' section with its maintainer");
+        }
+
         var locations = new ProjectConfigLocations(file, values.GetValueOrDefault("targets")?.ItemLocations ?? [], files?.ItemLocations ?? []);
-        return new ProjectConfig(Text("project"), List("targets") ?? [], List("commands") ?? [], Text("ldflags"), List("files"), Text("archive"), locations);
+        return new ProjectConfig(Text("project"), List("targets") ?? [], List("commands") ?? [], Text("ldflags"), List("files"), Text("archive"), locations)
+        {
+            Formats = List("formats")?.Distinct().ToArray() ?? [TarGzFormat],
+            Deb = deb,
+        };
     }
 
     /// <summary>Refuses a target in <c>targets</c> that no profile defines, at its line and column.</summary>

@@ -5,6 +5,7 @@ using PiBuild.Core.Fetching;
 using PiBuild.Core.Go;
 using PiBuild.Core.Processes;
 using PiBuild.Core.Projects;
+using PiBuild.Core.Releases.Debian;
 using PiBuild.Core.Targets;
 
 namespace PiBuild.Core.Releases;
@@ -16,7 +17,8 @@ public sealed record ReleaseRequest(
     bool Snapshot,
     string OutputDirectory,
     bool Clean,
-    ShardInfo? Shard);
+    ShardInfo? Shard,
+    bool Deb = false);
 
 /// <summary>
 /// Release artifacts for CI: every command for every target (the cross build, verified), one reproducible
@@ -45,19 +47,38 @@ internal sealed class ReleaseBuild(ProcessRunner runner, PiBuildPaths paths, Fun
         var all = ReleaseGroup.Of(targets, toolchain.Version, config.ArchiveTemplate ?? ProjectConfig.DefaultArchiveTemplate, projectName, source.Version);
         var share = request.Shard is { } shard ? all.Where((_, i) => i % shard.Count == shard.Index - 1).ToArray() : all;
 
+        // Debian packages are planned (and their files checked) before anything is built; each is made by the shard
+        // that builds the group it holds.
+        var formats = request.Deb ? config.Formats.Append(ProjectConfig.DebFormat).Distinct().ToArray() : config.Formats;
+        var debs = formats.Contains(ProjectConfig.DebFormat) ? PlanDebs(all, config, project, projectName, source.Version) : [];
+        var release = new ReleaseContents(formats.Contains(ProjectConfig.TarGzFormat), debs.Where(d => share.Contains(d.From)).ToArray());
+
         using var staging = ReleaseOutput.Stage(output);
-        var artifacts = share.Count == 0
+        var groups = release.TarGz ? share : share.Where(g => release.Debs.Any(d => d.From == g)).ToArray();
+        var artifacts = groups.Count == 0
             ? []
-            : await BuildAndPackAsync(share, project, toolchain, config, source, staging.Path, events, verbose, cancellationToken).ConfigureAwait(false);
+            : await BuildAndPackAsync(groups, release, project, toolchain, config, source, staging.Path, events, verbose, cancellationToken).ConfigureAwait(false);
         var manifest = new ReleaseManifest(projectName, source.Version, source.Commit, toolchain.Version.Text, source.SourceDateEpoch, request.Shard, artifacts);
         await ReleaseOutput.WriteIndexFilesAsync(staging.Path, manifest, cancellationToken).ConfigureAwait(false);
         staging.ReplaceDirectory(output);
         return manifest;
     }
 
+    /// <summary>What a release writes: a .tar.gz per group (unless only packages were asked for), and its .deb files.</summary>
+    private sealed record ReleaseContents(bool TarGz, IReadOnlyList<DebianPackagePlan> Debs);
+
+    private static IReadOnlyList<DebianPackagePlan> PlanDebs(IReadOnlyList<ReleaseGroup> groups, ProjectConfig config, GoProject project, string projectName, string version)
+    {
+        var deb = config.Deb ?? throw new ConfigurationException(
+            $"release --deb needs a 'deb:' section in {ProjectConfig.FileName} with the package's maintainer (deb: {{maintainer: \"Jane Doe <jane@example.com>\"}})");
+        deb.CheckFiles(project.Root);
+        return DebianPackagePlan.For(groups, deb, projectName, version);
+    }
+
     /// <summary>One build per group (its first board's), verified for every board of the group, packed into one archive.</summary>
     private async Task<IReadOnlyList<ReleaseArtifact>> BuildAndPackAsync(
         IReadOnlyList<ReleaseGroup> groups,
+        ReleaseContents release,
         GoProject project,
         GoToolchain toolchain,
         ProjectConfig config,
@@ -79,19 +100,29 @@ internal sealed class ReleaseBuild(ProcessRunner runner, PiBuildPaths paths, Fun
         var artifacts = new List<ReleaseArtifact>();
         foreach (var (group, result) in groups.Zip(results))
         {
-            VerifyForEveryBoard(group, result, toolchain);
-            artifacts.Add(await PackAsync(group, result, extras, staging, source, cancellationToken).ConfigureAwait(false));
+            VerifyForEveryBoard(group.Boards, result, toolchain);
+            if (release.TarGz)
+            {
+                artifacts.Add(await PackAsync(group, result, extras, staging, source, cancellationToken).ConfigureAwait(false));
+            }
+
+            foreach (var deb in release.Debs.Where(d => d.From == group))
+            {
+                // The package goes out labelled for every board of its architecture: each must run these binaries.
+                VerifyForEveryBoard(deb.Boards, result, toolchain, VerificationRules.RunsOnEveryLevelAbove);
+                artifacts.Add(await PackDebAsync(deb, result, project, config, staging, source, cancellationToken).ConfigureAwait(false));
+            }
         }
 
         Directory.Delete(binaries, recursive: true);
         return artifacts;
     }
 
-    /// <summary>The group's build was verified for its first board; it goes out labelled for all of them, so each is checked.</summary>
-    private static void VerifyForEveryBoard(ReleaseGroup group, TargetBuildResult result, GoToolchain toolchain)
+    /// <summary>The group's build was verified for its first board; it goes out labelled for all of these, so each is checked.</summary>
+    private static void VerifyForEveryBoard(IReadOnlyList<TargetProfile> boards, TargetBuildResult result, GoToolchain toolchain, VerificationRules? rules = null)
     {
-        var rejected = group.Boards.Skip(1)
-            .SelectMany(board => result.Binaries.Select(b => (Board: board, Check: BinaryVerifier.Check(b.Path, board, toolchain.Version.Text))))
+        var rejected = boards.Where(b => b.Name != result.Target.Name)
+            .SelectMany(board => result.Binaries.Select(b => (Board: board, Check: BinaryVerifier.Check(b.Path, board, toolchain.Version.Text, rules))))
             .Where(c => !c.Check.Passed)
             .ToArray();
         if (rejected.Length > 0)
@@ -128,13 +159,32 @@ internal sealed class ReleaseBuild(ProcessRunner runner, PiBuildPaths paths, Fun
             .ToArray();
     }
 
-    private static async Task<ReleaseArtifact> PackAsync(
-        ReleaseGroup group,
+    private static async Task<ReleaseArtifact> PackDebAsync(
+        DebianPackagePlan deb,
         TargetBuildResult result,
-        IReadOnlyList<ArchiveEntry> extras,
+        GoProject project,
+        ProjectConfig config,
         string staging,
         ReleaseSource source,
         CancellationToken cancellationToken)
+    {
+        var license = System.IO.Directory.EnumerateFiles(project.Root)
+            .Where(p => Path.GetFileName(p).StartsWith("LICENSE", StringComparison.OrdinalIgnoreCase) || Path.GetFileName(p).StartsWith("COPYING", StringComparison.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal)
+            .FirstOrDefault();
+        var content = new DebianPackageContent(result.Binaries.Select(b => b.Path).ToArray(), license, project.Root, config.Project ?? project.Name);
+        var path = Path.Combine(staging, deb.FileName);
+        DebianPackageWriter.Write(path, deb, config.Deb!, content, source.SourceDateEpoch);
+
+        var binaries = await ReleasedBinariesAsync(result, cancellationToken).ConfigureAwait(false);
+        var builder = deb.From.Builder;
+        return new ReleaseArtifact(deb.FileName,
+            deb.Boards.OrderBy(b => b.Name, StringComparer.Ordinal).Select(b => new ReleasedTarget(b.Name, b.Board, b.Fingerprint())).ToArray(),
+            builder.GoOs, builder.GoArch, binaries.Select(b => b.GoArm).Distinct().SingleOrDefault(), binaries.Select(b => b.GoArm64).Distinct().SingleOrDefault(),
+            new FileInfo(path).Length, await Sha256Hex.OfFileAsync(path, cancellationToken).ConfigureAwait(false), binaries, deb.Architecture);
+    }
+
+    private static async Task<IReadOnlyList<ReleasedBinary>> ReleasedBinariesAsync(TargetBuildResult result, CancellationToken cancellationToken)
     {
         var binaries = new List<ReleasedBinary>();
         foreach (var binary in result.Binaries)
@@ -143,6 +193,18 @@ internal sealed class ReleaseBuild(ProcessRunner runner, PiBuildPaths paths, Fun
                 await Sha256Hex.OfFileAsync(binary.Path, cancellationToken).ConfigureAwait(false), binary.GoArm, binary.BuildInfo?.Setting("GOARM64")));
         }
 
+        return binaries;
+    }
+
+    private static async Task<ReleaseArtifact> PackAsync(
+        ReleaseGroup group,
+        TargetBuildResult result,
+        IReadOnlyList<ArchiveEntry> extras,
+        string staging,
+        ReleaseSource source,
+        CancellationToken cancellationToken)
+    {
+        var binaries = await ReleasedBinariesAsync(result, cancellationToken).ConfigureAwait(false);
         var archive = Path.Combine(staging, group.FileName);
         var entries = result.Binaries.Select(b => new ArchiveEntry(Path.GetFileName(b.Path), b.Path, Executable: true)).Concat(extras);
         ReproducibleArchive.Write(archive, entries, source.SourceDateEpoch);

@@ -15,8 +15,9 @@ public sealed record ReleasedBinary(
 public sealed record ReleasedTarget(string Name, string Board, string ProfileSha256);
 
 /// <summary>
-/// One archive. Boards whose builds are the same (pi3 and pi4: arm64 at ARMv8.0) share it; <see cref="Targets"/>
-/// lists every board it is for, each verified.
+/// One archive or Debian package. Boards whose builds are the same (pi3 and pi4: arm64 at ARMv8.0) share it;
+/// <see cref="Targets"/> lists every board it is for, each verified. A .deb has its Debian architecture: an armhf
+/// package holds the lowest 32-bit level selected (its <c>goarm</c>), for every 32-bit board listed.
 /// </summary>
 public sealed record ReleaseArtifact(
     string File,
@@ -27,7 +28,8 @@ public sealed record ReleaseArtifact(
     [property: JsonPropertyName("goarm64")] string? GoArm64,
     long Size,
     string Sha256,
-    IReadOnlyList<ReleasedBinary> Binaries);
+    IReadOnlyList<ReleasedBinary> Binaries,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DebArchitecture = null);
 
 /// <summary>The shard a partial manifest came from (1-based), absent in a complete release.</summary>
 public sealed record ShardInfo(int Index, int Count)

@@ -17,6 +17,7 @@ internal static class ReleaseCommand
     private static readonly Option<string> Output = new("--output", "-o") { Description = "The release directory", HelpName = "DIR", DefaultValueFactory = _ => "dist" };
     private static readonly Option<bool> Clean = new("--clean") { Description = "Replace an earlier release in the output directory" };
     private static readonly Option<string?> Shard = new("--shard") { Description = "Build only share I of N of the targets (for a CI matrix)", HelpName = "I/N" };
+    private static readonly Option<bool> Deb = new("--deb") { Description = "Also build Debian packages (armhf, arm64) from pibuild.yaml's deb: section" };
     private static readonly Argument<string[]> ShardDirectories = new("DIR") { Description = "Output directories of release --shard runs", Arity = ArgumentArity.OneOrMore };
 
     public static Command Create()
@@ -31,13 +32,14 @@ internal static class ReleaseCommand
 
         var release = new Command("release", "Build release archives for every target: reproducible .tar.gz, SHA256SUMS, manifest.json")
         {
-            GlobalOptions.Target, GlobalOptions.Go, GlobalOptions.GoIndex, Version, Snapshot, Output, Clean, Shard, merge,
+            GlobalOptions.Target, GlobalOptions.Go, GlobalOptions.GoIndex, Version, Snapshot, Output, Clean, Shard, Deb, merge,
         };
         release.SetHandler(async (context, parseResult, cancellationToken) =>
         {
             var request = new ReleaseRequest(
                 parseResult.GetValue(GlobalOptions.Target) ?? [], parseResult.GetValue(Version), parseResult.GetValue(Snapshot),
-                parseResult.GetRequiredValue(Output), parseResult.GetValue(Clean), parseResult.GetValue(Shard) is { } shard ? ShardInfo.Parse(shard) : null);
+                parseResult.GetRequiredValue(Output), parseResult.GetValue(Clean), parseResult.GetValue(Shard) is { } shard ? ShardInfo.Parse(shard) : null,
+                parseResult.GetValue(Deb));
             Render(context, await ReleasePipeline.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false), request.OutputDirectory);
             return ExitCodes.Ok;
         });
@@ -56,12 +58,17 @@ internal static class ReleaseCommand
         foreach (var artifact in manifest.Artifacts)
         {
             var arch = artifact.GoArm is { } goarm ? $"GOARM={goarm}" : artifact.GoArm64 is { } goarm64 ? $"GOARM64={goarm64}" : $"{artifact.GoOs}/{artifact.GoArch}";
+            if (artifact.DebArchitecture is { } debArch)
+            {
+                arch = $"{debArch} ({arch})";
+            }
+
             var targets = string.Join(",", artifact.Targets.Select(t => t.Name));
             context.Say($"{targets,-6} {CliContext.Display(Path.Combine(output, artifact.File))}  {ByteSize.Format(artifact.Size)}  {arch}  {artifact.Binaries.Count} command(s)  sha256 {artifact.Sha256[..16]}…");
         }
 
         context.Say(manifest.Shard is { } shard
             ? $"shard {shard.Index}/{shard.Count} of {manifest.Project} {manifest.Version} in {CliContext.Display(output)}; join the shards with: pibuild release merge DIR... -o dist"
-            : $"{manifest.Project} {manifest.Version}: {manifest.Artifacts.Count} archive(s), SHA256SUMS and manifest.json in {CliContext.Display(output)}");
+            : $"{manifest.Project} {manifest.Version}: {manifest.Artifacts.Count} artifact(s), SHA256SUMS and manifest.json in {CliContext.Display(output)}");
     }
 }

@@ -9,12 +9,7 @@ public sealed class ReleaseTests(SharedGoCache cache) : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
-    private Dictionary<string, string?> Env()
-    {
-        var env = cache.Environment();
-        env["SOURCE_DATE_EPOCH"] = null;
-        return env;
-    }
+    private Dictionary<string, string?> Env() => ReleaseRuns.Environment(cache);
 
     /// <summary>A tagged repository of an example, cloned to a directory of its own.</summary>
     private async Task<string> TaggedClone(string example, string name, string tag = "v1.2.3")
@@ -31,11 +26,9 @@ public sealed class ReleaseTests(SharedGoCache cache) : IDisposable
         return clone;
     }
 
-    private Task<RunResult> Release(string project, params string[] more) =>
-        Run.PiBuildAsync(["release", "-C", project, .. more], project, Env());
+    private Task<RunResult> Release(string project, params string[] more) => ReleaseRuns.ReleaseAsync(cache, project, more);
 
-    private static string[] Files(string directory) =>
-        Directory.GetFiles(directory).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray()!;
+    private static string[] Files(string directory) => ReleaseRuns.Files(directory);
 
     [Fact]
     public async Task Two_releases_from_clones_in_different_directories_at_different_times_are_byte_identical()

@@ -1,0 +1,44 @@
+using PiBuild.Core.Projects;
+using PiBuild.Core.Targets;
+
+namespace PiBuild.Core.Releases.Debian;
+
+/// <summary>
+/// One .deb of a release: its Debian architecture, the release group whose binaries it holds, and every selected
+/// board it is for (each is checked against those binaries).
+/// </summary>
+internal sealed record DebianPackagePlan(string Package, string Version, string Architecture, string FileName, ReleaseGroup From, IReadOnlyList<TargetProfile> Boards)
+{
+    /// <summary>
+    /// The packages for the selected groups, the Raspberry Pi OS way: its 32-bit userland is <c>armhf</c> on every
+    /// Pi and runs ARMv6 code on a Pi 1, so the armhf package is built from the lowest 32-bit level selected (GOARM=6
+    /// when pi0 or pi1 is among them) and installs on all of them; 64-bit boards get <c>arm64</c>, from the lowest
+    /// ARMv8 level selected.
+    /// </summary>
+    public static IReadOnlyList<DebianPackagePlan> For(IReadOnlyList<ReleaseGroup> groups, DebPackageConfig config, string project, string releaseVersion)
+    {
+        var package = config.Package ?? DebPackageConfig.PackageNameFor(project);
+        var version = DebianVersion.From(releaseVersion);
+        return groups
+            .GroupBy(g => ArchitectureOf(g.Builder))
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(byArch =>
+            {
+                var lowest = byArch.OrderBy(g => Level(g.Builder)).First();
+                return new DebianPackagePlan(package, version, byArch.Key, $"{package}_{version}_{byArch.Key}.deb", lowest, byArch.SelectMany(g => g.Boards).ToArray());
+            })
+            .ToArray();
+    }
+
+    private static string ArchitectureOf(TargetProfile board) => (board.GoOs, board.GoArch) switch
+    {
+        ("linux", "arm") when board.GoArm is { Float: FloatAbi.SoftFloat } => "armel",
+        ("linux", "arm") => "armhf",
+        ("linux", "arm64") => "arm64",
+        _ => throw new ConfigurationException($"{board.Name} is {board.GoOs}/{board.GoArch}: Debian packages are made for linux/arm (armhf) and linux/arm64 boards"),
+    };
+
+    // The architecture level a group's binaries need: lower runs on more boards.
+    private static int Level(TargetProfile board) =>
+        board.GoArm is { } arm ? arm.Level : board.GoArm64 is { } arm64 ? (arm64.Major * 100) + arm64.Minor : 0;
+}
