@@ -17,7 +17,8 @@ public sealed class BadInputTests : IDisposable
         "files ../outside", "a file named in pibuild.yaml that is missing", "an unknown target in pibuild.yaml",
         "an unknown target on the command line", "malformed YAML in a profile", "cross --bogus", "fetch ''",
         "fetch --extract ''", "cross -o ''", "release -o under /proc", "--go /bin/true", "-C a file", "verify /dev/zero",
-        "verify a FIFO", "verify a 1.5 GB sparse file", "fetch --sha256 zz", "fetch a missing file", "fetch --extract a text file",
+        "verify a FIFO", "verify a 1.5 GB sparse file", "fetch --sha256 zz", "fetch a missing file", "release --deb without a deb: section",
+        "layout for an unknown board", "fetch --extract a text file",
     ];
 
     [Theory]
@@ -57,6 +58,8 @@ public sealed class BadInputTests : IDisposable
             "verify a 1.5 GB sparse file" => Setup(() => { using var f = File.Create(Path.Combine(project, "sparse.bin")); f.SetLength(1536L << 20); }, 1, "sparse.bin is not a pi1 binary: not an ELF executable", "verify", "--target", "pi1", "sparse.bin"),
             "fetch --sha256 zz" => Setup(() => { }, 2, "--sha256: 'zz'", "fetch", "http://127.0.0.1:9/x.tar.gz", "--sha256", "zz"),
             "fetch a missing file" => Setup(() => { }, 2, "missing.tar.gz: no such file", "fetch", "missing.tar.gz"),
+            "release --deb without a deb: section" => Setup(() => { }, 2, "release --deb needs a 'deb:' section in pibuild.yaml", "release", "--target", "pi1", "--version", "1.0.0", "--deb"),
+            "layout for an unknown board" => Setup(() => { }, 2, "unknown target 'pi7'", "layout", "--target", "pi1,pi7"),
             _ => Setup(() => { }, 1, "README.md is not an archive", "fetch", "README.md", "--extract", "out"),
         };
 
