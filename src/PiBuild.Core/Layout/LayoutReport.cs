@@ -54,7 +54,7 @@ public sealed record LayoutReport(
         {
             var (group, target) = failed;
             var more = target.Errors.Count > 1 ? $" ({target.Errors.Count - 1} more above)" : "";
-            throw new WorkFailedException($"layout: the project does not type-check for {group.Label} (linux/{group.GoArch}): {Relative(target.Errors[0].Split('\n')[0], root)}{more}; fix it, or name the packages to look at")
+            throw new WorkFailedException($"layout for {group.Label} (linux/{group.GoArch}): {Relative(target.Errors[0].Split('\n')[0], root)}{more}; fix it, or name the packages to check")
             {
                 Details = target.Errors.Count > 1 ? string.Join('\n', target.Errors.Select(e => Relative(e, root))) : null,
             };

@@ -97,7 +97,7 @@ public sealed class LayoutSpecs
         var plan = Plan("pi1,pi4");
         var errors = new[] { "/work/sftp/src/p/p.go:7:16: cannot use big\n(more)", "/work/sftp/src/p/q.go:1:1: another" };
         var failure = Assert.Throws<WorkFailedException>(() => LayoutReport.Compose(plan, new AnalyzerOutput([Target("arm", 32, errors: errors), Target("arm64", 40)], [])));
-        Assert.Equal("layout: the project does not type-check for pi1 (linux/arm): src/p/p.go:7:16: cannot use big (1 more above); fix it, or name the packages to look at", failure.Message);
+        Assert.Equal("layout for pi1 (linux/arm): src/p/p.go:7:16: cannot use big (1 more above); fix it, or name the packages to check", failure.Message);
         Assert.Contains("src/p/q.go:1:1: another", failure.Details, StringComparison.Ordinal);
     }
 
