@@ -97,20 +97,22 @@ internal sealed class ReleaseBuild(ProcessRunner runner, PiBuildPaths paths, Fun
         var build = new CrossBuildRequest(groups.Select(g => g.Builder).ToArray(), config.Commands, binaries, StreamToolOutput: verbose, ["-trimpath", "-ldflags", ldflags]);
         var plan = CrossBuildPlanner.Plan(build, project, toolchain, paths);
         var results = await new CrossBuild(runner).RunAsync(plan, events, verbose, cancellationToken, CrossBuild.DefaultParallelism()).ConfigureAwait(false);
+        var debContent = new DebianPackageContent(RootDocuments(project, "LICENSE", "COPYING").FirstOrDefault(), project.Root, config.Project ?? project.Name);
         var artifacts = new List<ReleaseArtifact>();
         foreach (var (group, result) in groups.Zip(results))
         {
             VerifyForEveryBoard(group.Boards, result, toolchain);
+            var released = await ReleasedBinariesAsync(result, cancellationToken).ConfigureAwait(false);
             if (release.TarGz)
             {
-                artifacts.Add(await PackAsync(group, result, extras, staging, source, cancellationToken).ConfigureAwait(false));
+                artifacts.Add(await PackAsync(group, result, released, extras, staging, source, cancellationToken).ConfigureAwait(false));
             }
 
             foreach (var deb in release.Debs.Where(d => d.From == group))
             {
                 // The package goes out labelled for every board of its architecture: each must run these binaries.
                 VerifyForEveryBoard(deb.Boards, result, toolchain, VerificationRules.RunsOnEveryLevelAbove);
-                artifacts.Add(await PackDebAsync(deb, result, project, config, staging, source, cancellationToken).ConfigureAwait(false));
+                artifacts.Add(await PackDebAsync(deb, result, released, debContent, config.Deb!, staging, source, cancellationToken).ConfigureAwait(false));
             }
         }
 
@@ -153,8 +155,7 @@ internal sealed class ReleaseBuild(ProcessRunner runner, PiBuildPaths paths, Fun
             }).ToArray();
         }
 
-        return Directory.EnumerateFiles(project.Root)
-            .Where(p => Path.GetFileName(p) is var n && (n.StartsWith("README", StringComparison.OrdinalIgnoreCase) || n.StartsWith("LICENSE", StringComparison.OrdinalIgnoreCase)))
+        return RootDocuments(project, "README", "LICENSE")
             .Select(p => new ArchiveEntry(Path.GetFileName(p), p, Executable: false))
             .ToArray();
     }
@@ -162,28 +163,34 @@ internal sealed class ReleaseBuild(ProcessRunner runner, PiBuildPaths paths, Fun
     private static async Task<ReleaseArtifact> PackDebAsync(
         DebianPackagePlan deb,
         TargetBuildResult result,
-        GoProject project,
-        ProjectConfig config,
+        IReadOnlyList<ReleasedBinary> binaries,
+        DebianPackageContent content,
+        DebPackageConfig config,
         string staging,
         ReleaseSource source,
         CancellationToken cancellationToken)
     {
-        var license = System.IO.Directory.EnumerateFiles(project.Root)
-            .Where(p => Path.GetFileName(p).StartsWith("LICENSE", StringComparison.OrdinalIgnoreCase) || Path.GetFileName(p).StartsWith("COPYING", StringComparison.OrdinalIgnoreCase))
-            .Order(StringComparer.Ordinal)
-            .FirstOrDefault();
-        var content = new DebianPackageContent(result.Binaries.Select(b => b.Path).ToArray(), license, project.Root, config.Project ?? project.Name);
         var path = Path.Combine(staging, deb.FileName);
-        DebianPackageWriter.Write(path, deb, config.Deb!, content, source.SourceDateEpoch);
-
-        var binaries = await ReleasedBinariesAsync(result, cancellationToken).ConfigureAwait(false);
-        var builder = deb.From.Builder;
-        return new ReleaseArtifact(deb.FileName,
-            deb.Boards.OrderBy(b => b.Name, StringComparer.Ordinal).Select(b => new ReleasedTarget(b.Name, b.Board, b.Fingerprint())).ToArray(),
-            builder.GoOs, builder.GoArch, binaries.Select(b => b.GoArm).Distinct().SingleOrDefault(), binaries.Select(b => b.GoArm64).Distinct().SingleOrDefault(),
-            new FileInfo(path).Length, await Sha256Hex.OfFileAsync(path, cancellationToken).ConfigureAwait(false), binaries, deb.Architecture);
+        DebianPackageWriter.Write(path, deb, config, result.Binaries.Select(b => b.Path).ToArray(), content, source.SourceDateEpoch);
+        return await ArtifactAsync(path, deb.Boards, deb.From.Builder, binaries, cancellationToken, deb.Architecture).ConfigureAwait(false);
     }
 
+    private static async Task<ReleaseArtifact> PackAsync(
+        ReleaseGroup group,
+        TargetBuildResult result,
+        IReadOnlyList<ReleasedBinary> binaries,
+        IReadOnlyList<ArchiveEntry> extras,
+        string staging,
+        ReleaseSource source,
+        CancellationToken cancellationToken)
+    {
+        var archive = Path.Combine(staging, group.FileName);
+        var entries = result.Binaries.Select(b => new ArchiveEntry(Path.GetFileName(b.Path), b.Path, Executable: true)).Concat(extras);
+        ReproducibleArchive.Write(archive, entries, source.SourceDateEpoch);
+        return await ArtifactAsync(archive, group.Boards, group.Builder, binaries, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The binaries as the manifest lists them, each hashed once however many artifacts hold it.</summary>
     private static async Task<IReadOnlyList<ReleasedBinary>> ReleasedBinariesAsync(TargetBuildResult result, CancellationToken cancellationToken)
     {
         var binaries = new List<ReleasedBinary>();
@@ -196,24 +203,19 @@ internal sealed class ReleaseBuild(ProcessRunner runner, PiBuildPaths paths, Fun
         return binaries;
     }
 
-    private static async Task<ReleaseArtifact> PackAsync(
-        ReleaseGroup group,
-        TargetBuildResult result,
-        IReadOnlyList<ArchiveEntry> extras,
-        string staging,
-        ReleaseSource source,
-        CancellationToken cancellationToken)
-    {
-        var binaries = await ReleasedBinariesAsync(result, cancellationToken).ConfigureAwait(false);
-        var archive = Path.Combine(staging, group.FileName);
-        var entries = result.Binaries.Select(b => new ArchiveEntry(Path.GetFileName(b.Path), b.Path, Executable: true)).Concat(extras);
-        ReproducibleArchive.Write(archive, entries, source.SourceDateEpoch);
+    /// <summary>An archive or package written at <paramref name="path"/>, for the boards it is labelled for.</summary>
+    private static async Task<ReleaseArtifact> ArtifactAsync(
+        string path, IReadOnlyList<TargetProfile> boards, TargetProfile builder, IReadOnlyList<ReleasedBinary> binaries, CancellationToken cancellationToken, string? debArchitecture = null) =>
 
         // The level as the binaries record it, not as the profile asked: the manifest reports what was built.
-        var builder = group.Builder;
-        return new ReleaseArtifact(group.FileName,
-            group.Boards.Select(b => new ReleasedTarget(b.Name, b.Board, b.Fingerprint())).ToArray(),
+        new(Path.GetFileName(path),
+            boards.OrderBy(b => b.Name, StringComparer.Ordinal).Select(b => new ReleasedTarget(b.Name, b.Board, b.Fingerprint())).ToArray(),
             builder.GoOs, builder.GoArch, binaries.Select(b => b.GoArm).Distinct().SingleOrDefault(), binaries.Select(b => b.GoArm64).Distinct().SingleOrDefault(),
-            new FileInfo(archive).Length, await Sha256Hex.OfFileAsync(archive, cancellationToken).ConfigureAwait(false), binaries);
-    }
+            new FileInfo(path).Length, await Sha256Hex.OfFileAsync(path, cancellationToken).ConfigureAwait(false), binaries, debArchitecture);
+
+    /// <summary>Files at the project's root whose names start with one of <paramref name="prefixes"/> (any case), in name order.</summary>
+    private static IEnumerable<string> RootDocuments(GoProject project, params string[] prefixes) =>
+        Directory.EnumerateFiles(project.Root)
+            .Where(p => prefixes.Any(prefix => Path.GetFileName(p).StartsWith(prefix, StringComparison.OrdinalIgnoreCase)))
+            .Order(StringComparer.Ordinal);
 }

@@ -6,8 +6,8 @@ using PiBuild.Core.Projects;
 
 namespace PiBuild.Core.Releases.Debian;
 
-/// <summary>What a .deb installs besides the commands: the project's license text, if it has one.</summary>
-internal sealed record DebianPackageContent(IReadOnlyList<string> Commands, string? LicenseFile, string ProjectRoot, string Project);
+/// <summary>What the packages of a project share besides their commands: the project, and its license text if it has one.</summary>
+internal sealed record DebianPackageContent(string? LicenseFile, string ProjectRoot, string Project);
 
 /// <summary>
 /// Writes a .deb as dpkg-deb does, and reproducibly: an ar archive (zero timestamps, uid/gid 0, mode 0644) of
@@ -21,10 +21,11 @@ internal static class DebianPackageWriter
     private const int Executable = 0x1ED;
     private const int Regular = 0x1A4; // 0644
 
-    public static void Write(string path, DebianPackagePlan plan, DebPackageConfig config, DebianPackageContent content, long sourceDateEpoch)
+    /// <param name="commands">The verified binaries, installed to <c>/usr/bin</c>.</param>
+    public static void Write(string path, DebianPackagePlan plan, DebPackageConfig config, IReadOnlyList<string> commands, DebianPackageContent content, long sourceDateEpoch)
     {
         var files = new List<TarItem>();
-        files.AddRange(content.Commands.Order(StringComparer.Ordinal).Select(c => new TarItem($"./usr/bin/{Path.GetFileName(c)}", Executable, c)));
+        files.AddRange(commands.Order(StringComparer.Ordinal).Select(c => new TarItem($"./usr/bin/{Path.GetFileName(c)}", Executable, c)));
         files.AddRange(config.Systemd.Select(u => new TarItem($"./lib/systemd/system/{u.Name}", Regular, Path.Combine(content.ProjectRoot, u.Source))));
         files.AddRange(config.Files.Select(f => new TarItem("." + f.Destination, f.Mode, Path.Combine(content.ProjectRoot, f.Source))));
         var doc = $"./usr/share/doc/{plan.Package}/";
@@ -39,12 +40,12 @@ internal static class DebianPackageWriter
         var changelog = plan.Version.Contains('-', StringComparison.Ordinal) ? "changelog.Debian.gz" : "changelog.gz";
         files.Add(new TarItem(doc + changelog, Regular, Content: GzipMaximum(Changelog(plan, config, sourceDateEpoch))));
 
-        var data = Tarball(WithDirectories(files), sourceDateEpoch);
+        var data = WithDirectories(files);
         var scripts = SystemdScripts.For(config.Systemd.Select(u => u.Name).ToArray());
         var control = new List<TarItem>
         {
             new("./", Directory),
-            new("./control", Regular, Content: Encoding.UTF8.GetBytes(Control(plan, config, content, files))),
+            new("./control", Regular, Content: Encoding.UTF8.GetBytes(Control(plan, config, commands, content, data))),
             new("./md5sums", Regular, Content: Encoding.UTF8.GetBytes(Md5Sums(files, config.Conffiles))),
         };
         if (config.Conffiles.Count > 0)
@@ -55,7 +56,7 @@ internal static class DebianPackageWriter
         control.AddRange(scripts.Select(s => new TarItem("./" + s.Key, Executable, Content: Encoding.UTF8.GetBytes(s.Value))));
 
         using var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-        ArArchive.Write(output, [("debian-binary", "2.0\n"u8.ToArray()), ("control.tar.gz", Tarball(control, sourceDateEpoch)), ("data.tar.gz", data)]);
+        ArArchive.Write(output, [("debian-binary", "2.0\n"u8.ToArray()), ("control.tar.gz", Tarball(control, sourceDateEpoch)), ("data.tar.gz", Tarball(data, sourceDateEpoch))]);
     }
 
     /// <summary>The files, and every directory above them (<c>./</c> included), as dpkg-deb's data.tar holds them.</summary>
@@ -80,17 +81,18 @@ internal static class DebianPackageWriter
         return buffer.ToArray();
     }
 
-    private static string Control(DebianPackagePlan plan, DebPackageConfig config, DebianPackageContent content, IReadOnlyList<TarItem> files)
+    /// <param name="data">What data.tar holds, directories included.</param>
+    private static string Control(DebianPackagePlan plan, DebPackageConfig config, IReadOnlyList<string> commands, DebianPackageContent content, IReadOnlyList<TarItem> data)
     {
         // Installed-Size as dpkg-gencontrol counts it: KiB per file, rounded up, and one per directory.
-        var kib = files.Sum(f => (Size(f) + 1023) / 1024) + WithDirectories(files).Count(i => i.IsDirectory);
+        var kib = data.Sum(i => i.IsDirectory ? 1 : (Size(i) + 1023) / 1024);
         var depends = config.Depends.ToList();
         if (config.Systemd.Count > 0 && !depends.Any(d => d.StartsWith("init-system-helpers", StringComparison.Ordinal)))
         {
             depends.Add("init-system-helpers (>= 1.54~)"); // deb-systemd-helper and deb-systemd-invoke, used by the scripts
         }
 
-        var commands = string.Join(", ", content.Commands.Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        var names = string.Join(", ", commands.Select(Path.GetFileName).Order(StringComparer.Ordinal));
         var synopsis = config.Description ?? $"{content.Project} for Raspberry Pi";
         var text = new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"Package: {plan.Package}\n")
@@ -111,7 +113,7 @@ internal static class DebianPackageWriter
         }
 
         return text.Append(CultureInfo.InvariantCulture, $"Description: {synopsis}\n")
-            .Append(CultureInfo.InvariantCulture, $" The {commands} command{(content.Commands.Count == 1 ? "" : "s")} of {content.Project} {plan.Version}, built for {string.Join(", ", plan.Boards.Select(b => b.Name))}\n")
+            .Append(CultureInfo.InvariantCulture, $" The {names} command{(commands.Count == 1 ? "" : "s")} of {content.Project} {plan.Version}, built for {string.Join(", ", plan.Boards.Select(b => b.Name))}\n")
             .Append(CultureInfo.InvariantCulture, $" by pibuild and verified for each of them.\n")
             .ToString();
     }
