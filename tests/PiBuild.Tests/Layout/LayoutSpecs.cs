@@ -69,8 +69,8 @@ public sealed class LayoutSpecs
     private static AnalyzedTarget Target(string goarch, long progInfoSize, IReadOnlyList<AnalyzedAtomic>? misaligned = null, IReadOnlyList<string>? errors = null) => new(
         goarch, 2,
         [
-            new AnalyzedStruct("p.ProgInfo", "ProgInfo", "/work/sftp/src/p/p.go:5:6", progInfoSize, 4, progInfoSize - 28, []),
-            new AnalyzedStruct("p.Same", "Same", "/work/sftp/src/p/p.go:9:6", 8, 4, 0, []),
+            new AnalyzedStruct("p.ProgInfo", "ProgInfo", "/work/sftp/src/p/p.go:5:6", progInfoSize, 4, progInfoSize - 28),
+            new AnalyzedStruct("p.Same", "Same", "/work/sftp/src/p/p.go:9:6", 8, 4, 0),
         ],
         1, misaligned ?? [], errors ?? []);
 
@@ -78,7 +78,7 @@ public sealed class LayoutSpecs
     public void Structs_are_put_side_by_side_and_misaligned_atomics_carry_the_boards_they_fail_on()
     {
         var plan = Plan("pi0,pi1,pi4");
-        var atomic = new AnalyzedAtomic("/work/sftp/src/p/p.go:20:2", "atomic.AddInt64", "counters.total", 4, 0, "total", "counters", "move total first");
+        var atomic = new AnalyzedAtomic("/work/sftp/src/p/p.go:20:2", "atomic.AddInt64", "counters.total", 4, 0, "move total first");
         var report = LayoutReport.Compose(plan, new AnalyzerOutput([Target("arm", 32, [atomic]), Target("arm64", 40)], []));
 
         var progInfo = Assert.Single(report.Differences);

@@ -20,8 +20,6 @@ type atomicUse struct {
 	Path     string `json:"path"`   // the operand from the start of its allocation: counters.total, table[i].hits
 	Offset   int64  `json:"offset"` // from the start of that allocation, with every variable index at 0
 	Stride   int64  `json:"stride"` // what a variable index adds per step (0 when every index is constant)
-	Field    string `json:"field"`  // the field the call updates, and the struct that holds it
-	Owner    string `json:"owner"`
 	Fix      string `json:"fix"`
 }
 
@@ -58,9 +56,7 @@ func (c *checkedPackage) atomics() []atomicUse {
 			if !p.inner {
 				return true // a whole variable: the start of its allocation
 			}
-			use := atomicUse{c.fset.Position(call.Pos()).String(), "atomic." + fn.Name(), p.path, p.offset, p.stride, p.field, p.owner, ""}
-			use.Fix = fix(p, fn.Name())
-			uses = append(uses, use)
+			uses = append(uses, atomicUse{c.fset.Position(call.Pos()).String(), "atomic." + fn.Name(), p.path, p.offset, p.stride, fix(p, fn.Name())})
 			return true
 		})
 	}

@@ -71,18 +71,19 @@ func main() {
 	}
 
 	var out report
-	var checked [][]*checkedPackage
+	var structs [][]namedStruct
 	for _, t := range targets {
 		packages, err := load(*goCommand, t, patterns)
 		if err != nil {
 			fmt.Fprintf(os.Stderr, "pibuild-layout: %v\n", err)
 			os.Exit(1)
 		}
-		checked = append(checked, packages)
-		out.Targets = append(out.Targets, analyse(t.goarch, packages))
+		found := projectStructs(packages)
+		structs = append(structs, found)
+		out.Targets = append(out.Targets, analyse(t.goarch, packages, found))
 	}
 
-	out.Reorders = suggestReorders(checked)
+	out.Reorders = suggestReorders(structs)
 	encoder := json.NewEncoder(os.Stdout)
 	if err := encoder.Encode(out); err != nil {
 		fmt.Fprintf(os.Stderr, "pibuild-layout: %v\n", err)
@@ -90,17 +91,15 @@ func main() {
 	}
 }
 
-func analyse(goarch string, packages []*checkedPackage) targetReport {
+func analyse(goarch string, packages []*checkedPackage, structs []namedStruct) targetReport {
 	r := targetReport{GOARCH: goarch, Packages: len(packages), Structs: []structLayout{}, Findings: []atomicUse{}, Errors: []string{}}
-	seen := map[string]bool{}
+	for _, s := range structs {
+		if layout, ok := s.layout(); ok {
+			r.Structs = append(r.Structs, layout)
+		}
+	}
 	for _, p := range packages {
 		r.Errors = append(r.Errors, p.errors...)
-		for _, s := range p.structs() {
-			if !seen[s.Key] {
-				seen[s.Key] = true
-				r.Structs = append(r.Structs, s)
-			}
-		}
 		uses := p.atomics()
 		r.Atomics += len(uses)
 		for _, u := range uses {

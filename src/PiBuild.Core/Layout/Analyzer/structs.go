@@ -8,21 +8,12 @@ import (
 )
 
 type structLayout struct {
-	Key      string        `json:"key"` // the same type on every target: import path, name, and line for a local type
-	Name     string        `json:"name"`
-	Position string        `json:"position"`
-	Size     int64         `json:"size"`
-	Align    int64         `json:"align"`
-	Padding  int64         `json:"padding"`
-	Fields   []fieldLayout `json:"fields"`
-}
-
-type fieldLayout struct {
-	Name   string `json:"name"`
-	Type   string `json:"type"`
-	Offset int64  `json:"offset"`
-	Size   int64  `json:"size"`
-	Align  int64  `json:"align"`
+	Key      string `json:"key"` // the same type on every target: import path, name, and line for a local type
+	Name     string `json:"name"`
+	Position string `json:"position"`
+	Size     int64  `json:"size"`
+	Align    int64  `json:"align"`
+	Padding  int64  `json:"padding"`
 }
 
 // reorder is a field order with less padding, and the size it gives on each target (in -target order).
@@ -37,6 +28,21 @@ type namedStruct struct {
 	key, name, position string
 	st                  *types.Struct
 	sizes               types.Sizes
+}
+
+// projectStructs is every struct type of the packages, once: a package and its test variant declare the same ones.
+func projectStructs(packages []*checkedPackage) []namedStruct {
+	var all []namedStruct
+	seen := map[string]bool{}
+	for _, p := range packages {
+		for _, s := range p.namedStructs() {
+			if !seen[s.key] {
+				seen[s.key] = true
+				all = append(all, s)
+			}
+		}
+	}
+	return all
 }
 
 func (c *checkedPackage) namedStructs() []namedStruct {
@@ -71,60 +77,44 @@ func (c *checkedPackage) namedStructs() []namedStruct {
 	return found
 }
 
-func (c *checkedPackage) structs() []structLayout {
-	var layouts []structLayout
-	for _, s := range c.namedStructs() {
-		fields := fieldsOf(s.st)
-		size := s.sizes.Sizeof(s.st)
-		if size < 0 {
-			continue
-		}
-		layout := structLayout{Key: s.key, Name: s.name, Position: s.position, Size: size, Align: s.sizes.Alignof(s.st), Padding: size, Fields: []fieldLayout{}}
-		for i, offset := range s.sizes.Offsetsof(fields) {
-			f := fields[i]
-			fieldSize := s.sizes.Sizeof(f.Type())
-			layout.Padding -= fieldSize
-			layout.Fields = append(layout.Fields, fieldLayout{f.Name(), types.TypeString(f.Type(), types.RelativeTo(c.pkg)), offset, fieldSize, s.sizes.Alignof(f.Type())})
-		}
-		layouts = append(layouts, layout)
+// layout is the struct's size, alignment and padding; false for a type too large to have a size.
+func (s namedStruct) layout() (structLayout, bool) {
+	size := s.sizes.Sizeof(s.st)
+	if size < 0 {
+		return structLayout{}, false
 	}
-	return layouts
+	layout := structLayout{Key: s.key, Name: s.name, Position: s.position, Size: size, Align: s.sizes.Alignof(s.st), Padding: size}
+	for _, f := range fieldsOf(s.st) {
+		layout.Padding -= s.sizes.Sizeof(f.Type())
+	}
+	return layout, true
 }
 
 // suggestReorders proposes, for each struct wasting 8 bytes or more on some target, the order that packs it
 // tightest on all of them: zero-size fields first (a trailing one costs padding), then by alignment and size,
 // largest first, on the target where they are largest. It is suggested only where it helps somewhere and
 // hurts nowhere.
-func suggestReorders(checked [][]*checkedPackage) []reorder {
-	perTarget := make([]map[string]namedStruct, len(checked))
-	var keys []string
-	for i, packages := range checked {
-		perTarget[i] = map[string]namedStruct{}
-		for _, p := range packages {
-			for _, s := range p.namedStructs() {
-				if _, dup := perTarget[i][s.key]; dup {
-					continue
-				}
-				perTarget[i][s.key] = s
-				if i == 0 {
-					keys = append(keys, s.key)
-				}
-			}
+func suggestReorders(perTarget [][]namedStruct) []reorder {
+	byKey := make([]map[string]namedStruct, len(perTarget))
+	for i, structs := range perTarget {
+		byKey[i] = map[string]namedStruct{}
+		for _, s := range structs {
+			byKey[i][s.key] = s
 		}
 	}
 
 	suggestions := []reorder{}
-	for _, key := range keys {
+	for _, first := range perTarget[0] {
 		var versions []namedStruct
-		for _, structs := range perTarget {
-			if s, ok := structs[key]; ok {
+		for _, structs := range byKey {
+			if s, ok := structs[first.key]; ok {
 				versions = append(versions, s)
 			}
 		}
-		if len(versions) != len(checked) {
+		if len(versions) != len(perTarget) {
 			continue
 		}
-		if r, ok := bestOrder(key, versions); ok {
+		if r, ok := bestOrder(first.key, versions); ok {
 			suggestions = append(suggestions, r)
 		}
 	}
