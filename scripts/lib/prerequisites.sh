@@ -29,6 +29,9 @@ pibuild_missing_packages() {
     # The judges of pibuild's Debian packages: lintian, and deb-systemd-helper for their maintainer scripts.
     command -v lintian >/dev/null 2>&1 || missing+=(lintian)
     command -v deb-systemd-helper >/dev/null 2>&1 || missing+=(init-system-helpers)
+    # A Pi in a box for --on: the OpenSSH client pibuild drives and a server the tests start on loopback.
+    { command -v ssh && command -v ssh-keygen; } >/dev/null 2>&1 || missing+=(openssh-client)
+    [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
     # A real project for pibuild layout: Debian's sftp sources, with what its tests import.
     [ -d /usr/share/gocode/src/github.com/pkg/sftp ] || missing+=(golang-github-pkg-sftp-dev)
     [ -d /usr/share/gocode/src/github.com/stretchr/testify ] || missing+=(golang-github-stretchr-testify-dev)
@@ -77,4 +80,24 @@ ensure_prerequisites() {
   else
     echo "pibuild: note: $missing not installed; install it: sudo apt-get install -y $missing" >&2
   fi
+}
+
+# The SSH tests' "device" runs ARM programs as a Pi does, by exec: binfmt_misc hands them to qemu-user (F: the
+# interpreter is opened now, so it works inside any root). Test machines only; nothing in pibuild needs it.
+pibuild_register_binfmt() {
+  local dir=/proc/sys/fs/binfmt_misc arch
+  [ -e "$dir/qemu-arm" ] && [ -e "$dir/qemu-aarch64" ] && return 0
+  if [ "$(id -u)" != 0 ]; then
+    echo "pibuild: the SSH tests need qemu-user registered in binfmt_misc; as root: scripts/test.sh registers it" >&2
+    return 0
+  fi
+  [ -e "$dir/register" ] || mount -t binfmt_misc binfmt_misc "$dir" 2>/dev/null || {
+    echo "pibuild: cannot mount binfmt_misc at $dir; the SSH tests will say so" >&2
+    return 0
+  }
+  for arch in arm aarch64; do
+    [ -e "$dir/qemu-$arch" ] || [ ! -r "/usr/lib/binfmt.d/qemu-$arch.conf" ] ||
+      cat "/usr/lib/binfmt.d/qemu-$arch.conf" > "$dir/register" ||
+      echo "pibuild: registering qemu-$arch in binfmt_misc failed" >&2
+  done
 }

@@ -5,6 +5,8 @@ using PiBuild.Cli.Build;
 using PiBuild.Cli.Common;
 using PiBuild.Cli.Completion;
 using PiBuild.Cli.Cross;
+using PiBuild.Cli.Deploy;
+using PiBuild.Cli.DeviceExec;
 using PiBuild.Cli.Doctor;
 using PiBuild.Cli.Fetch;
 using PiBuild.Cli.Layout;
@@ -35,6 +37,7 @@ public static class PiBuildCommandLine
             VerifyCommand.Create(),
             FetchCommand.Create(),
             TestCommand.Create(),
+            DeployCommand.Create(),
             LayoutCommand.Create(),
             BootstrapCommand.Create(),
             PackBootstrapCommand.Create(),
@@ -42,6 +45,7 @@ public static class PiBuildCommandLine
             DoctorCommand.Create(),
             ToolchainsCommand.Create(),
             CompletionCommand.Create(),
+            DeviceExecCommand.Create(),
         };
         root.Options.OfType<VersionOption>().Single().Action = new VersionAction();
         return root;

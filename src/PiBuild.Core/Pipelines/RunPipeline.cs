@@ -1,4 +1,5 @@
 using PiBuild.Core.Binaries;
+using PiBuild.Core.Devices;
 using PiBuild.Core.Emulation;
 using PiBuild.Core.Processes;
 using PiBuild.Core.Targets;
@@ -6,28 +7,53 @@ using PiBuild.Core.Targets;
 namespace PiBuild.Core.Pipelines;
 
 /// <summary>What <c>pibuild run</c> was asked for: one board, one command package, its arguments and where its standard streams go.</summary>
-public sealed record RunRequest(IReadOnlyList<string> Targets, string Package, IReadOnlyList<string> Arguments, ProcessStreams Streams);
+/// <param name="On">The device to run on over ssh (--on); null: here, emulated or native.</param>
+public sealed record RunRequest(IReadOnlyList<string> Targets, string Package, IReadOnlyList<string> Arguments, ProcessStreams Streams, string? On = null);
 
 /// <summary>The program's exit code, and the verified binary that ran.</summary>
 public sealed record RunOutcome(int ExitCode, TargetProfile Target, BinaryCheck Binary);
 
-/// <summary><c>pibuild run</c>: build one command for a board, then run it as that board would (qemu-user with its CPU, or natively).</summary>
+/// <summary>
+/// <c>pibuild run</c>: build one command for a board, then run it as that board would (qemu-user with its CPU, or
+/// natively), or on the device itself over ssh: the board it says it is, the verified binary copied once per content.
+/// </summary>
 public static class RunPipeline
 {
     public static async Task<RunOutcome> RunAsync(Workspace workspace, RunRequest request, CancellationToken cancellationToken)
     {
-        var target = TargetSelection.Named(workspace.Catalog(), request.Targets, "run");
-        var report = await CrossPipeline.BuildAsync(workspace, [target], [request.Package], null, cancellationToken).ConfigureAwait(false);
-        var binaries = report.Targets.Single().Binaries;
-        if (binaries.Count != 1)
+        if (workspace.DeviceAddress(request.On) is { } address)
         {
-            throw new ConfigurationException($"run needs one command package, but {request.Package} built {binaries.Count} commands; name one of them");
+            return await RunOnDeviceAsync(workspace, request, address, cancellationToken).ConfigureAwait(false);
         }
 
-        var executor = BoardExecutor.For(target, report.Toolchain, workspace.GetVariable);
-        var spec = executor.Command(binaries[0].Path, request.Arguments, Environment.CurrentDirectory);
+        var target = TargetSelection.Named(workspace.Catalog(), request.Targets, "run");
+        var (binary, toolchain) = await BuildOneAsync(workspace, target, request.Package, cancellationToken).ConfigureAwait(false);
+        var executor = BoardExecutor.For(target, toolchain, workspace.GetVariable);
+        var spec = executor.Command(binary.Path, request.Arguments, Environment.CurrentDirectory);
         workspace.Announce(target.Name, spec);
         var exitCode = await workspace.Runner.RunAttachedAsync(spec, request.Streams, cancellationToken).ConfigureAwait(false);
-        return new RunOutcome(exitCode, target, binaries[0]);
+        return new RunOutcome(exitCode, target, binary);
+    }
+
+    private static async Task<RunOutcome> RunOnDeviceAsync(Workspace workspace, RunRequest request, DeviceAddress address, CancellationToken cancellationToken)
+    {
+        var device = await Device.ConnectAsync(workspace, address, cancellationToken).ConfigureAwait(false);
+        var target = TargetSelection.ForDevice(workspace.Catalog(), request.Targets, device.Board, address.ToString(), "run");
+        var (binary, _) = await BuildOneAsync(workspace, target, request.Package, cancellationToken).ConfigureAwait(false);
+        var program = await device.PlaceProgramAsync(binary.Path, cancellationToken).ConfigureAwait(false);
+        var line = ShellQuote.Join([program.Path, .. request.Arguments]);
+        workspace.Announce($"{target.Name} on {address}", device.Connection.Command(line));
+        var exitCode = await device.RunAttachedAsync(line, request.Streams, cancellationToken).ConfigureAwait(false);
+        return new RunOutcome(exitCode, target, binary);
+    }
+
+    /// <summary>The one verified command the package builds for the board.</summary>
+    private static async Task<(BinaryCheck Binary, Go.GoToolchain Toolchain)> BuildOneAsync(Workspace workspace, TargetProfile target, string package, CancellationToken cancellationToken)
+    {
+        var report = await CrossPipeline.BuildAsync(workspace, [target], [package], null, cancellationToken).ConfigureAwait(false);
+        var binaries = report.Targets.Single().Binaries;
+        return binaries.Count == 1
+            ? (binaries[0], report.Toolchain)
+            : throw new ConfigurationException($"run needs one command package, but {package} built {binaries.Count} commands; name one of them");
     }
 }

@@ -1,11 +1,14 @@
+using PiBuild.Core.Devices;
 using PiBuild.Core.Emulation;
+using PiBuild.Core.Go;
 using PiBuild.Core.Targets;
 using PiBuild.Core.Testing;
 
 namespace PiBuild.Core.Pipelines;
 
 /// <summary>What <c>pibuild test</c> was asked for; no target means the board pibuild runs on.</summary>
-public sealed record TestRequest(IReadOnlyList<string> Targets, IReadOnlyList<string> Packages, IReadOnlyList<string> GoTestFlags);
+/// <param name="On">The device to run the tests on over ssh (--on); null: here (emulated, or natively on a Pi).</param>
+public sealed record TestRequest(IReadOnlyList<string> Targets, IReadOnlyList<string> Packages, IReadOnlyList<string> GoTestFlags, string? On = null);
 
 /// <summary>
 /// <c>pibuild test</c>: the project's tests cross-compiled and run as the board runs them (qemu-user with its CPU,
@@ -15,11 +18,25 @@ public static class TestPipeline
 {
     public static async Task<GoTestReport> RunAsync(Workspace workspace, TestRequest request, CancellationToken cancellationToken)
     {
-        var target = TargetSelection.ThisBoard(workspace.Catalog(), request.Targets, workspace.HostRoot, "test");
-        var project = workspace.Project();
-        var toolchain = await workspace.ToolchainAsync(cancellationToken).ConfigureAwait(false);
-        var executor = BoardExecutor.For(target, toolchain, workspace.GetVariable);
-        var plan = GoTestPlanner.Plan(target, request.Packages, request.GoTestFlags, project, toolchain, workspace.Paths, executor);
+        TargetProfile target;
+        string? exec;
+        GoToolchain toolchain;
+        if (workspace.DeviceAddress(request.On) is { } address)
+        {
+            // Asked first, so a board the device cannot run is refused before anything is built or copied.
+            var device = await Device.ConnectAsync(workspace, address, cancellationToken).ConfigureAwait(false);
+            target = TargetSelection.ForDevice(workspace.Catalog(), request.Targets, device.Board, address.ToString(), "test");
+            toolchain = await workspace.ToolchainAsync(cancellationToken).ConfigureAwait(false);
+            exec = DeviceExec.GoTestExec(device, target);
+        }
+        else
+        {
+            target = TargetSelection.ThisBoard(workspace.Catalog(), request.Targets, workspace.HostRoot, "test");
+            toolchain = await workspace.ToolchainAsync(cancellationToken).ConfigureAwait(false);
+            exec = BoardExecutor.For(target, toolchain, workspace.GetVariable).GoTestExec;
+        }
+
+        var plan = GoTestPlanner.Plan(target, request.Packages, request.GoTestFlags, workspace.Project(), toolchain, workspace.Paths, exec);
         workspace.Announce(target.Name, plan.GoTest);
         return await new GoTestRun(workspace.Runner).RunAsync(plan, workspace.Verbose ? workspace.Events.TestOutput : null, cancellationToken).ConfigureAwait(false);
     }

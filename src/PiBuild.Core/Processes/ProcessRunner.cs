@@ -30,6 +30,19 @@ internal sealed class ProcessRunner
         return new ProcessResult(exitCode, stdout.ToString(), stderr.ToString());
     }
 
+    /// <summary>Runs with <paramref name="input"/> as the child's standard input (a file sent to a device over ssh).</summary>
+    public async Task<ProcessResult> RunAsync(ProcessSpec spec, Stream input, CancellationToken cancellationToken)
+    {
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        var command = Build(spec)
+            .WithStandardInputPipe(PipeSource.FromStream(input))
+            .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
+            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr));
+        var exitCode = await ExecuteAsync(command, spec, cancellationToken).ConfigureAwait(false);
+        return new ProcessResult(exitCode, stdout.ToString(), stderr.ToString());
+    }
+
     /// <summary>Runs with the child reading and writing the given streams (for <c>pibuild run</c>); returns its exit code.</summary>
     public Task<int> RunAttachedAsync(ProcessSpec spec, ProcessStreams streams, CancellationToken cancellationToken = default)
     {

@@ -6,23 +6,45 @@ namespace PiBuild.Core.Targets;
 /// <param name="UserlandBits">32 or 64: the word size of the programs it runs (not of its kernel); null when unknown.</param>
 public sealed record DetectedBoard(string? Model, string? CpuPart, int? UserlandBits, TargetProfile? Profile);
 
+/// <summary>What a machine says about itself: read here from a root, or on a device by a shell snippet over ssh.</summary>
+internal sealed record BoardFacts(string? Model, string? CpuPart, int? UserlandBits)
+{
+    /// <summary>
+    /// The userland's word size from the first bytes of <c>/bin/sh</c> (its ELF class), else from the one dynamic
+    /// loader present; null when neither tells.
+    /// </summary>
+    public static int? UserlandBitsFrom(ReadOnlySpan<byte> shellHead, bool arm64Loader, bool armhfLoader)
+    {
+        if (ElfFile.ClassOf(shellHead) is { } elfClass)
+        {
+            return elfClass == ElfFile.Class64 ? 64 : 32;
+        }
+
+        return arm64Loader == armhfLoader ? null : arm64Loader ? 64 : 32;
+    }
+}
+
 /// <summary>
 /// Recognises the board from <c>/proc/device-tree/model</c> (the longest matching prefix wins, so "Raspberry Pi Zero 2"
 /// beats "Raspberry Pi Zero"), else <c>/proc/cpuinfo</c>'s CPU part; and chooses between a board's 64- and 32-bit
 /// profiles by the userland's word size: the ELF class of <c>/bin/sh</c>, else the one dynamic loader present. Never
 /// by <c>uname -m</c>: a 32-bit Raspberry Pi OS on a Pi 4 runs a 64-bit kernel that says aarch64. The root is a
-/// parameter so that specs (and the SSH tests' fake device) point it at fake files.
+/// parameter so that specs (and the SSH tests' fake device) point it at fake files; a device over ssh sends the same
+/// facts (<see cref="Devices.DeviceProbe"/>) and they are matched by the same <see cref="Match"/>.
 /// </summary>
 internal sealed class BoardDetector(string root)
 {
     private const int MaxLinks = 8;
 
-    public DetectedBoard Detect(IEnumerable<TargetProfile> profiles)
+    public DetectedBoard Detect(IEnumerable<TargetProfile> profiles) => Match(Read(), profiles);
+
+    /// <summary>The facts under the root.</summary>
+    public BoardFacts Read() => new(ReadModel(), ReadCpuPart(), ReadUserlandBits());
+
+    public static DetectedBoard Match(BoardFacts facts, IEnumerable<TargetProfile> profiles)
     {
         var all = profiles.ToArray();
-        var model = ReadModel();
-        var cpuPart = ReadCpuPart();
-        var bits = ReadUserlandBits();
+        var (model, cpuPart, bits) = facts;
         var candidates = model is not null ? ByModel(all, model) : ByCpuPart(all, cpuPart);
 
         // A board's 32-bit profile extends its 64-bit one and shares its models: the userland decides. Among equals
@@ -72,20 +94,11 @@ internal sealed class BoardDetector(string root)
             .FirstOrDefault();
     }
 
-    private int? ReadUserlandBits()
-    {
-        if (ElfClassOf("bin/sh") is { } elfClass)
-        {
-            return elfClass == ElfFile.Class64 ? 64 : 32;
-        }
+    private int? ReadUserlandBits() =>
+        BoardFacts.UserlandBitsFrom(HeadOf("bin/sh"), Exists("lib/ld-linux-aarch64.so.1"), Exists("lib/ld-linux-armhf.so.3"));
 
-        var arm64 = Exists("lib/ld-linux-aarch64.so.1");
-        var armhf = Exists("lib/ld-linux-armhf.so.3");
-        return arm64 == armhf ? null : arm64 ? 64 : 32;
-    }
-
-    /// <summary>The ELF class of a file under the root, following symlinks within the root (/bin/sh is a link to dash).</summary>
-    private int? ElfClassOf(string relative)
+    /// <summary>The first bytes of a file under the root, following symlinks within the root (/bin/sh is a link to dash).</summary>
+    private byte[] HeadOf(string relative)
     {
         var path = relative;
         for (var hop = 0; hop < MaxLinks; hop++)
@@ -100,16 +113,16 @@ internal sealed class BoardDetector(string root)
 
             if (!info.Exists)
             {
-                return null;
+                return [];
             }
 
-            Span<byte> head = stackalloc byte[8];
+            var head = new byte[8];
             using var stream = info.OpenRead();
             var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-            return ElfFile.ClassOf(head[..read]);
+            return head[..read];
         }
 
-        return null;
+        return [];
     }
 
     private bool Exists(string relative) => Path.Exists(Path.Combine(root, relative));

@@ -39,19 +39,69 @@ internal static class TargetSelection
         throw NotAKnownBoard(board, catalog);
     }
 
+    /// <summary>
+    /// For commands on a device over ssh: the board named, if the device can run it, else the one the device says it
+    /// is. Refused before anything is copied: a GOARM=7 binary for a Pi 1 dies with SIGILL, an arm64 one cannot start
+    /// on a 32-bit userland.
+    /// </summary>
+    public static TargetProfile ForDevice(ProfileCatalog catalog, IReadOnlyList<string> named, DetectedBoard device, string deviceName, string command)
+    {
+        if (device.Profile is not { } detected)
+        {
+            // A board pibuild does not know may still be named; only its word size can be checked.
+            var named1 = named.Count > 0 ? Named(catalog, named, command) : throw NotAKnownBoard(device, catalog, $"the device {deviceName}");
+            return named1.GoArch == "arm64" && device.UserlandBits == 32
+                ? throw new ConfigurationException($"--target {named1.Name} cannot run on {deviceName}: an arm64 binary cannot start on a 32-bit userland; name a 32-bit board")
+                : named1;
+        }
+
+        if (named.Count == 0)
+        {
+            return detected;
+        }
+
+        var target = Named(catalog, named, command);
+        return WhyNotRunnable(target, detected) is { } reason
+            ? throw new ConfigurationException($"--target {target.Name} cannot run on {deviceName}, a {detected.Name} ({detected.Board}): {reason}; drop --target to build for the device, or use --target {detected.Name}")
+            : target;
+    }
+
+    /// <summary>Why a binary built for <paramref name="target"/> cannot run on <paramref name="device"/>; null when it can.</summary>
+    internal static string? WhyNotRunnable(TargetProfile target, TargetProfile device)
+    {
+        if (target.GoOs != device.GoOs)
+        {
+            return $"it is built for {target.GoOs}, the device runs {device.GoOs}";
+        }
+
+        return (target.GoArch, device.GoArch) switch
+        {
+            ("arm64", "arm") => $"an arm64 binary cannot start on a {device.UserlandBits}-bit userland",
+            ("arm", "arm") when target.GoArm?.Level > device.GoArm?.Level =>
+                $"GOARM={target.GoArm?.Level} code needs ARMv{target.GoArm?.Level}, the device's CPU is ARMv{device.GoArm?.Level} ({device.Cpu})",
+            ("arm", "arm64") when target.GoArm?.Level > 7 => $"GOARM={target.GoArm?.Level} is not a 32-bit level an ARMv8 CPU runs",
+            ("arm64", "arm64") when target.GoArm64 is { } wanted && device.GoArm64 is { } has && wanted.CompareTo(has) > 0 =>
+                $"GOARM64={wanted} code needs a newer CPU than the device's {device.Cpu} (GOARM64={has})",
+            ("arm" or "arm64", "arm" or "arm64") => null,
+            _ when target.GoArch != device.GoArch => $"it is built for {target.GoArch}, the device is {device.GoArch}",
+            _ => null,
+        };
+    }
+
     /// <summary>What was seen and what is known, and the way out: --target.</summary>
-    internal static ConfigurationException NotAKnownBoard(DetectedBoard board, ProfileCatalog catalog)
+    internal static ConfigurationException NotAKnownBoard(DetectedBoard board, ProfileCatalog catalog, string machine = "this machine")
     {
         if (board.Model is { } model && model.StartsWith("Raspberry Pi", StringComparison.Ordinal))
         {
             var userland = board.UserlandBits is { } bits ? $" with a {bits}-bit userland" : "";
             var known = string.Join("; ", catalog.All.Where(p => p.Detect.Models.Count > 0).Select(p => $"{p.Name}: {string.Join(", ", p.Detect.Models)}"));
-            return new ConfigurationException($"'{model}'{userland} is not a board pibuild knows (known models: {known}); name the board with --target (see: pibuild targets)");
+            var where = machine == "this machine" ? "" : $" on {machine}";
+            return new ConfigurationException($"'{model}'{userland}{where} is not a board pibuild knows (known models: {known}); name the board with --target (see: pibuild targets)");
         }
 
         var seen = board.Model ?? (board.CpuPart is null ? "no /proc/device-tree/model" : $"CPU part {board.CpuPart}");
-        return new ConfigurationException(
-            $"this machine is not a known Raspberry Pi ({seen}); on a laptop use 'pibuild cross --target pi2', or name the board with --target");
+        var fix = machine == "this machine" ? "on a laptop use 'pibuild cross --target pi2', or name the board with --target" : "check the address (--on), or add a profile for it (see: pibuild targets)";
+        return new ConfigurationException($"{machine} is not a known Raspberry Pi ({seen}); {fix}");
     }
 
     private static List<string> Split(IEnumerable<string> names) =>

@@ -1,5 +1,4 @@
 using System.Globalization;
-using PiBuild.Core.Emulation;
 using PiBuild.Core.Go;
 using PiBuild.Core.Processes;
 using PiBuild.Core.Projects;
@@ -15,11 +14,12 @@ internal static class GoTestPlanner
     /// <summary>go test's own default; the profile's scale multiplies it like any -timeout given.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(10);
 
-    public static GoTestPlan Plan(TargetProfile target, IReadOnlyList<string> packages, IReadOnlyList<string> goTestFlags, GoProject project, GoToolchain toolchain, PiBuildPaths paths, BoardExecutor executor)
+    /// <param name="exec">go test's -exec: qemu with the board's CPU, pibuild's device wrapper, or null to run test binaries here.</param>
+    public static GoTestPlan Plan(TargetProfile target, IReadOnlyList<string> packages, IReadOnlyList<string> goTestFlags, GoProject project, GoToolchain toolchain, PiBuildPaths paths, string? exec)
     {
         var (timeout, flags) = TakeTimeout(goTestFlags);
         var scaled = timeout * target.TestTimeoutScale;
-        var emulator = executor.GoTestExec;
+        var emulator = exec;
         string[] args =
         [
             "test", "-json", "-timeout", GoDuration.Format(scaled),

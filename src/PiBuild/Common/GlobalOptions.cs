@@ -44,6 +44,13 @@ internal static class GlobalOptions
         HelpName = "URL",
     };
 
+    /// <summary>The device reached over ssh for run, test, deploy, targets detect.</summary>
+    public static readonly Option<string?> On = new("--on")
+    {
+        Description = "Your Pi, over ssh: [user@]host[:port] (default: $PIBUILD_ON); ssh options through $PIBUILD_SSH",
+        HelpName = "[USER@]HOST[:PORT]",
+    };
+
     /// <summary>Board profile(s); whether one or many, named or detected, is Core's decision.</summary>
     public static readonly Option<string[]> Target = Targets("Board profile(s), comma-separated or repeated (see: pibuild targets)");
 

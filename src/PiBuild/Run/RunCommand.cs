@@ -7,7 +7,7 @@ namespace PiBuild.Cli.Run;
 
 /// <summary>
 /// <c>pibuild run --target pi1 PACKAGE [-- ARGS]</c>: cross-build one command and run it on the emulated board
-/// (qemu-user with the board's CPU model), passing its exit code through.
+/// (qemu-user with the board's CPU model), or with <c>--on host</c> on the device itself, passing its exit code through.
 /// </summary>
 internal static class RunCommand
 {
@@ -21,9 +21,9 @@ internal static class RunCommand
 
     public static Command Create()
     {
-        var command = new Command("run", "Build one command for a board and run it under qemu-user with that board's CPU")
+        var command = new Command("run", "Build one command for a board and run it under qemu-user with that board's CPU, or on your Pi with --on")
         {
-            GlobalOptions.Target, GlobalOptions.Go, GlobalOptions.GoIndex, Package, Arguments,
+            GlobalOptions.Target, GlobalOptions.On, GlobalOptions.Go, GlobalOptions.GoIndex, Package, Arguments,
         };
         command.SetHandler(async (context, parseResult, cancellationToken) =>
         {
@@ -32,7 +32,7 @@ internal static class RunCommand
             await using var stderr = Console.OpenStandardError();
             var request = new RunRequest(
                 parseResult.GetValue(GlobalOptions.Target) ?? [], parseResult.GetRequiredValue(Package), parseResult.GetValue(Arguments) ?? [],
-                new ProcessStreams(stdin, stdout, stderr));
+                new ProcessStreams(stdin, stdout, stderr), parseResult.GetValue(GlobalOptions.On));
             var outcome = await RunPipeline.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false);
             return outcome.ExitCode;
         });

@@ -22,11 +22,14 @@ internal static class TargetsCommand
             return Task.FromResult(ExitCodes.Ok);
         });
 
-        var detect = new Command("detect", "Say which board this is: its model, CPU and userland, and the profile that fits");
-        detect.SetHandler((context, _, _) =>
+        var detect = new Command("detect", "Say which board this is (or the device --on names): its model, CPU and userland, and the profile that fits")
         {
-            Detected(context, TargetsPipeline.Detect(context.Workspace));
-            return Task.FromResult(ExitCodes.Ok);
+            GlobalOptions.On,
+        };
+        detect.SetHandler(async (context, parseResult, cancellationToken) =>
+        {
+            Detected(context, await TargetsPipeline.DetectAsync(context.Workspace, parseResult.GetValue(GlobalOptions.On), cancellationToken).ConfigureAwait(false));
+            return ExitCodes.Ok;
         });
 
         var list = new Command("targets", "List the board profiles: built-in, the project's targets/, and the user's") { show, detect };

@@ -36,10 +36,14 @@ public static class Run
     public static Task<RunResult> PiBuildAsync(IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null) =>
         WaitAsync(StartPiBuild(args, workingDirectory, environment), timeout);
 
+    /// <summary>pibuild with <paramref name="input"/> on its standard input (then closed).</summary>
+    public static Task<RunResult> PiBuildWithInputAsync(IEnumerable<string> args, string input, string workingDirectory, IReadOnlyDictionary<string, string?>? environment = null) =>
+        WaitAsync(Start("dotnet", [PiBuildDll, .. args], workingDirectory, environment, input));
+
     public static Task<RunResult> ProgramAsync(string fileName, IEnumerable<string> args, string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null) =>
         WaitAsync(Start(fileName, args, workingDirectory ?? Environment.CurrentDirectory, environment));
 
-    public static Process Start(string fileName, IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string?>? environment = null)
+    public static Process Start(string fileName, IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string?>? environment = null, string? input = null)
     {
         var info = new ProcessStartInfo(fileName)
         {
@@ -72,6 +76,11 @@ public static class Run
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (stdout) { stdout.AppendLine(e.Data); } } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (stderr) { stderr.AppendLine(e.Data); } } };
         process.Start();
+        if (input is not null)
+        {
+            process.StandardInput.Write(input);
+        }
+
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

@@ -1,0 +1,150 @@
+using System.Security.Cryptography;
+using PiBuild.Core.Processes;
+using PiBuild.Core.Releases;
+using PiBuild.Core.Targets;
+
+namespace PiBuild.Core.Devices;
+
+/// <summary>
+/// A Raspberry Pi reached over ssh, asked what it is. Files pibuild sends are named by their SHA-256 under the login
+/// user's <c>~/.cache/pibuild</c>, so a second run copies nothing; programs run there in their own process group and
+/// are stopped with it when pibuild is interrupted (no orphan left on the Pi).
+/// </summary>
+internal sealed class Device
+{
+    private Device(SshConnection connection, DeviceFacts facts, DetectedBoard board)
+    {
+        Connection = connection;
+        Facts = facts;
+        Board = board;
+    }
+
+    public SshConnection Connection { get; }
+
+    public DeviceFacts Facts { get; }
+
+    /// <summary>The board the device says it is; its profile is null when it is no board pibuild knows.</summary>
+    public DetectedBoard Board { get; }
+
+    public DeviceAddress Address => Connection.Address;
+
+    /// <summary>Where programs are kept on the device, per content.</summary>
+    public string RunDirectory => $"{Facts.Home}/.cache/pibuild/run";
+
+    public static async Task<Device> ConnectAsync(Workspace workspace, DeviceAddress address, CancellationToken cancellationToken)
+    {
+        var connection = SshConnection.To(address, workspace.GetVariable, workspace.Paths, workspace.Runner);
+        var facts = await DeviceProbe.AskAsync(connection, cancellationToken).ConfigureAwait(false);
+        return new Device(connection, facts, BoardDetector.Match(facts.Board, workspace.Catalog().All));
+    }
+
+    /// <summary>A device asked before (by the pibuild that started this one): its home is known, its board is not needed.</summary>
+    public static Device At(Workspace workspace, DeviceAddress address, string home) =>
+        new(SshConnection.To(address, workspace.GetVariable, workspace.Paths, workspace.Runner), new DeviceFacts(new BoardFacts(null, null, null), home), new DetectedBoard(null, null, null, null));
+
+    /// <summary>Puts a program on the device at <c>~/.cache/pibuild/run/SHA256/NAME</c> unless it is there already.</summary>
+    public async Task<DeviceFile> PlaceProgramAsync(string localPath, CancellationToken cancellationToken)
+    {
+        var sha = await Sha256Async(localPath, cancellationToken).ConfigureAwait(false);
+        var remote = $"{RunDirectory}/{sha}/{Path.GetFileName(localPath)}";
+        var check = await Connection.RunAsync($"test -x {Q(remote)} && echo present", cancellationToken).ConfigureAwait(false);
+        if (check.StandardOutput.Trim() == "present")
+        {
+            return new DeviceFile(remote, sha, Copied: false);
+        }
+
+        var script = $"d={Q($"{RunDirectory}/{sha}")}; mkdir -p \"$d\" && t=\"$d/.pibuild-$$\" && cat > \"$t\" && chmod 755 \"$t\" && mv -f \"$t\" {Q(remote)} || {{ s=$?; rm -f \"$t\"; exit $s; }}";
+        await using (var input = File.OpenRead(localPath))
+        {
+            var sent = await Connection.RunAsync(script, cancellationToken, input).ConfigureAwait(false);
+            ThrowIfFailed(sent, $"copy {Path.GetFileName(localPath)} to {RunDirectory}");
+        }
+
+        return new DeviceFile(remote, sha, Copied: true);
+    }
+
+    /// <summary>
+    /// Puts a directory's files on the device at <c>~/.cache/pibuild/dirs/SHA256/</c> (the hash of their reproducible
+    /// tarball), unless they are there already: a test package's directory, with its testdata, as go test expects it.
+    /// </summary>
+    public async Task<DeviceFile> PlaceDirectoryAsync(IEnumerable<TarItem> items, CancellationToken cancellationToken)
+    {
+        using var tarball = new MemoryStream();
+        ReproducibleArchive.WriteTarGz(tarball, items, sourceDateEpoch: 0, owner: "root");
+        var sha = Convert.ToHexStringLower(SHA256.HashData(tarball.GetBuffer().AsSpan(0, (int)tarball.Length)));
+        var remote = $"{Facts.Home}/.cache/pibuild/dirs/{sha}";
+        var script = $"d={Q(remote)}; [ -d \"$d\" ] && echo present && exit 0; t=\"$d.pibuild-$$\"; mkdir -p \"$t\" && tar -xzf - -C \"$t\" && mv \"$t\" \"$d\" || {{ s=$?; rm -rf \"$t\"; [ -d \"$d\" ] && exit 0; exit $s; }}";
+        tarball.Position = 0;
+        var sent = await Connection.RunAsync(script, cancellationToken, tarball).ConfigureAwait(false);
+        ThrowIfFailed(sent, $"unpack files into {remote}");
+        return new DeviceFile(remote, sha, Copied: sent.StandardOutput.Trim() != "present");
+    }
+
+    /// <summary>
+    /// Runs a command line on the device with the given streams and returns its exit code (a signal's death as 128+N,
+    /// as a shell reports it). On cancellation the program's process group gets SIGINT, then SIGKILL after three
+    /// seconds, through a command of its own: closing the ssh session alone would leave it running.
+    /// </summary>
+    public async Task<int> RunAttachedAsync(string commandLine, ProcessStreams streams, CancellationToken cancellationToken)
+    {
+        var pidFile = $"{RunDirectory}/{Guid.NewGuid():N}.pid";
+        var script = $"mkdir -p {Q(RunDirectory)} && echo $$ > {Q(pidFile)} || exit 125; {commandLine}\ns=$?; rm -f {Q(pidFile)}; exit $s";
+        Task? stopping = null;
+        try
+        {
+            await using (cancellationToken.Register(() => stopping = StopAsync(pidFile)))
+            {
+                return await Connection.RunAttachedAsync(script, streams, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            if (stopping is not null)
+            {
+                await stopping.ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task StopAsync(string pidFile)
+    {
+        var script = $"f={Q(pidFile)}; [ -r \"$f\" ] || exit 0; p=$(cat \"$f\"); kill -INT -\"$p\" 2>/dev/null; i=0; " +
+            "while kill -0 -\"$p\" 2>/dev/null && [ $i -lt 30 ]; do sleep 0.1; i=$((i+1)); done; kill -KILL -\"$p\" 2>/dev/null; rm -f \"$f\"";
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await Connection.RunAsync(script, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is PiBuildException or OperationCanceledException)
+        {
+            // The device went away: nothing is left to stop there that pibuild can reach.
+        }
+    }
+
+    /// <summary>A remote step that failed: no space is the user's to fix, anything else says what the device said.</summary>
+    internal void ThrowIfFailed(ProcessResult result, string what)
+    {
+        if (result.Succeeded)
+        {
+            return;
+        }
+
+        if (result.StandardError.Contains("No space left on device", StringComparison.Ordinal))
+        {
+            throw new WorkFailedException($"the device {Address} has no space left to {what}; free some there (df -h, then remove what is not needed) and run again");
+        }
+
+        throw new WorkFailedException($"could not {what} on {Address}: {result.FirstLine}");
+    }
+
+    internal static string Q(string value) => ShellQuote.Always(value);
+
+    private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
+    }
+}
+
+/// <summary>A file or directory pibuild put on a device (or found there already).</summary>
+internal sealed record DeviceFile(string Path, string Sha256, bool Copied);

@@ -1,0 +1,115 @@
+using PiBuild.Core.Devices;
+using PiBuild.Core.Targets;
+
+namespace PiBuild.Core.Pipelines;
+
+/// <summary>What <c>pibuild deploy</c> was asked for.</summary>
+/// <param name="To">The directory on the device the commands go to.</param>
+/// <param name="Sudo">Install (and restart) as root through passwordless sudo.</param>
+/// <param name="Restart">A systemd unit to restart once every binary is in place.</param>
+/// <param name="DryRun">Build and verify, ask the device what it is, and say what would change there; change nothing.</param>
+public sealed record DeployRequest(IReadOnlyList<string> Targets, IReadOnlyList<string> Packages, string? On, string To, bool Sudo, string? Restart, bool DryRun);
+
+/// <summary>One command put in place (or that would be).</summary>
+/// <param name="KeptPrevious">The file it replaced is kept as NAME.previous.</param>
+public sealed record DeployedBinary(string Name, string Destination, string Sha256, bool Copied, bool KeptPrevious);
+
+/// <summary>What deploy did on the device; <paramref name="UnitState"/> is systemctl's word after a restart.</summary>
+public sealed record DeployOutcome(string Device, TargetProfile Target, IReadOnlyList<DeployedBinary> Binaries, string? Restart, string? UnitState, bool DryRun);
+
+/// <summary>
+/// <c>pibuild deploy --on host</c>: every command built for the board the device says it is, verified, and put in
+/// place there the way a running service can bear: copied beside its destination under a temporary name, the old file
+/// kept as NAME.previous (a hard link, so the destination never disappears), then renamed over it in one step.
+/// </summary>
+public static class DeployPipeline
+{
+    public static async Task<DeployOutcome> RunAsync(Workspace workspace, DeployRequest request, CancellationToken cancellationToken)
+    {
+        var address = workspace.DeviceAddress(request.On)
+            ?? throw new ConfigurationException("deploy needs a device: --on pi@raspberrypi.local (or set PIBUILD_ON)");
+        if (!request.To.StartsWith('/'))
+        {
+            throw new ConfigurationException($"--to {request.To} is not an absolute directory on the device; write e.g. --to /usr/local/bin");
+        }
+
+        if (request.Restart is { } unit && (unit.Length == 0 || unit.StartsWith('-') || unit.Any(char.IsWhiteSpace)))
+        {
+            throw new ConfigurationException($"--restart '{unit}' is not a systemd unit name; write e.g. --restart sensord.service");
+        }
+
+        var device = await Device.ConnectAsync(workspace, address, cancellationToken).ConfigureAwait(false);
+        var target = TargetSelection.ForDevice(workspace.Catalog(), request.Targets, device.Board, address.ToString(), "deploy");
+        var report = await CrossPipeline.BuildAsync(workspace, [target], request.Packages, null, cancellationToken).ConfigureAwait(false);
+        var binaries = report.Targets.Single().Binaries;
+        var to = request.To.TrimEnd('/') is { Length: > 0 } trimmed ? trimmed : "/";
+        if (request.DryRun)
+        {
+            var planned = binaries.Select(b => new DeployedBinary(Path.GetFileName(b.Path), $"{to.TrimEnd('/')}/{Path.GetFileName(b.Path)}", "", Copied: false, KeptPrevious: false)).ToArray();
+            return new DeployOutcome(address.ToString(), target, planned, request.Restart, null, DryRun: true);
+        }
+
+        var deployed = new List<DeployedBinary>();
+        foreach (var binary in binaries)
+        {
+            var program = await device.PlaceProgramAsync(binary.Path, cancellationToken).ConfigureAwait(false);
+            var name = Path.GetFileName(binary.Path);
+            var destination = $"{to.TrimEnd('/')}/{name}";
+            var result = await device.Connection.RunAsync(AsRoot(request.Sudo, InstallScript(program.Path, to, name)), cancellationToken).ConfigureAwait(false);
+            ThrowIfRefused(result, request, address, to);
+            device.ThrowIfFailed(result, $"install {destination}");
+            deployed.Add(new DeployedBinary(name, destination, program.Sha256, program.Copied, result.StandardOutput.Contains("previous", StringComparison.Ordinal)));
+        }
+
+        string? state = null;
+        if (request.Restart is { } restart)
+        {
+            var q = Device.Q(restart);
+            var result = await device.Connection.RunAsync($"{AsRoot(request.Sudo, $"systemctl restart {q}")}; systemctl is-active {q}", cancellationToken).ConfigureAwait(false);
+            ThrowIfRefused(result, request, address, to);
+            state = result.StandardOutput.Trim().Split('\n').LastOrDefault() is { Length: > 0 } word ? word : "unknown";
+            if (state != "active")
+            {
+                throw new WorkFailedException($"{restart} on {address} is {state} after the restart; see: ssh {address.Destination} journalctl -u {restart} -n 50")
+                {
+                    Details = result.StandardError.Trim(),
+                };
+            }
+        }
+
+        return new DeployOutcome(address.ToString(), target, deployed, request.Restart, state, DryRun: false);
+    }
+
+    /// <summary>
+    /// Copy under a temporary name in the destination directory (same file system, so the rename is atomic), keep the
+    /// old file as NAME.previous (a hard link where the file system allows, else a copy), rename into place.
+    /// </summary>
+    private static string InstallScript(string source, string to, string name)
+    {
+        var q = Device.Q;
+        return $"set -e; d={q(to)}; n={q(name)}; t=\"$d/.$n.pibuild-new\"; mkdir -p \"$d\"; trap 'rm -f \"$t\"' EXIT; " +
+            $"cp {q(source)} \"$t\"; chmod 755 \"$t\"; " +
+            "if [ -e \"$d/$n\" ]; then rm -f \"$d/$n.previous\"; ln \"$d/$n\" \"$d/$n.previous\" 2>/dev/null || cp -p \"$d/$n\" \"$d/$n.previous\"; echo previous; fi; " +
+            "mv -f \"$t\" \"$d/$n\"; trap - EXIT";
+    }
+
+    private static string AsRoot(bool sudo, string script) => sudo ? $"sudo -n /bin/sh -c {Device.Q(script)}" : script;
+
+    private static void ThrowIfRefused(Processes.ProcessResult result, DeployRequest request, DeviceAddress address, string to)
+    {
+        if (result.Succeeded)
+        {
+            return;
+        }
+
+        if (request.Sudo && result.StandardError.Contains("password is required", StringComparison.Ordinal))
+        {
+            throw new ConfigurationException($"--sudo needs passwordless sudo for {address.User ?? "the login user"} on {address}; allow it in /etc/sudoers.d there, or deploy --to a directory that user can write");
+        }
+
+        if (!request.Sudo && result.StandardError.Contains("Permission denied", StringComparison.Ordinal))
+        {
+            throw new ConfigurationException($"{address.User ?? "the login user"} cannot write {to} on {address}; add --sudo, or deploy --to a directory that user can write");
+        }
+    }
+}

@@ -1,0 +1,181 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace PiBuild.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A Raspberry Pi 1 in a box: Debian's real OpenSSH server on a free 127.0.0.1 port, started from a temp config with a
+/// generated host key and a generated user key, and a client config (<see cref="SshCommand"/>) that trusts exactly that
+/// host key. The "device" runs ARM programs through binfmt_misc (scripts/test.sh registers qemu-user with the F flag)
+/// with QEMU_CPU=arm1176, and its /proc facts come from a fake root set through SetEnv PIBUILD_HOST_ROOT: the only
+/// stand-in. Its HOME is a temp directory, so what pibuild leaves on the device can be looked at.
+/// </summary>
+public sealed class SshDevice : IDisposable
+{
+    private readonly TempDirectory _dir = new("pibuild-device-");
+    private readonly Process _sshd;
+
+    public SshDevice()
+    {
+        Assert.True(File.Exists("/proc/sys/fs/binfmt_misc/qemu-arm"), "binfmt_misc has no qemu-arm entry: run the tests with scripts/test.sh (as root it registers qemu-user for ARM)");
+        Directory.CreateDirectory("/run/sshd");
+        Port = FreePort();
+        Keygen("host_key");
+        Keygen("user_key");
+        Keygen("stranger_key");
+        File.Copy(Combine("user_key.pub"), Combine("authorized_keys"));
+        Directory.CreateDirectory(Home);
+        MakeRoot();
+
+        File.WriteAllText(Combine("sshd_config"), $"""
+            Port {Port}
+            ListenAddress 127.0.0.1
+            HostKey {Combine("host_key")}
+            AuthorizedKeysFile {Combine("authorized_keys")}
+            StrictModes no
+            PasswordAuthentication no
+            KbdInteractiveAuthentication no
+            UsePAM no
+            PermitRootLogin prohibit-password
+            PidFile {Combine("sshd.pid")}
+            MaxStartups 100
+            MaxSessions 100
+            SetEnv HOME={Home} QEMU_CPU=arm1176 PIBUILD_HOST_ROOT={Root}
+
+            """);
+        var hostKey = File.ReadAllText(Combine("host_key.pub")).Trim();
+        File.WriteAllText(Combine("known_hosts"), $"[127.0.0.1]:{Port} {hostKey}\n");
+        WriteClientConfig("ssh_config", "user_key", "known_hosts");
+        WriteClientConfig("stranger_config", "stranger_key", "known_hosts");
+        var otherHostKey = Keygen("other_host_key");
+        File.WriteAllText(Combine("wrong_known_hosts"), $"[127.0.0.1]:{Port} {otherHostKey}\n");
+        WriteClientConfig("wrong_host_config", "user_key", "wrong_known_hosts");
+
+        _sshd = Process.Start(new ProcessStartInfo("/usr/sbin/sshd", ["-D", "-f", Combine("sshd_config"), "-E", Combine("sshd.log")]) { UseShellExecute = false })!;
+        WaitUntilListening();
+    }
+
+    public int Port { get; }
+
+    /// <summary>The login user (the tests run as root, which scripts/test.sh needs anyway).</summary>
+    public string Address => $"{System.Environment.UserName}@127.0.0.1:{Port}";
+
+    /// <summary>The device user's home: pibuild keeps its files under .cache/pibuild there.</summary>
+    public string Home => Combine("home");
+
+    /// <summary>The fake root whose /proc says "Raspberry Pi Model B Plus" and whose /bin/sh is 32-bit ARM.</summary>
+    public string Root => Combine("root");
+
+    public string RunDirectory => Path.Combine(Home, ".cache", "pibuild", "run");
+
+    /// <summary>PIBUILD_SSH for a client that trusts this device and holds its key; others for the failures.</summary>
+    public string SshCommand => $"ssh -F {Combine("ssh_config")}";
+
+    public string StrangerSshCommand => $"ssh -F {Combine("stranger_config")}";
+
+    public string WrongHostKeySshCommand => $"ssh -F {Combine("wrong_host_config")}";
+
+    /// <summary>The test environment plus this device's ssh command and a runtime directory of this fixture's own.</summary>
+    public Dictionary<string, string?> Environment(Dictionary<string, string?> baseEnvironment, string? ssh = null)
+    {
+        var environment = new Dictionary<string, string?>(baseEnvironment)
+        {
+            ["PIBUILD_SSH"] = ssh ?? SshCommand,
+            ["PIBUILD_ON"] = null,
+            ["XDG_RUNTIME_DIR"] = Combine("run"),
+        };
+        Directory.CreateDirectory(Combine("run"));
+        return environment;
+    }
+
+    public string Combine(params string[] parts) => _dir.Combine(parts);
+
+    /// <summary>Processes of this machine running a program from the device's pibuild cache (qemu shows its path).</summary>
+    public int[] ProgramsRunning() => Directory.EnumerateDirectories("/proc")
+        .Select(Path.GetFileName)
+        .Where(name => int.TryParse(name, out _))
+        .Where(pid => Processes.CommandLine(int.Parse(pid!, System.Globalization.CultureInfo.InvariantCulture)).Contains(RunDirectory, StringComparison.Ordinal))
+        .Select(pid => int.Parse(pid!, System.Globalization.CultureInfo.InvariantCulture))
+        .ToArray();
+
+    public void Dispose()
+    {
+        try
+        {
+            _sshd.Kill(entireProcessTree: true);
+            _sshd.WaitForExit();
+        }
+        catch (InvalidOperationException)
+        {
+        }
+
+        _sshd.Dispose();
+        _dir.Dispose();
+    }
+
+    private void MakeRoot()
+    {
+        Directory.CreateDirectory(Path.Combine(Root, "proc", "device-tree"));
+        Directory.CreateDirectory(Path.Combine(Root, "bin"));
+        File.WriteAllText(Path.Combine(Root, "proc", "device-tree", "model"), "Raspberry Pi Model B Plus Rev 1.2\0");
+        File.WriteAllText(Path.Combine(Root, "proc", "cpuinfo"), "processor\t: 0\nmodel name\t: ARMv6-compatible processor rev 7 (v6l)\nCPU part\t: 0xb76\n");
+
+        // The ELF header of a 32-bit little-endian ARM executable, as Raspberry Pi OS's dash starts.
+        File.WriteAllBytes(Path.Combine(Root, "bin", "sh"), [0x7f, (byte)'E', (byte)'L', (byte)'F', 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 40, 0]);
+    }
+
+    private void WriteClientConfig(string name, string key, string knownHosts) =>
+        File.WriteAllText(Combine(name), $"""
+            Host *
+              IdentityFile {Combine(key)}
+              IdentitiesOnly yes
+              IdentityAgent none
+              UserKnownHostsFile {Combine(knownHosts)}
+              GlobalKnownHostsFile /dev/null
+              StrictHostKeyChecking yes
+
+            """);
+
+    private string Keygen(string name)
+    {
+        using var keygen = Process.Start(new ProcessStartInfo("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", name, "-f", Combine(name)]) { UseShellExecute = false })!;
+        keygen.WaitForExit();
+        Assert.Equal(0, keygen.ExitCode);
+        return File.ReadAllText(Combine(name + ".pub")).Trim();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private void WaitUntilListening()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            Assert.False(_sshd.HasExited, $"sshd exited: {(File.Exists(Combine("sshd.log")) ? File.ReadAllText(Combine("sshd.log")) : "")}");
+            try
+            {
+                using var client = new TcpClient();
+                client.Connect(IPAddress.Loopback, Port);
+                return;
+            }
+            catch (SocketException)
+            {
+                Thread.Sleep(100);
+            }
+        }
+
+        Assert.Fail("sshd did not listen within 20 s");
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class DeviceCollection : ICollectionFixture<SshDevice>, ICollectionFixture<SharedGoCache>
+{
+    public const string Name = "A Pi over SSH";
+}
