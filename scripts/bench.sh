@@ -4,7 +4,7 @@
 # them (A B A B …) so that drift in the machine's speed affects both alike.
 #
 #   scripts/bench.sh            all comparisons, BENCH_RUNS (default 7) timed runs of each command
-#   scripts/bench.sh cross      only the named groups: startup, cross, unpack, download, release, layout
+#   scripts/bench.sh cross      only the named groups: startup, cross, unpack, download, release, layout, device
 set -euo pipefail
 repo=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 cd "$repo"
@@ -18,7 +18,7 @@ done
 [ -x /usr/bin/time ] || { [ "$(id -u)" = 0 ] && apt-get install -y -qq time >&2; } || true
 
 runs=${BENCH_RUNS:-7}
-groups=${*:-startup cross unpack download release layout}
+groups=${*:-startup cross unpack download release layout device}
 scripts/pibuild --help >/dev/null # builds the tool once (Native AOT where it can), outside the timings
 if [ -x "$repo/.build/cli/pibuild" ]; then pibuild=("$repo/.build/cli/pibuild"); else pibuild=(dotnet "$repo/.build/cli/pibuild.dll"); fi
 pibuild_kind=$("${pibuild[@]}" --version)
@@ -29,6 +29,7 @@ shm=$(mktemp -d /dev/shm/pibuild-bench.XXXXXX)
 server_pid=
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
+  [ -n "${sshd_pid:-}" ] && kill "$sshd_pid" 2>/dev/null
   rm -rf "$work" "$shm"
 }
 trap cleanup EXIT
@@ -166,6 +167,49 @@ if [[ " $groups " == *" layout "* ]]; then
   compare "warm \`layout --target pi1,pi4\` (Debian's sftp, 11 packages with tests) vs \`go vet\` for arm and arm64" \
     "${pibuild[*]} layout -C $work/sftp --target pi1,pi4 -q" "$vet" true "recorded"
   rows+=("| first \`layout --target pi1,pi4\` of sftp: builds the analyzer, compiles export data for both boards | $(awk -v ms="$cold" 'BEGIN {printf "%.1f s", ms/1000}') | | | recorded |")
+fi
+
+if [[ " $groups " == *" device "* ]]; then
+  # A Pi 1 in a box as in the tests: Debian's sshd on loopback with generated keys, ARM programs through binfmt and
+  # qemu with the ARM1176, /proc from a fixture root. The hand way: scp the binary, then ssh to run it (two
+  # handshakes); pibuild asks the device, checks the build cache and the copy on the device, then runs it.
+  if [ "$(id -u)" != 0 ] || [ ! -x /usr/sbin/sshd ]; then
+    echo "bench: device needs root and openssh-server (sshd on loopback); skipped" >&2
+  else
+    pibuild_register_binfmt
+    dev="$work/device"
+    mkdir -p "$dev/home" "$dev/root/proc/device-tree" "$dev/root/bin" /run/sshd
+    printf 'Raspberry Pi Model B Plus Rev 1.2\0' >"$dev/root/proc/device-tree/model"
+    printf '\177ELF\001\001\001' >"$dev/root/bin/sh"
+    for key in host_key user_key; do ssh-keygen -q -t ed25519 -N '' -f "$dev/$key"; done
+    cp "$dev/user_key.pub" "$dev/authorized_keys"
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    cat >"$dev/sshd_config" <<SSHD
+Port $port
+ListenAddress 127.0.0.1
+HostKey $dev/host_key
+AuthorizedKeysFile $dev/authorized_keys
+StrictModes no
+UsePAM no
+PasswordAuthentication no
+PermitRootLogin prohibit-password
+PidFile $dev/sshd.pid
+SetEnv HOME=$dev/home QEMU_CPU=arm1176 PIBUILD_HOST_ROOT=$dev/root
+SSHD
+    echo "[127.0.0.1]:$port $(cat "$dev/host_key.pub")" >"$dev/known_hosts"
+    printf 'Host *\n  IdentityFile %s\n  IdentitiesOnly yes\n  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n' "$dev/user_key" "$dev/known_hosts" >"$dev/ssh_config"
+    /usr/sbin/sshd -D -f "$dev/sshd_config" & sshd_pid=$!
+    sleep 1
+    hello="$work/hello"
+    cp -r examples/hello "$hello"
+    on="root@127.0.0.1:$port"
+    PIBUILD_SSH="ssh -F $dev/ssh_config" "${pibuild[@]}" run --on "$on" -C "$hello" cmd/helloworld >/dev/null
+    bin="$hello/bin/pi1/helloworld"
+    compare "warm \`run --on\` of hello world on a Pi over ssh (loopback) vs \`scp\` + \`ssh\` by hand" \
+      "PIBUILD_SSH='ssh -F $dev/ssh_config' ${pibuild[*]} run --on $on -C $hello cmd/helloworld" \
+      "scp -q -F $dev/ssh_config -P $port $bin root@127.0.0.1:/tmp/pibuild-bench-hello && ssh -F $dev/ssh_config -p $port root@127.0.0.1 /tmp/pibuild-bench-hello" \
+      true "≤ 1.0"
+  fi
 fi
 
 {

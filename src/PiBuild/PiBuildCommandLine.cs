@@ -12,6 +12,7 @@ using PiBuild.Cli.Fetch;
 using PiBuild.Cli.Layout;
 using PiBuild.Cli.Release;
 using PiBuild.Cli.Run;
+using PiBuild.Cli.Sysroot;
 using PiBuild.Cli.Targets;
 using PiBuild.Cli.Test;
 using PiBuild.Cli.Toolchains;
@@ -38,6 +39,7 @@ public static class PiBuildCommandLine
             FetchCommand.Create(),
             TestCommand.Create(),
             DeployCommand.Create(),
+            SysrootCommand.Create(),
             LayoutCommand.Create(),
             BootstrapCommand.Create(),
             PackBootstrapCommand.Create(),

@@ -18,7 +18,8 @@ public sealed class BadInputTests : IDisposable
         "an unknown target on the command line", "malformed YAML in a profile", "cross --bogus", "fetch ''",
         "fetch --extract ''", "cross -o ''", "release -o under /proc", "--go /bin/true", "-C a file", "verify /dev/zero",
         "verify a FIFO", "verify a 1.5 GB sparse file", "fetch --sha256 zz", "fetch a missing file", "release --deb without a deb: section",
-        "layout for an unknown board", "fetch --extract a text file",
+        "layout for an unknown board", "fetch --extract a text file", "run --on a malformed address", "deploy without a device",
+        "deploy --to a relative directory", "PIBUILD_SSH with an open quote", "sysroot without -o",
     ];
 
     [Theory]
@@ -60,10 +61,20 @@ public sealed class BadInputTests : IDisposable
             "fetch a missing file" => Setup(() => { }, 2, "missing.tar.gz: no such file", "fetch", "missing.tar.gz"),
             "release --deb without a deb: section" => Setup(() => { }, 2, "release --deb needs a 'deb:' section in pibuild.yaml", "release", "--target", "pi1", "--version", "1.0.0", "--deb"),
             "layout for an unknown board" => Setup(() => { }, 2, "unknown target 'pi7'", "layout", "--target", "pi1,pi7"),
+            "run --on a malformed address" => Setup(() => { }, 2, "'pi@' is not a device address", "run", "--on", "pi@", "./cmd/helloworld"),
+            "deploy without a device" => Setup(() => { }, 2, "deploy needs a device: --on", "deploy"),
+            "deploy --to a relative directory" => Setup(() => { }, 2, "--to bin is not an absolute directory", "deploy", "--on", "pi@127.0.0.1:9", "--to", "bin"),
+            "PIBUILD_SSH with an open quote" => Setup(() => { }, 2, "unterminated ' in: ssh -F 'x", "targets", "detect", "--on", "pi@127.0.0.1:9"),
+            "sysroot without -o" => Setup(() => { }, 2, "Option '--output' is required", "sysroot", "--on", "pi@127.0.0.1:9"),
             _ => Setup(() => { }, 1, "README.md is not an archive", "fetch", "README.md", "--extract", "out"),
         };
 
-        var result = await Run.PiBuildAsync(args, project, new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = _dir.Combine("cache"), ["XDG_CONFIG_HOME"] = _dir.Combine("config"), ["PIBUILD_CACHE_DIR"] = null }, TimeSpan.FromMinutes(2));
+        var environment = new Dictionary<string, string?>
+        {
+            ["XDG_CACHE_HOME"] = _dir.Combine("cache"), ["XDG_CONFIG_HOME"] = _dir.Combine("config"), ["PIBUILD_CACHE_DIR"] = null, ["PIBUILD_ON"] = null,
+            ["PIBUILD_SSH"] = input == "PIBUILD_SSH with an open quote" ? "ssh -F 'x" : null,
+        };
+        var result = await Run.PiBuildAsync(args, project, environment, TimeSpan.FromMinutes(2));
         result.AssertExit(exit);
         var lines = result.StandardError.TrimEnd('\n').Split('\n').Where(l => !l.StartsWith("Run 'pibuild --help'", StringComparison.Ordinal)).ToArray();
         var line = Assert.Single(lines);

@@ -244,6 +244,62 @@ public sealed class DeviceTests(SshDevice device, SharedGoCache cache) : IDispos
 
         running.Kill();
         await running.WaitForExitAsync();
+
+        var restarted = await PiBuild("deploy", "--on", device.Address, "-C", module, "--to", to, "--restart", "served.service", "./cmd/served");
+        restarted.AssertSucceeded();
+        Assert.Contains("served.service: active", restarted.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("restart served.service\nis-active served.service\n", device.SystemctlLog, StringComparison.Ordinal);
+
+        var broken = await PiBuild("deploy", "--on", device.Address, "-C", module, "--to", to, "--restart", "broken.service", "./cmd/served");
+        broken.AssertExit(1);
+        Assert.Contains("broken.service on", broken.StandardError, StringComparison.Ordinal);
+        Assert.Contains("is failed after the restart", broken.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Sysroot_copies_the_devices_headers_and_libraries_with_relative_links_and_a_rerun_copies_only_what_changed()
+    {
+        var root = device.Root;
+        var multiarch = Path.Combine(root, "usr", "lib", "arm-linux-gnueabihf");
+        Directory.CreateDirectory(multiarch);
+        Directory.CreateDirectory(Path.Combine(root, "usr", "include"));
+        File.WriteAllText(Path.Combine(root, "usr", "include", "zlib.h"), "#define ZLIB_VERSION \"1.2.13\"\n");
+        File.WriteAllBytes(Path.Combine(multiarch, "libz.so.1.2.13"), [0x7f, (byte)'E', (byte)'L', (byte)'F', 1, 1, 1, 0, 42]);
+        File.WriteAllText(Path.Combine(multiarch, "obsolete.a"), "old");
+        File.CreateSymbolicLink(Path.Combine(multiarch, "libz.so.1"), "libz.so.1.2.13");
+        File.CreateSymbolicLink(Path.Combine(multiarch, "libz.so"), "/usr/lib/arm-linux-gnueabihf/libz.so.1");
+        File.CreateSymbolicLink(Path.Combine(root, "lib"), "usr/lib");
+
+        var output = _dir.Combine("sysroot");
+        var first = await PiBuild("sysroot", "--on", device.Address, "-o", output, "--json");
+        first.AssertSucceeded();
+        using (var json = JsonDocument.Parse(first.StandardOutput))
+        {
+            Assert.Equal("pi1", json.RootElement.GetProperty("target").GetString());
+            Assert.Equal(3, json.RootElement.GetProperty("files_copied").GetInt32());
+        }
+
+        var local = Path.Combine(output, "usr", "lib", "arm-linux-gnueabihf");
+        Assert.Equal(File.ReadAllBytes(Path.Combine(multiarch, "libz.so.1.2.13")), File.ReadAllBytes(Path.Combine(local, "libz.so")));
+        Assert.Equal("libz.so.1", new FileInfo(Path.Combine(local, "libz.so")).LinkTarget);
+        Assert.Equal("usr/lib", new FileInfo(Path.Combine(output, "lib")).LinkTarget);
+        Assert.True(File.Exists(Path.Combine(output, "lib", "arm-linux-gnueabihf", "libz.so.1")));
+        Assert.Equal("#define ZLIB_VERSION \"1.2.13\"\n", File.ReadAllText(Path.Combine(output, "usr", "include", "zlib.h")));
+
+        var again = await PiBuild("sysroot", "--on", device.Address, "-o", output);
+        again.AssertSucceeded();
+        Assert.Contains("0 files copied", again.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("3 unchanged", again.StandardOutput, StringComparison.Ordinal);
+
+        File.WriteAllText(Path.Combine(root, "usr", "include", "zlib.h"), "#define ZLIB_VERSION \"1.3\"\n");
+        File.SetLastWriteTimeUtc(Path.Combine(root, "usr", "include", "zlib.h"), DateTime.UtcNow.AddMinutes(1));
+        File.Delete(Path.Combine(multiarch, "obsolete.a"));
+        var changed = await PiBuild("sysroot", "--on", device.Address, "-o", output);
+        changed.AssertSucceeded();
+        Assert.Contains("1 files copied", changed.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("1 removed", changed.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal("#define ZLIB_VERSION \"1.3\"\n", File.ReadAllText(Path.Combine(output, "usr", "include", "zlib.h")));
+        Assert.False(File.Exists(Path.Combine(local, "obsolete.a")));
     }
 
     private static string LastLine(string output) => output.TrimEnd().Split('\n')[^1];

@@ -27,6 +27,7 @@ public sealed class SshDevice : IDisposable
         File.Copy(Combine("user_key.pub"), Combine("authorized_keys"));
         Directory.CreateDirectory(Home);
         MakeRoot();
+        MakeSystemctl();
 
         File.WriteAllText(Combine("sshd_config"), $"""
             Port {Port}
@@ -41,7 +42,7 @@ public sealed class SshDevice : IDisposable
             PidFile {Combine("sshd.pid")}
             MaxStartups 100
             MaxSessions 100
-            SetEnv HOME={Home} QEMU_CPU=arm1176 PIBUILD_HOST_ROOT={Root}
+            SetEnv HOME={Home} QEMU_CPU=arm1176 PIBUILD_HOST_ROOT={Root} PATH={Combine("device-bin")}:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin
 
             """);
         var hostKey = File.ReadAllText(Combine("host_key.pub")).Trim();
@@ -123,6 +124,28 @@ public sealed class SshDevice : IDisposable
 
         // The ELF header of a 32-bit little-endian ARM executable, as Raspberry Pi OS's dash starts.
         File.WriteAllBytes(Path.Combine(Root, "bin", "sh"), [0x7f, (byte)'E', (byte)'L', (byte)'F', 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 40, 0]);
+    }
+
+    /// <summary>What the fake systemctl was asked, one line a call.</summary>
+    public string SystemctlLog => File.Exists(Combine("device-bin", "systemctl.log")) ? File.ReadAllText(Combine("device-bin", "systemctl.log")) : "";
+
+    /// <summary>
+    /// systemd cannot run in a test container, so the device's PATH starts with a systemctl that records its calls and
+    /// says a unit is active unless the unit's name contains "broken".
+    /// </summary>
+    private void MakeSystemctl()
+    {
+        var bin = Combine("device-bin");
+        Directory.CreateDirectory(bin);
+        File.WriteAllText(Path.Combine(bin, "systemctl"), """
+            #!/bin/sh
+            echo "$*" >> "$(dirname "$0")/systemctl.log"
+            case "$1 $2" in
+              "is-active "*broken*) echo failed; exit 3 ;;
+              "is-active "*) echo active ;;
+            esac
+            """);
+        File.SetUnixFileMode(Path.Combine(bin, "systemctl"), (UnixFileMode)0x1ED);
     }
 
     private void WriteClientConfig(string name, string key, string knownHosts) =>

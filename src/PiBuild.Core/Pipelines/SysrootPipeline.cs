@@ -1,0 +1,23 @@
+using PiBuild.Core.Devices;
+using PiBuild.Core.Targets;
+
+namespace PiBuild.Core.Pipelines;
+
+/// <summary>What <c>pibuild sysroot</c> was asked for: the device, and the local directory to fill.</summary>
+public sealed record SysrootRequest(string? On, string Output);
+
+/// <summary>The copy, and the board the device said it is (a sysroot is that board's).</summary>
+public sealed record SysrootOutcome(string Device, DetectedBoard Board, SysrootCopyResult Copy);
+
+/// <summary><c>pibuild sysroot --on host -o DIR</c>: the device's headers and libraries, for cgo builds that link against them.</summary>
+public static class SysrootPipeline
+{
+    public static async Task<SysrootOutcome> RunAsync(Workspace workspace, SysrootRequest request, CancellationToken cancellationToken)
+    {
+        var address = workspace.DeviceAddress(request.On)
+            ?? throw new ConfigurationException("sysroot needs a device: --on pi@raspberrypi.local (or set PIBUILD_ON)");
+        var device = await Device.ConnectAsync(workspace, address, cancellationToken).ConfigureAwait(false);
+        var copy = await SysrootCopy.CopyAsync(device, request.Output, cancellationToken).ConfigureAwait(false);
+        return new SysrootOutcome(address.ToString(), device.Board, copy);
+    }
+}

@@ -1,0 +1,59 @@
+using System.CommandLine;
+using System.Text.Json.Nodes;
+using PiBuild.Cli.Common;
+using PiBuild.Core;
+using PiBuild.Core.Json;
+using PiBuild.Core.Pipelines;
+
+namespace PiBuild.Cli.Sysroot;
+
+/// <summary><c>pibuild sysroot --on host -o DIR</c>: the device's /usr/include, /lib and /usr/lib, copied for cgo; a rerun copies what changed.</summary>
+internal static class SysrootCommand
+{
+    private static readonly Option<string> Output = new("--output", "-o")
+    {
+        Description = "The local directory to fill (created; a rerun updates it)",
+        HelpName = "DIR",
+        Required = true,
+    };
+
+    public static Command Create()
+    {
+        var command = new Command("sysroot", "Copy your Pi's headers and libraries (--on) into a directory, for cgo builds against them")
+        {
+            GlobalOptions.On, Output,
+        };
+        command.SetHandler(async (context, parseResult, cancellationToken) =>
+        {
+            var request = new SysrootRequest(parseResult.GetValue(GlobalOptions.On), parseResult.GetRequiredValue(Output));
+            Render(context, await SysrootPipeline.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static void Render(CliContext context, SysrootOutcome outcome)
+    {
+        var copy = outcome.Copy;
+        if (context.Json)
+        {
+            context.Out.Write(JsonText.Serialize(new JsonObject
+            {
+                ["device"] = outcome.Device,
+                ["target"] = outcome.Board.Profile?.Name,
+                ["model"] = outcome.Board.Model,
+                ["directory"] = copy.Directory,
+                ["files_copied"] = copy.FilesCopied,
+                ["bytes_copied"] = copy.BytesCopied,
+                ["links"] = copy.Links,
+                ["removed"] = copy.Removed,
+                ["unchanged"] = copy.Unchanged,
+            }));
+            return;
+        }
+
+        var board = outcome.Board.Profile?.Name ?? outcome.Board.Model ?? "unknown board";
+        context.Say($"{CliContext.Display(copy.Directory)}  from {outcome.Device} ({board}): {copy.FilesCopied} files copied ({ByteSize.Format(copy.BytesCopied)}), " +
+            $"{copy.Unchanged} unchanged, {copy.Links} links, {copy.Removed} removed");
+    }
+}
