@@ -26,6 +26,9 @@ pibuild_missing_packages() {
     [ -f /usr/include/zlib.h ] || missing+=(zlib1g-dev)
     command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 || missing+=(gcc-aarch64-linux-gnu g++-aarch64-linux-gnu libstdc++6-arm64-cross)
     [ -e /usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1 ] || missing+=(libc6-arm64-cross)
+    # Debian's armhf C toolchain: Go programs linked with its ARMv7 C library are what verify must refuse for a Pi 1.
+    command -v arm-linux-gnueabihf-gcc >/dev/null 2>&1 || missing+=(gcc-arm-linux-gnueabihf)
+    [ -e /usr/arm-linux-gnueabihf/lib/crt1.o ] || missing+=(libc6-dev-armhf-cross)
     # The judges of pibuild's Debian packages: lintian, and deb-systemd-helper for their maintainer scripts.
     command -v lintian >/dev/null 2>&1 || missing+=(lintian)
     command -v deb-systemd-helper >/dev/null 2>&1 || missing+=(init-system-helpers)

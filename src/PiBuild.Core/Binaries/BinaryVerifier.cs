@@ -138,7 +138,28 @@ internal static class BinaryVerifier
         {
             problems.Add("linking: expected a static executable, found a dynamically linked one (needs a C library on the board)");
         }
+
+        // What a C toolchain linked in says it needs (Go's own linker writes no attributes): Debian's armhf crt1.o and
+        // libc are ARMv7, and a binary linked with them dies on a Pi 1 although Go itself emitted ARMv6 code.
+        if (profile.GoArm is { } goarm && elf.ArmCpuArch is { } arch && !arch.RunsOnGoArm(goarm.Level))
+        {
+            problems.Add($"CPU architecture: the linked code needs {arch} (Tag_CPU_arch in .ARM.attributes), the board's {profile.Cpu} runs ARMv{goarm.Level}; link against the board's own libraries (an ARMv{goarm.Level} sysroot)");
+        }
+
+        if (elf.Interpreter is { } interpreter && DynamicLoader(profile) is { } loader && interpreter != loader)
+        {
+            problems.Add($"dynamic loader: expected {loader}, found {interpreter} (linked for another system)");
+        }
     }
+
+    /// <summary>The loader Raspberry Pi OS (and Debian) has for the board's ABI; null where pibuild does not know one.</summary>
+    internal static string? DynamicLoader(TargetProfile profile) => (profile.GoOs, profile.GoArch, profile.GoArm?.Float) switch
+    {
+        ("linux", "arm64", _) => "/lib/ld-linux-aarch64.so.1",
+        ("linux", "arm", FloatAbi.SoftFloat) => "/lib/ld-linux.so.3",
+        ("linux", "arm", _) => "/lib/ld-linux-armhf.so.3",
+        _ => null,
+    };
 
     private static void CheckSetting(GoBuildInfo info, string key, string expected, VerificationRules rules, List<string> problems)
     {

@@ -13,6 +13,18 @@ public sealed record ElfFile(
     IReadOnlyList<ElfSegment> LoadSegments,
     long? BuildInfoOffset = null)
 {
+    /// <summary>PT_INTERP: the dynamic loader the kernel starts the program with; null for a static executable.</summary>
+    public string? Interpreter { get; init; }
+
+    /// <summary>DT_NEEDED: the shared libraries the loader must find.</summary>
+    public IReadOnlyList<string> Needed { get; init; } = [];
+
+    /// <summary>
+    /// Tag_CPU_arch from the <c>.ARM.attributes</c> section: the architecture the linker found the code to need (the
+    /// highest of its objects'). Null when there is no such section, as in binaries Go links itself.
+    /// </summary>
+    public ArmArchitecture? ArmCpuArch { get; init; }
+
     public const int Class32 = 1;
     public const int Class64 = 2;
     public const int MachineArm = 40;
@@ -67,25 +79,33 @@ public sealed record ElfFile(
             return null;
         }
 
-        return new ElfFile(elfClass, little, machine, flags, segments.HasInterpreter, segments.HasDynamic, segments.Loads, BuildInfoSection(image, data, is64, little));
+        var sections = Sections(image, data, is64, little);
+        var attributes = machine == MachineArm && sections.TryGetValue(".ARM.attributes", out var arm) ? image.ReadAt(arm.Offset, Math.Min(arm.Size, 1 << 16)) : null;
+        return new ElfFile(elfClass, little, machine, flags, segments.HasInterpreter, segments.HasDynamic, segments.Loads, sections.TryGetValue(".go.buildinfo", out var info) ? info.Offset : null)
+        {
+            Interpreter = segments.Interpreter is { } interp ? ReadString(image.ReadAt(interp.Offset, Math.Min(interp.Size, 4096))) : null,
+            Needed = segments.Dynamic is { } dynamic ? NeededLibraries(image, image.ReadAt(dynamic.Offset, Math.Min(dynamic.Size, 1 << 20)), is64, little, segments.Loads) : [],
+            ArmCpuArch = attributes is null ? null : ArmAttributes.CpuArch(attributes, little),
+        };
     }
 
-    /// <summary>Where the <c>.go.buildinfo</c> section starts in the file, from the section table; null without one.</summary>
-    private static long? BuildInfoSection(BinaryImage image, ReadOnlySpan<byte> header, bool is64, bool little)
+    /// <summary>The sections that matter here, by name: where each starts in the file and how long it is.</summary>
+    private static Dictionary<string, (long Offset, long Size)> Sections(BinaryImage image, ReadOnlySpan<byte> header, bool is64, bool little)
     {
+        var found = new Dictionary<string, (long Offset, long Size)>(StringComparer.Ordinal);
         var shoff = is64 ? (long)U64(header, 40, little) : U32(header, 32, little);
         var shentsize = U16(header, is64 ? 58 : 46, little);
         var shnum = U16(header, is64 ? 60 : 48, little);
         var shstrndx = U16(header, is64 ? 62 : 50, little);
         if (shoff <= 0 || shentsize < (is64 ? 64 : 40) || shnum == 0 || shstrndx >= shnum)
         {
-            return null;
+            return found;
         }
 
         var table = image.ReadAt(shoff, (long)shentsize * shnum);
         if (table.Length < shentsize * shnum)
         {
-            return null;
+            return found;
         }
 
         (uint Name, long Offset, long Size) Section(int index)
@@ -98,24 +118,59 @@ public sealed record ElfFile(
 
         var names = Section(shstrndx);
         var strings = image.ReadAt(names.Offset, Math.Min(names.Size, 1 << 20));
-        var wanted = ".go.buildinfo\0"u8;
         for (var i = 0; i < shnum; i++)
         {
             var section = Section(i);
-            if (section.Name < strings.Length && strings.AsSpan((int)section.Name).StartsWith(wanted))
+            if (section.Name < strings.Length && ReadString(strings.AsSpan((int)section.Name)) is ".go.buildinfo" or ".ARM.attributes" && section.Offset >= 0 && section.Size >= 0)
             {
-                return section.Offset;
+                found.TryAdd(ReadString(strings.AsSpan((int)section.Name)), (section.Offset, section.Size));
             }
         }
 
-        return null;
+        return found;
+    }
+
+    /// <summary>DT_NEEDED names, read from the string table DT_STRTAB points at (a virtual address, found in a loaded segment).</summary>
+    private static string[] NeededLibraries(BinaryImage image, byte[] dynamic, bool is64, bool little, List<ElfSegment> loads)
+    {
+        var entry = is64 ? 16 : 8;
+        var needed = new List<ulong>();
+        ulong? strtab = null;
+        for (var at = 0; at + entry <= dynamic.Length; at += entry)
+        {
+            var tag = is64 ? U64(dynamic, at, little) : U32(dynamic, at, little);
+            var value = is64 ? U64(dynamic, at + 8, little) : U32(dynamic, at + 4, little);
+            switch (tag)
+            {
+                case 0: at = dynamic.Length; break; // DT_NULL
+                case 1: needed.Add(value); break; // DT_NEEDED
+                case 5: strtab = value; break; // DT_STRTAB
+            }
+        }
+
+        var table = strtab is { } address ? loads.FirstOrDefault(s => address >= s.VirtualAddress && address < s.VirtualAddress + s.FileSize) : null;
+        if (table is null)
+        {
+            return [];
+        }
+
+        var offset = (long)(strtab!.Value - table.VirtualAddress + table.FileOffset);
+        return needed.Select(n => ReadString(image.ReadAt(offset + (long)n, 256))).Where(n => n.Length > 0).ToArray();
+    }
+
+    private static string ReadString(ReadOnlySpan<byte> bytes)
+    {
+        var end = bytes.IndexOf((byte)0);
+        return System.Text.Encoding.UTF8.GetString(end < 0 ? bytes : bytes[..end]);
     }
 
     /// <summary>PT_LOAD, PT_DYNAMIC and PT_INTERP from the program header table; null when the table lies outside the data.</summary>
-    private static (bool HasInterpreter, bool HasDynamic, List<ElfSegment> Loads)? ReadProgramHeaders(ReadOnlySpan<byte> data, bool is64, bool little, long phoff, int phentsize, int phnum)
+    private static (bool HasInterpreter, bool HasDynamic, List<ElfSegment> Loads, (long Offset, long Size)? Interpreter, (long Offset, long Size)? Dynamic)? ReadProgramHeaders(ReadOnlySpan<byte> data, bool is64, bool little, long phoff, int phentsize, int phnum)
     {
         var hasInterp = false;
         var hasDynamic = false;
+        (long, long)? interpreter = null;
+        (long, long)? dynamic = null;
         var loads = new List<ElfSegment>();
         for (var i = 0; i < phnum; i++)
         {
@@ -126,6 +181,7 @@ public sealed record ElfFile(
             }
 
             var p = (int)at;
+            (long, long) contents = is64 ? ((long)U64(data, p + 8, little), (long)U64(data, p + 32, little)) : (U32(data, p + 4, little), U32(data, p + 16, little));
             switch (U32(data, p, little))
             {
                 case 1: // PT_LOAD
@@ -133,12 +189,12 @@ public sealed record ElfFile(
                         ? new ElfSegment(U64(data, p + 16, little), U64(data, p + 8, little), U64(data, p + 32, little))
                         : new ElfSegment(U32(data, p + 8, little), U32(data, p + 4, little), U32(data, p + 16, little)));
                     break;
-                case 2: hasDynamic = true; break; // PT_DYNAMIC
-                case 3: hasInterp = true; break; // PT_INTERP
+                case 2: hasDynamic = true; dynamic = contents; break; // PT_DYNAMIC
+                case 3: hasInterp = true; interpreter = contents; break; // PT_INTERP
             }
         }
 
-        return (hasInterp, hasDynamic, loads);
+        return (hasInterp, hasDynamic, loads, interpreter, dynamic);
     }
 
     private static ushort U16(ReadOnlySpan<byte> d, int at, bool little) =>
