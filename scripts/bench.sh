@@ -194,6 +194,7 @@ UsePAM no
 PasswordAuthentication no
 PermitRootLogin prohibit-password
 PidFile $dev/sshd.pid
+Subsystem sftp internal-sftp
 SetEnv HOME=$dev/home QEMU_CPU=arm1176 PIBUILD_HOST_ROOT=$dev/root
 SSHD
     echo "[127.0.0.1]:$port $(cat "$dev/host_key.pub")" >"$dev/known_hosts"
