@@ -29,6 +29,9 @@ pibuild_missing_packages() {
     # Debian's armhf C toolchain: Go programs linked with its ARMv7 C library are what verify must refuse for a Pi 1.
     command -v arm-linux-gnueabihf-gcc >/dev/null 2>&1 || missing+=(gcc-arm-linux-gnueabihf)
     [ -e /usr/arm-linux-gnueabihf/lib/crt1.o ] || missing+=(libc6-dev-armhf-cross)
+    # A C library from the board's architecture for the cgo tests: Debian's zlib through multiarch.
+    [ -e /usr/lib/arm-linux-gnueabihf/libz.so ] || missing+=(zlib1g-dev:armhf)
+    [ -e /usr/lib/aarch64-linux-gnu/libz.so ] || missing+=(zlib1g-dev:arm64)
     # The judges of pibuild's Debian packages: lintian, and deb-systemd-helper for their maintainer scripts.
     command -v lintian >/dev/null 2>&1 || missing+=(lintian)
     command -v deb-systemd-helper >/dev/null 2>&1 || missing+=(init-system-helpers)
@@ -69,6 +72,11 @@ ensure_prerequisites() {
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "pibuild: installing $missing (apt-get)" >&2
     pibuild_add_backports "$missing"
+    # Packages of another architecture (zlib1g-dev:armhf) come through multiarch.
+    local arch
+    for arch in armhf arm64; do
+      case " $missing " in *":$arch "*) dpkg --print-foreign-architectures | grep -qx "$arch" || dpkg --add-architecture "$arch" ;; esac
+    done
     # The package lists of a fresh machine are empty or stale. A mirror caught mid-sync fails one index and
     # makes update exit non-zero although the rest was fetched: go on, and let install say what is missing.
     DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 ||

@@ -17,6 +17,9 @@ public sealed record BinaryCheck(string Path, long Size, ElfFile? Elf, GoBuildIn
 /// on ARMv7).</summary>
 internal sealed record VerificationRules(bool RequireStatic, bool RequireBuildSettings, bool AllowLowerLevel)
 {
+    /// <summary>For a cgo build: where each DT_NEEDED library must be found (the sysroot's, or the cross root's).</summary>
+    public IReadOnlyList<string>? LibraryDirectories { get; init; }
+
     public static VerificationRules Exact { get; } = new(true, true, false);
 
     public static VerificationRules RunsOnBoard { get; } = new(false, false, true);
@@ -149,6 +152,14 @@ internal static class BinaryVerifier
         if (elf.Interpreter is { } interpreter && DynamicLoader(profile) is { } loader && interpreter != loader)
         {
             problems.Add($"dynamic loader: expected {loader}, found {interpreter} (linked for another system)");
+        }
+
+        if (rules.LibraryDirectories is { } directories)
+        {
+            foreach (var library in elf.Needed.Where(n => !directories.Any(d => File.Exists(Path.Combine(d, n)))))
+            {
+                problems.Add($"library {library} is not in {string.Join(", ", directories)} (the board would not start it)");
+            }
         }
     }
 

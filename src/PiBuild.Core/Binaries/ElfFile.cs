@@ -83,7 +83,7 @@ public sealed record ElfFile(
         var attributes = machine == MachineArm && sections.TryGetValue(".ARM.attributes", out var arm) ? image.ReadAt(arm.Offset, Math.Min(arm.Size, 1 << 16)) : null;
         return new ElfFile(elfClass, little, machine, flags, segments.HasInterpreter, segments.HasDynamic, segments.Loads, sections.TryGetValue(".go.buildinfo", out var info) ? info.Offset : null)
         {
-            Interpreter = segments.Interpreter is { } interp ? ReadString(image.ReadAt(interp.Offset, Math.Min(interp.Size, 4096))) : null,
+            Interpreter = segments.Interpreter is { } interp && ReadString(image.ReadAt(interp.Offset, Math.Min(interp.Size, 4096))) is { Length: > 0 } loader ? loader : null,
             Needed = segments.Dynamic is { } dynamic ? NeededLibraries(image, image.ReadAt(dynamic.Offset, Math.Min(dynamic.Size, 1 << 20)), is64, little, segments.Loads) : [],
             ArmCpuArch = attributes is null ? null : ArmAttributes.CpuArch(attributes, little),
         };

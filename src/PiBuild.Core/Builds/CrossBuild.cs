@@ -78,12 +78,17 @@ internal sealed class CrossBuild(ProcessRunner runner)
                 $"no main package to build in {plan.Project.Root}: add a package main, or name the command packages to build");
         }
 
-        var checks = produced.Select(p => BinaryVerifier.Check(p, build.Target, plan.Toolchain.Version.Text)).ToArray();
+        var rules = VerificationRules.Exact with { LibraryDirectories = build.Cgo?.LibraryDirectories };
+        var checks = produced.Select(p => BinaryVerifier.Check(p, build.Target, plan.Toolchain.Version.Text, rules)).ToArray();
         var rejected = checks.Where(c => !c.Passed).ToArray();
         if (rejected.Length > 0)
         {
+            // Which object made the linked code too new, and the way out: the board's own libraries.
+            var culprit = rejected.Any(c => c.Problems.Any(p => p.StartsWith("CPU architecture", StringComparison.Ordinal))) && build.Cgo?.ArchitectureCulprit() is { } found
+                ? $"; the code comes from the C library: {found} ({(build.Cgo.Sysroot is null ? "Debian's armhf libraries are ARMv7" : "this sysroot is not the board's")}); make a sysroot of the board's own OS (pibuild sysroot --on pi@host -o DIR) and build with --sysroot DIR"
+                : "";
             throw new WorkFailedException(string.Join("; ", rejected.Select(c =>
-                $"{Path.GetFileName(c.Path)} for {build.Target.Name} failed verification: {string.Join(", ", c.Problems)}")));
+                $"{Path.GetFileName(c.Path)} for {build.Target.Name} failed verification: {string.Join(", ", c.Problems)}")) + culprit);
         }
 
         staging.MoveFilesInto(build.OutputDirectory);

@@ -13,11 +13,13 @@ internal sealed record CrossBuildRequest(
     IReadOnlyList<string> Packages,
     string? OutputRoot,
     bool StreamToolOutput,
-    IReadOnlyList<string>? BuildFlags = null);
+    IReadOnlyList<string>? BuildFlags = null,
+    string? Sysroot = null);
 
 /// <summary>One target's build: one <c>go build</c> for every command, into a staging directory beside the output.</summary>
 /// <param name="ListDependencies">On the board's first build (its cache is empty): <c>go list -deps</c>, to show how far it is.</param>
-internal sealed record TargetBuild(TargetProfile Target, string OutputDirectory, string StagingDirectory, IReadOnlyList<string> Packages, ProcessSpec GoBuild, ProcessSpec? ListDependencies);
+/// <param name="Cgo">The C toolchain of a cgo build; null when cgo is off.</param>
+internal sealed record TargetBuild(TargetProfile Target, string OutputDirectory, string StagingDirectory, IReadOnlyList<string> Packages, ProcessSpec GoBuild, ProcessSpec? ListDependencies, CgoToolchain? Cgo = null);
 
 /// <summary>Everything a cross build will do, decided before anything runs.</summary>
 internal sealed record CrossBuildPlan(GoProject Project, GoToolchain Toolchain, IReadOnlyList<TargetBuild> Builds);
@@ -45,9 +47,11 @@ internal static class CrossBuildPlanner
                 .. request.BuildFlags ?? [],
                 .. packages,
             ];
-            var env = GoEnvironment.Clean().ForTarget(target, toolchain.Version).ForProject(project).WithCache(cache).Variables;
+            var cgo = target.Cgo ? CgoToolchain.For(target, request.Sysroot) : null;
+            var env = GoEnvironment.Clean().ForTarget(target, toolchain.Version).ForProject(project).WithCache(cache)
+                .With(cgo?.Environment(project.Root) ?? new Dictionary<string, string?>()).Variables;
             var list = firstBuild ? new ProcessSpec(toolchain.GoExecutable, ["list", "-deps", "-f", "{{.ImportPath}}", .. packages], project.BuildDirectory, env) : null;
-            return new TargetBuild(target, output, staging, packages, new ProcessSpec(toolchain.GoExecutable, args, project.BuildDirectory, env), list);
+            return new TargetBuild(target, output, staging, packages, new ProcessSpec(toolchain.GoExecutable, args, project.BuildDirectory, env), list, cgo);
         }).ToArray();
 
         return new CrossBuildPlan(project, toolchain, builds);

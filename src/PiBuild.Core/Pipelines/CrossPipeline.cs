@@ -6,7 +6,9 @@ using PiBuild.Core.Targets;
 namespace PiBuild.Core.Pipelines;
 
 /// <summary>What <c>pibuild cross</c> was asked for; no targets means pibuild.yaml's.</summary>
-public sealed record CrossRequest(IReadOnlyList<string> Targets, IReadOnlyList<string> Packages, string? OutputDirectory);
+/// <param name="Cgo">Build with cgo and the boards' C cross compilers (--cgo), whatever the profiles say.</param>
+/// <param name="Sysroot">The board's headers and libraries for cgo (--sysroot); null: the cross toolchain's own.</param>
+public sealed record CrossRequest(IReadOnlyList<string> Targets, IReadOnlyList<string> Packages, string? OutputDirectory, bool Cgo = false, string? Sysroot = null);
 
 /// <summary>What a build made: each board's verified binaries, in place.</summary>
 public sealed record BuildReport(GoProject Project, GoToolchain Toolchain, IReadOnlyList<TargetBuildResult> Targets);
@@ -20,15 +22,21 @@ public static class CrossPipeline
         config?.CheckTargets(workspace.Catalog());
         var configured = config?.Targets ?? [];
         var targets = TargetSelection.Many(workspace.Catalog(), request.Targets, configured, "cross");
-        return BuildAsync(workspace, targets, request.Packages, request.OutputDirectory, cancellationToken);
+        return BuildAsync(workspace, WithCgo(targets, request.Cgo), request.Packages, request.OutputDirectory, cancellationToken, request.Sysroot);
     }
 
     /// <summary>The build every building command shares: plan, show the plan (verbose), build, verify, move into place.</summary>
-    internal static async Task<BuildReport> BuildAsync(Workspace workspace, IReadOnlyList<TargetProfile> targets, IReadOnlyList<string> packages, string? outputDirectory, CancellationToken cancellationToken)
+    internal static async Task<BuildReport> BuildAsync(Workspace workspace, IReadOnlyList<TargetProfile> targets, IReadOnlyList<string> packages, string? outputDirectory, CancellationToken cancellationToken, string? sysroot = null)
     {
+        // A missing C compiler is said before Go is resolved or anything is built.
+        foreach (var target in targets.Where(t => t.Cgo))
+        {
+            CgoToolchain.For(target, sysroot).CheckInstalled(workspace.GetVariable);
+        }
+
         var project = workspace.Project();
         var toolchain = await workspace.ToolchainAsync(cancellationToken).ConfigureAwait(false);
-        var request = new CrossBuildRequest(targets, packages, outputDirectory is null ? null : Path.GetFullPath(outputDirectory), workspace.Verbose);
+        var request = new CrossBuildRequest(targets, packages, outputDirectory is null ? null : Path.GetFullPath(outputDirectory), workspace.Verbose, Sysroot: sysroot);
         var plan = CrossBuildPlanner.Plan(request, project, toolchain, workspace.Paths);
         foreach (var build in plan.Builds)
         {
@@ -38,4 +46,8 @@ public static class CrossPipeline
         var results = await new CrossBuild(workspace.Runner).RunAsync(plan, workspace.Events, workspace.Verbose, cancellationToken).ConfigureAwait(false);
         return new BuildReport(project, toolchain, results);
     }
+
+    /// <summary>The boards with cgo on when --cgo asks for it.</summary>
+    internal static IReadOnlyList<TargetProfile> WithCgo(IReadOnlyList<TargetProfile> targets, bool cgo) =>
+        cgo ? targets.Select(t => t.WithCgo()).ToArray() : targets;
 }

@@ -8,7 +8,8 @@ namespace PiBuild.Core.Pipelines;
 
 /// <summary>What <c>pibuild run</c> was asked for: one board, one command package, its arguments and where its standard streams go.</summary>
 /// <param name="On">The device to run on over ssh (--on); null: here, emulated or native.</param>
-public sealed record RunRequest(IReadOnlyList<string> Targets, string Package, IReadOnlyList<string> Arguments, ProcessStreams Streams, string? On = null);
+/// <param name="Cgo">Build with cgo (--cgo); <paramref name="Sysroot"/> is the board's headers and libraries for it.</param>
+public sealed record RunRequest(IReadOnlyList<string> Targets, string Package, IReadOnlyList<string> Arguments, ProcessStreams Streams, string? On = null, bool Cgo = false, string? Sysroot = null);
 
 /// <summary>The program's exit code, and the verified binary that ran.</summary>
 public sealed record RunOutcome(int ExitCode, TargetProfile Target, BinaryCheck Binary);
@@ -26,9 +27,9 @@ public static class RunPipeline
             return await RunOnDeviceAsync(workspace, request, address, cancellationToken).ConfigureAwait(false);
         }
 
-        var target = TargetSelection.Named(workspace.Catalog(), request.Targets, "run");
-        var (binary, toolchain) = await BuildOneAsync(workspace, target, request.Package, cancellationToken).ConfigureAwait(false);
-        var executor = BoardExecutor.For(target, toolchain, workspace.GetVariable);
+        var target = CrossPipeline.WithCgo([TargetSelection.Named(workspace.Catalog(), request.Targets, "run")], request.Cgo)[0];
+        var (binary, toolchain) = await BuildOneAsync(workspace, target, request, cancellationToken).ConfigureAwait(false);
+        var executor = BoardExecutor.For(target, toolchain, workspace.GetVariable, request.Sysroot);
         var spec = executor.Command(binary.Path, request.Arguments, Environment.CurrentDirectory);
         workspace.Announce(target.Name, spec);
         var exitCode = await workspace.Runner.RunAttachedAsync(spec, request.Streams, cancellationToken).ConfigureAwait(false);
@@ -38,8 +39,8 @@ public static class RunPipeline
     private static async Task<RunOutcome> RunOnDeviceAsync(Workspace workspace, RunRequest request, DeviceAddress address, CancellationToken cancellationToken)
     {
         var device = await Device.ConnectAsync(workspace, address, cancellationToken).ConfigureAwait(false);
-        var target = TargetSelection.ForDevice(workspace.Catalog(), request.Targets, device.Board, address.ToString(), "run");
-        var (binary, _) = await BuildOneAsync(workspace, target, request.Package, cancellationToken).ConfigureAwait(false);
+        var target = CrossPipeline.WithCgo([TargetSelection.ForDevice(workspace.Catalog(), request.Targets, device.Board, address.ToString(), "run")], request.Cgo)[0];
+        var (binary, _) = await BuildOneAsync(workspace, target, request, cancellationToken).ConfigureAwait(false);
         var program = await device.PlaceProgramAsync(binary.Path, cancellationToken).ConfigureAwait(false);
         var line = ShellQuote.Join([program.Path, .. request.Arguments]);
         workspace.Announce($"{target.Name} on {address}", device.Connection.Command(line));
@@ -48,12 +49,12 @@ public static class RunPipeline
     }
 
     /// <summary>The one verified command the package builds for the board.</summary>
-    private static async Task<(BinaryCheck Binary, Go.GoToolchain Toolchain)> BuildOneAsync(Workspace workspace, TargetProfile target, string package, CancellationToken cancellationToken)
+    private static async Task<(BinaryCheck Binary, Go.GoToolchain Toolchain)> BuildOneAsync(Workspace workspace, TargetProfile target, RunRequest request, CancellationToken cancellationToken)
     {
-        var report = await CrossPipeline.BuildAsync(workspace, [target], [package], null, cancellationToken).ConfigureAwait(false);
+        var report = await CrossPipeline.BuildAsync(workspace, [target], [request.Package], null, cancellationToken, request.Sysroot).ConfigureAwait(false);
         var binaries = report.Targets.Single().Binaries;
         return binaries.Count == 1
             ? (binaries[0], report.Toolchain)
-            : throw new ConfigurationException($"run needs one command package, but {package} built {binaries.Count} commands; name one of them");
+            : throw new ConfigurationException($"run needs one command package, but {request.Package} built {binaries.Count} commands; name one of them");
     }
 }

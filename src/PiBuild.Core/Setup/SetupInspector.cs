@@ -22,6 +22,11 @@ internal sealed class SetupInspector(Workspace workspace)
             checks.Add(CheckQemu(boards.ToArray(), go));
         }
 
+        foreach (var boards in catalog.All.Where(p => p.GoArch is "arm" or "arm64").GroupBy(p => p.GoArch).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            checks.Add(CheckCCompiler(boards.ToArray()));
+        }
+
         checks.Add(CheckCache());
         if (go is not null)
         {
@@ -78,6 +83,18 @@ internal sealed class SetupInspector(Workspace workspace)
                 $"{name}-static not found: pibuild run and test of {string.Join(", ", boards.Select(b => b.Name))} need it",
                 "sudo apt-get install -y qemu-user-static");
         }
+    }
+
+    /// <summary>The C cross compiler --cgo needs for one architecture's boards; optional, as cgo is.</summary>
+    private SetupCheck CheckCCompiler(IReadOnlyList<TargetProfile> boards)
+    {
+        var cgo = CgoToolchain.For(boards[0], sysroot: null);
+        var name = $"cgo-{boards[0].GoArch}";
+        var names = string.Join(", ", boards.Select(b => b.Cgo ? $"{b.Name} (cgo: true)" : b.Name));
+        return ExecutableSearch.FindOnPath(cgo.CCompiler, workspace.GetVariable("PATH")) is { } compiler
+            ? new SetupCheck(name, CheckStatus.Ok, $"{compiler} (for --cgo on {names})", Required: boards.Any(b => b.Cgo))
+            : new SetupCheck(name, boards.Any(b => b.Cgo) ? CheckStatus.Missing : CheckStatus.Warning,
+                $"{cgo.CCompiler} not found: --cgo for {names} needs it", $"sudo apt-get install -y {cgo.Package}", Required: boards.Any(b => b.Cgo));
     }
 
     private SetupCheck CheckCache()

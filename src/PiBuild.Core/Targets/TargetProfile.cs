@@ -88,6 +88,11 @@ public sealed class TargetProfile
 
     public T Get<T>(ProfileKey<T> key) => (T)_values[key]!;
 
+    /// <summary>The same board with cgo on (--cgo, or pibuild.yaml's <c>cgo: true</c>).</summary>
+    internal TargetProfile WithCgo() => Cgo
+        ? this
+        : new TargetProfile(Name, Origin, Extends, new Dictionary<ProfileKey, object?>(_values) { [ProfileKeys.Cgo] = true }, _sectionsPresent);
+
     /// <summary>
     /// SHA-256 of the keys that describe the board and its build, not of where the file was: the same profile
     /// gives the same hash on every machine (release manifests record it).

@@ -15,7 +15,8 @@ internal static class GoTestPlanner
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(10);
 
     /// <param name="exec">go test's -exec: qemu with the board's CPU, pibuild's device wrapper, or null to run test binaries here.</param>
-    public static GoTestPlan Plan(TargetProfile target, IReadOnlyList<string> packages, IReadOnlyList<string> goTestFlags, GoProject project, GoToolchain toolchain, PiBuildPaths paths, string? exec)
+    /// <param name="cgo">The C toolchain when the tests build with cgo.</param>
+    public static GoTestPlan Plan(TargetProfile target, IReadOnlyList<string> packages, IReadOnlyList<string> goTestFlags, GoProject project, GoToolchain toolchain, PiBuildPaths paths, string? exec, CgoToolchain? cgo = null)
     {
         var (timeout, flags) = TakeTimeout(goTestFlags);
         var scaled = timeout * target.TestTimeoutScale;
@@ -29,7 +30,8 @@ internal static class GoTestPlanner
         ];
         var env = GoEnvironment.Clean().ForTarget(target, toolchain.Version).ForProject(project)
             .WithCache(paths.GoBuildCache(target.Platform, toolchain.Version.Text))
-            .With("GO_TEST_TIMEOUT_SCALE", target.TestTimeoutScale.ToString(CultureInfo.InvariantCulture));
+            .With("GO_TEST_TIMEOUT_SCALE", target.TestTimeoutScale.ToString(CultureInfo.InvariantCulture))
+            .With(cgo?.Environment(project.Root) ?? new Dictionary<string, string?>());
         var spec = new ProcessSpec(toolchain.GoExecutable, args, project.BuildDirectory, env.Variables);
         return new GoTestPlan(target, project, scaled, emulator, StackLimit.Apply(spec, target.ThreadStackKb));
     }

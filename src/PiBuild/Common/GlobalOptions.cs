@@ -51,6 +51,18 @@ internal static class GlobalOptions
         HelpName = "[USER@]HOST[:PORT]",
     };
 
+    /// <summary>cgo with the boards' C cross compilers, for cross, run and test.</summary>
+    public static readonly Option<bool> Cgo = new("--cgo")
+    {
+        Description = "Build with cgo and the board's C cross compiler (arm-linux-gnueabihf-gcc, aarch64-linux-gnu-gcc)",
+    };
+
+    public static readonly Option<string?> Sysroot = new("--sysroot")
+    {
+        Description = "The board's headers and libraries for cgo (from: pibuild sysroot --on pi@host -o DIR); needed for pi0/pi1",
+        HelpName = "DIR",
+    };
+
     /// <summary>Board profile(s); whether one or many, named or detected, is Core's decision.</summary>
     public static readonly Option<string[]> Target = Targets("Board profile(s), comma-separated or repeated (see: pibuild targets)");
 

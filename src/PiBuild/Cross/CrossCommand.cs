@@ -24,11 +24,13 @@ internal static class CrossCommand
     {
         var command = new Command("cross", "Cross-build the project's commands for one or more boards, and verify every binary")
         {
-            GlobalOptions.Target, GlobalOptions.Go, GlobalOptions.GoIndex, Output, Packages,
+            GlobalOptions.Target, GlobalOptions.Go, GlobalOptions.GoIndex, GlobalOptions.Cgo, GlobalOptions.Sysroot, Output, Packages,
         };
         command.SetHandler(async (context, parseResult, cancellationToken) =>
         {
-            var request = new CrossRequest(parseResult.GetValue(GlobalOptions.Target) ?? [], parseResult.GetValue(Packages) ?? [], parseResult.GetValue(Output));
+            var request = new CrossRequest(
+                parseResult.GetValue(GlobalOptions.Target) ?? [], parseResult.GetValue(Packages) ?? [], parseResult.GetValue(Output),
+                parseResult.GetValue(GlobalOptions.Cgo), parseResult.GetValue(GlobalOptions.Sysroot));
             Render(context, await CrossPipeline.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false));
             return ExitCodes.Ok;
         });

@@ -23,7 +23,7 @@ internal static class RunCommand
     {
         var command = new Command("run", "Build one command for a board and run it under qemu-user with that board's CPU, or on your Pi with --on")
         {
-            GlobalOptions.Target, GlobalOptions.On, GlobalOptions.Go, GlobalOptions.GoIndex, Package, Arguments,
+            GlobalOptions.Target, GlobalOptions.On, GlobalOptions.Go, GlobalOptions.GoIndex, GlobalOptions.Cgo, GlobalOptions.Sysroot, Package, Arguments,
         };
         command.SetHandler(async (context, parseResult, cancellationToken) =>
         {
@@ -32,7 +32,8 @@ internal static class RunCommand
             await using var stderr = Console.OpenStandardError();
             var request = new RunRequest(
                 parseResult.GetValue(GlobalOptions.Target) ?? [], parseResult.GetRequiredValue(Package), parseResult.GetValue(Arguments) ?? [],
-                new ProcessStreams(stdin, stdout, stderr), parseResult.GetValue(GlobalOptions.On));
+                new ProcessStreams(stdin, stdout, stderr), parseResult.GetValue(GlobalOptions.On),
+                parseResult.GetValue(GlobalOptions.Cgo), parseResult.GetValue(GlobalOptions.Sysroot));
             var outcome = await RunPipeline.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false);
             return outcome.ExitCode;
         });

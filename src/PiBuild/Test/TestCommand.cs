@@ -22,7 +22,7 @@ internal static class TestCommand
     {
         var command = new Command("test", "Run the project's Go tests on the board's CPU (qemu-user on a laptop, natively on the Pi, on your Pi with --on)")
         {
-            GlobalOptions.DeviceTarget, GlobalOptions.On, GlobalOptions.Go, GlobalOptions.GoIndex, Arguments,
+            GlobalOptions.DeviceTarget, GlobalOptions.On, GlobalOptions.Go, GlobalOptions.GoIndex, GlobalOptions.Cgo, GlobalOptions.Sysroot, Arguments,
         };
         command.SetHandler(async (context, parseResult, cancellationToken) =>
         {
@@ -30,7 +30,8 @@ internal static class TestCommand
             var all = parseResult.GetValue(Arguments) ?? [];
             var separator = Array.IndexOf(parseResult.Tokens.Select(t => t.Value).ToArray(), "--");
             var flagCount = separator < 0 ? 0 : parseResult.Tokens.Count - separator - 1;
-            var request = new TestRequest(parseResult.GetValue(GlobalOptions.DeviceTarget) ?? [], all[..^flagCount], all[^flagCount..], parseResult.GetValue(GlobalOptions.On));
+            var request = new TestRequest(parseResult.GetValue(GlobalOptions.DeviceTarget) ?? [], all[..^flagCount], all[^flagCount..], parseResult.GetValue(GlobalOptions.On),
+                parseResult.GetValue(GlobalOptions.Cgo), parseResult.GetValue(GlobalOptions.Sysroot));
             var report = await TestPipeline.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false);
             Render(context, report);
             return report.Interrupted ? CommandAction.Interrupted(context) : report.Succeeded ? ExitCodes.Ok : ExitCodes.Failure;

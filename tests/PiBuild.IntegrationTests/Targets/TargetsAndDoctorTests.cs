@@ -80,6 +80,8 @@ public sealed class TargetsAndDoctorTests : IDisposable
         Assert.Matches(@"ok +go +go1\.\d+(\.\d+)? at /", result.StandardOutput);
         Assert.Matches(@"ok +qemu-arm +/\S*qemu-arm-static", result.StandardOutput);
         Assert.Matches(@"ok +qemu-aarch64 +/\S*qemu-aarch64-static", result.StandardOutput);
+        Assert.Matches(@"ok +cgo-arm +/\S*arm-linux-gnueabihf-gcc \(for --cgo on pi0, pi1, pi2", result.StandardOutput);
+        Assert.Matches(@"ok +cgo-arm64 +/\S*aarch64-linux-gnu-gcc", result.StandardOutput);
         Assert.Contains($"ok    cache        {_dir.Combine("cache", "pibuild")} (writable)", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("pibuild never writes there", result.StandardOutput, StringComparison.Ordinal);
         Assert.Matches(@"stack limit +(\d+ KiB|unlimited) here; pibuild applies 1024 KiB", result.StandardOutput);
@@ -100,6 +102,10 @@ public sealed class TargetsAndDoctorTests : IDisposable
         Assert.Equal("missing", checks["qemu-arm"].GetProperty("status").GetString());
         Assert.Equal("sudo apt-get install -y qemu-user-static", checks["qemu-arm"].GetProperty("fix").GetString());
         Assert.Equal("missing", checks["qemu-aarch64"].GetProperty("status").GetString());
+
+        // cgo is optional: a missing C cross compiler is a warning with its install line, not a blocker.
+        Assert.Equal("warning", checks["cgo-arm"].GetProperty("status").GetString());
+        Assert.Equal("sudo apt-get install -y gcc-arm-linux-gnueabihf libc6-dev-armhf-cross", checks["cgo-arm"].GetProperty("fix").GetString());
     }
 
     public void Dispose() => _dir.Dispose();

@@ -1,0 +1,100 @@
+using PiBuild.IntegrationTests.Infrastructure;
+
+namespace PiBuild.IntegrationTests.Cross;
+
+/// <summary>
+/// cgo with Debian's cross compilers: a C function and Debian's zlib (multiarch zlib1g-dev:armhf and :arm64), built
+/// for each board's ABI and architecture flags, verified (loader, libraries, Tag_CPU_arch), and run under qemu with the
+/// board's CPU. Debian's armhf C library is ARMv7: a Pi 1 build against it is refused, naming the object.
+/// </summary>
+[Collection(GoCacheCollection.Name)]
+public sealed class CgoTests(SharedGoCache cache) : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    private string Module()
+    {
+        var module = _dir.Combine("withc");
+        Directory.CreateDirectory(module);
+        File.WriteAllText(Path.Combine(module, "go.mod"), "module example.com/withc\n\ngo 1.19\n");
+        File.WriteAllText(Path.Combine(module, "main.go"), """
+            package main
+
+            // #cgo LDFLAGS: -lz
+            // #include <zlib.h>
+            // int answer(void);
+            import "C"
+
+            import "fmt"
+
+            func main() { fmt.Println("C says", C.answer(), "zlib", C.GoString(C.zlibVersion())) }
+            """);
+        File.WriteAllText(Path.Combine(module, "answer.c"), "int answer(void) { return 6 * 7; }\n");
+        return module;
+    }
+
+    private Task<RunResult> PiBuild(params string[] args) => Run.PiBuildAsync(args, _dir.Path, cache.Environment());
+
+    /// <summary>An armhf sysroot as Debian lays one out (usr/lib/arm-linux-gnueabihf, usr/include), from its multiarch packages.</summary>
+    private async Task<string> DebianArmhfSysroot()
+    {
+        var root = _dir.Combine("armhf-sysroot");
+        Directory.CreateDirectory(Path.Combine(root, "usr", "lib"));
+        Directory.CreateDirectory(Path.Combine(root, "usr", "include"));
+        (await Run.ProgramAsync("cp", ["-a", "/usr/lib/arm-linux-gnueabihf", Path.Combine(root, "usr", "lib")])).AssertSucceeded();
+        File.CreateSymbolicLink(Path.Combine(root, "lib"), "usr/lib");
+        File.CreateSymbolicLink(Path.Combine(root, "usr", "lib", "ld-linux-armhf.so.3"), "arm-linux-gnueabihf/ld-linux-armhf.so.3");
+        string[] headers = [.. Directory.GetFiles("/usr/include", "*.h"), "/usr/include/arm-linux-gnueabihf", "/usr/include/linux", "/usr/include/asm-generic"];
+        (await Run.ProgramAsync("cp", ["-a", .. headers, Path.Combine(root, "usr", "include")])).AssertSucceeded();
+        return root;
+    }
+
+    [Fact]
+    public async Task A_cgo_program_with_zlib_is_built_for_pi2_pi4_and_pi3_32_verified_and_runs_on_their_CPUs()
+    {
+        var module = Module();
+        var cross = await PiBuild("cross", "--cgo", "--target", "pi2,pi4,pi3-32", "-C", module);
+        cross.AssertSucceeded();
+        foreach (var target in new[] { "pi2", "pi4", "pi3-32" })
+        {
+            Assert.Matches($@"{target}\s+withc/bin/{target}/withc\s.*verified", cross.StandardOutput);
+            var run = await PiBuild("run", "--cgo", "--target", target, "-C", module, ".");
+            run.AssertSucceeded();
+            Assert.Equal("C says 42 zlib 1.2.13\n", run.StandardOutput);
+        }
+
+        var elf = await Run.ProgramAsync("readelf", ["-d", "-l", Path.Combine(module, "bin", "pi2", "withc")]);
+        Assert.Contains("[Requesting program interpreter: /lib/ld-linux-armhf.so.3]", elf.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("Shared library: [libz.so.1]", elf.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_pi1_cgo_build_against_Debians_ARMv7_C_library_is_refused_naming_the_object()
+    {
+        var module = Module();
+        var result = await PiBuild("cross", "--cgo", "--target", "pi1", "-C", module);
+        result.AssertExit(1);
+        Assert.Contains("the linked code needs ARMv7 (Tag_CPU_arch in .ARM.attributes)", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("/usr/arm-linux-gnueabihf/lib/crt1.o is ARMv7 code (Debian's armhf libraries are ARMv7)", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("--sysroot DIR", result.StandardError, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(module, "bin", "pi1", "withc")));
+    }
+
+    [Fact]
+    public async Task A_sysroot_is_compiled_linked_and_emulated_against_and_an_ARMv7_one_is_refused_for_pi1()
+    {
+        var module = Module();
+        var sysroot = await DebianArmhfSysroot();
+        var run = await PiBuild("run", "--cgo", "--sysroot", sysroot, "--target", "pi2", "-C", module, "--verbose", ".");
+        run.AssertSucceeded();
+        Assert.Contains("C says 42 zlib 1.2.13", run.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"--sysroot={sysroot}", run.StandardError, StringComparison.Ordinal);
+        Assert.Contains($"-L {sysroot}", run.StandardError, StringComparison.Ordinal);
+
+        var pi1 = await PiBuild("cross", "--cgo", "--sysroot", sysroot, "--target", "pi1", "-C", module);
+        pi1.AssertExit(1);
+        Assert.Contains($"{sysroot}/usr/lib/arm-linux-gnueabihf/crt1.o is ARMv7 code (this sysroot is not the board's)", pi1.StandardError, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
