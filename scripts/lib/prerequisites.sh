@@ -38,6 +38,7 @@ pibuild_missing_packages() {
     # A Pi in a box for --on: the OpenSSH client pibuild drives and a server the tests start on loopback.
     { command -v ssh && command -v ssh-keygen; } >/dev/null 2>&1 || missing+=(openssh-client)
     [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
+    command -v sudo >/dev/null 2>&1 || missing+=(sudo)
     # A real project for pibuild layout: Debian's sftp sources, with what its tests import.
     [ -d /usr/share/gocode/src/github.com/pkg/sftp ] || missing+=(golang-github-pkg-sftp-dev)
     [ -d /usr/share/gocode/src/github.com/stretchr/testify ] || missing+=(golang-github-stretchr-testify-dev)

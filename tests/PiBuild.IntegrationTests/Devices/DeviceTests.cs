@@ -302,6 +302,34 @@ public sealed class DeviceTests(SshDevice device, SharedGoCache cache) : IDispos
         Assert.False(File.Exists(Path.Combine(local, "obsolete.a")));
     }
 
+    [Fact]
+    public async Task Deploy_with_sudo_installs_as_root_and_a_full_disk_on_the_device_is_one_line_and_leaves_nothing()
+    {
+        var module = Module();
+        var to = _dir.Combine("sudo-bin");
+        var sudo = await PiBuild("deploy", "--on", device.Address, "-C", module, "--to", to, "--sudo", "./cmd/served");
+        sudo.AssertSucceeded();
+        Assert.True(File.Exists(Path.Combine(to, "served")));
+
+        // A directory on a 256 KiB file system: the 1.5 MiB program cannot be copied there.
+        var full = _dir.Combine("full");
+        Directory.CreateDirectory(full);
+        (await Run.ProgramAsync("mount", ["-t", "tmpfs", "-o", "size=256k", "tmpfs", full])).AssertSucceeded();
+        try
+        {
+            var result = await PiBuild("deploy", "--on", device.Address, "-C", module, "--to", full, "./cmd/served");
+            result.AssertExit(1);
+            var line = Assert.Single(result.StandardError.Trim().Split('\n'));
+            Assert.Contains($"has no space left to install {full}/served", line, StringComparison.Ordinal);
+            Assert.Contains("df -h", line, StringComparison.Ordinal);
+            Assert.Empty(Directory.GetFileSystemEntries(full));
+        }
+        finally
+        {
+            (await Run.ProgramAsync("umount", [full])).AssertSucceeded();
+        }
+    }
+
     private static string LastLine(string output) => output.TrimEnd().Split('\n')[^1];
 
     private static string[] PackageLines(string output) =>
