@@ -49,7 +49,7 @@ internal static class CrossBuildPlanner
             ];
             var cgo = target.Cgo ? CgoToolchain.For(target, request.Sysroot) : null;
             var env = GoEnvironment.Clean().ForTarget(target, toolchain.Version).ForProject(project).WithCache(cache)
-                .With(cgo?.Environment(project.Root) ?? new Dictionary<string, string?>()).Variables;
+                .With(cgo?.Environment() ?? new Dictionary<string, string?>()).Variables;
             var list = firstBuild ? new ProcessSpec(toolchain.GoExecutable, ["list", "-deps", "-f", "{{.ImportPath}}", .. packages], project.BuildDirectory, env) : null;
             return new TargetBuild(target, output, staging, packages, new ProcessSpec(toolchain.GoExecutable, args, project.BuildDirectory, env), list, cgo);
         }).ToArray();

@@ -8,7 +8,8 @@ namespace PiBuild.Core.Go;
 /// The C side of a cgo build for one board: Debian's cross compiler for its ABI, the board's architecture flags, and
 /// the sysroot whose headers and libraries it links against (without one, the cross toolchain's own root and Debian's
 /// multiarch directories, whose armhf libraries are ARMv7: right for a Pi 2 and the -32 boards, wrong for a Pi 0 or 1).
-/// Build paths are mapped away (-ffile-prefix-map) so a release stays reproducible.
+/// Build paths are left to go's -trimpath (a release's), which gives the C compiler its own -ffile-prefix-map: one here
+/// would put the project's absolute path into the CGO_CFLAGS go records in the binary.
 /// </summary>
 internal sealed record CgoToolchain(TargetProfile Target, string Triplet, string Package, IReadOnlyList<string> Flags, string? Sysroot)
 {
@@ -43,10 +44,10 @@ internal sealed record CgoToolchain(TargetProfile Target, string Triplet, string
     }
 
     /// <summary>CGO_ENABLED, CC, CXX and the flags go passes to them.</summary>
-    public IReadOnlyDictionary<string, string?> Environment(string projectRoot)
+    public IReadOnlyDictionary<string, string?> Environment()
     {
         string[] sysroot = Sysroot is null ? [] : [$"--sysroot={Sysroot}"];
-        var compile = string.Join(' ', ["-O2", "-g", .. Flags, .. sysroot, $"-ffile-prefix-map={projectRoot}=."]);
+        var compile = string.Join(' ', ["-O2", "-g", .. Flags, .. sysroot]);
         return new Dictionary<string, string?>
         {
             ["CGO_ENABLED"] = "1",
@@ -54,7 +55,7 @@ internal sealed record CgoToolchain(TargetProfile Target, string Triplet, string
             ["CXX"] = CxxCompiler,
             ["CGO_CFLAGS"] = compile,
             ["CGO_CXXFLAGS"] = compile,
-            ["CGO_LDFLAGS"] = string.Join(' ', ["-O2", "-g", .. Flags, .. sysroot]),
+            ["CGO_LDFLAGS"] = compile,
         };
     }
 

@@ -31,7 +31,7 @@ internal static class GoTestPlanner
         var env = GoEnvironment.Clean().ForTarget(target, toolchain.Version).ForProject(project)
             .WithCache(paths.GoBuildCache(target.Platform, toolchain.Version.Text))
             .With("GO_TEST_TIMEOUT_SCALE", target.TestTimeoutScale.ToString(CultureInfo.InvariantCulture))
-            .With(cgo?.Environment(project.Root) ?? new Dictionary<string, string?>());
+            .With(cgo?.Environment() ?? new Dictionary<string, string?>());
         var spec = new ProcessSpec(toolchain.GoExecutable, args, project.BuildDirectory, env.Variables);
         return new GoTestPlan(target, project, scaled, emulator, StackLimit.Apply(spec, target.ThreadStackKb));
     }

@@ -90,7 +90,10 @@ public sealed class ShippingTests : IDisposable
         File.Copy("/usr/aarch64-linux-gnu/lib/ld-linux-aarch64.so.1", Path.Combine(device, "bin", "sh"));
         var env = new Dictionary<string, string?>
         {
-            ["QEMU_LD_PREFIX"] = "/usr/aarch64-linux-gnu",
+            // The arm64 C library: Debian's multiarch libc6:arm64 when the cgo tests' zlib1g-dev:arm64 brought it (the cross
+            // root as prefix would then mix: its loader reads the host's ld.so.cache and loads the other libc build), else
+            // the cross root's.
+            ["QEMU_LD_PREFIX"] = File.Exists("/lib/ld-linux-aarch64.so.1") ? null : "/usr/aarch64-linux-gnu",
             ["PIBUILD_HOST_ROOT"] = device,
             ["XDG_CACHE_HOME"] = _dir.Combine("cache"),
             ["XDG_CONFIG_HOME"] = _dir.Combine("config"),

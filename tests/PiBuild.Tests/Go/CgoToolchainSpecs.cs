@@ -17,11 +17,11 @@ public sealed class CgoToolchainSpecs
     public void Each_board_gets_its_ABIs_cross_compiler_and_its_architecture_flags(string board, string cc, string flags)
     {
         var cgo = CgoToolchain.For(Catalog.Get(board), sysroot: null);
-        var env = cgo.Environment("/src/app");
+        var env = cgo.Environment();
         Assert.Equal("1", env["CGO_ENABLED"]);
         Assert.Equal(cc, env["CC"]);
         Assert.Equal(cc[..^3] + "g++", env["CXX"]);
-        Assert.Equal($"-O2 -g {flags} -ffile-prefix-map=/src/app=.".Replace("  ", " ", StringComparison.Ordinal), env["CGO_CFLAGS"]);
+        Assert.Equal($"-O2 -g {flags}".TrimEnd(), env["CGO_CFLAGS"]);
         Assert.Equal($"-O2 -g {flags}".TrimEnd(), env["CGO_LDFLAGS"]);
     }
 
@@ -32,7 +32,7 @@ public sealed class CgoToolchainSpecs
         try
         {
             var cgo = CgoToolchain.For(Catalog.Get("pi1"), sysroot);
-            var env = cgo.Environment("/src/app");
+            var env = cgo.Environment();
             Assert.Contains($"--sysroot={sysroot}", env["CGO_CFLAGS"], StringComparison.Ordinal);
             Assert.Contains($"--sysroot={sysroot}", env["CGO_LDFLAGS"], StringComparison.Ordinal);
             Assert.Equal(Path.Combine(sysroot, "usr", "lib", "arm-linux-gnueabihf"), cgo.LibraryDirectories[0]);
