@@ -121,9 +121,10 @@ public sealed record ElfFile(
         for (var i = 0; i < shnum; i++)
         {
             var section = Section(i);
-            if (section.Name < strings.Length && ReadString(strings.AsSpan((int)section.Name)) is ".go.buildinfo" or ".ARM.attributes" && section.Offset >= 0 && section.Size >= 0)
+            var name = section.Name < strings.Length ? ReadString(strings.AsSpan((int)section.Name)) : "";
+            if (name is ".go.buildinfo" or ".ARM.attributes" && section.Offset >= 0 && section.Size >= 0)
             {
-                found.TryAdd(ReadString(strings.AsSpan((int)section.Name)), (section.Offset, section.Size));
+                found.TryAdd(name, (section.Offset, section.Size));
             }
         }
 
@@ -148,14 +149,9 @@ public sealed record ElfFile(
             }
         }
 
-        var table = strtab is { } address ? loads.FirstOrDefault(s => address >= s.VirtualAddress && address < s.VirtualAddress + s.FileSize) : null;
-        if (table is null)
-        {
-            return [];
-        }
-
-        var offset = (long)(strtab!.Value - table.VirtualAddress + table.FileOffset);
-        return needed.Select(n => ReadString(image.ReadAt(offset + (long)n, 256))).Where(n => n.Length > 0).ToArray();
+        return strtab is { } address && OffsetOf(loads, address) is { } offset
+            ? needed.Select(n => ReadString(image.ReadAt(offset + (long)n, 256))).Where(n => n.Length > 0).ToArray()
+            : [];
     }
 
     private static string ReadString(ReadOnlySpan<byte> bytes)
@@ -207,8 +203,10 @@ public sealed record ElfFile(
         little ? BinaryPrimitives.ReadUInt64LittleEndian(d[at..]) : BinaryPrimitives.ReadUInt64BigEndian(d[at..]);
 
     /// <summary>The file offset of a virtual address, or null when no loaded segment holds it.</summary>
-    public long? FileOffsetOf(ulong address) =>
-        LoadSegments.FirstOrDefault(s => address >= s.VirtualAddress && address < s.VirtualAddress + s.FileSize) is { } segment
+    public long? FileOffsetOf(ulong address) => OffsetOf(LoadSegments, address);
+
+    private static long? OffsetOf(IEnumerable<ElfSegment> loads, ulong address) =>
+        loads.FirstOrDefault(s => address >= s.VirtualAddress && address < s.VirtualAddress + s.FileSize) is { } segment
             ? (long)(address - segment.VirtualAddress + segment.FileOffset)
             : null;
 }

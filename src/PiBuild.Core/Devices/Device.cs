@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using PiBuild.Core.Fetching;
 using PiBuild.Core.Processes;
 using PiBuild.Core.Releases;
 using PiBuild.Core.Targets;
@@ -45,7 +46,7 @@ internal sealed class Device
     /// <summary>Puts a program on the device at <c>~/.cache/pibuild/run/SHA256/NAME</c> unless it is there already.</summary>
     public async Task<DeviceFile> PlaceProgramAsync(string localPath, CancellationToken cancellationToken)
     {
-        var sha = await Sha256Async(localPath, cancellationToken).ConfigureAwait(false);
+        var sha = await Sha256Hex.OfFileAsync(localPath, cancellationToken).ConfigureAwait(false);
         var remote = $"{RunDirectory}/{sha}/{Path.GetFileName(localPath)}";
         var check = await Connection.RunAsync($"test -x {Q(remote)} && echo present", cancellationToken).ConfigureAwait(false);
         if (check.StandardOutput.Trim() == "present")
@@ -138,12 +139,6 @@ internal sealed class Device
     }
 
     internal static string Q(string value) => ShellQuote.Always(value);
-
-    private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
-    {
-        await using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
-    }
 }
 
 /// <summary>A file or directory pibuild put on a device (or found there already).</summary>

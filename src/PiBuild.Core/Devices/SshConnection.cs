@@ -58,6 +58,18 @@ internal sealed class SshConnection(DeviceAddress address, IReadOnlyList<string>
         return result.ExitCode == SshFailed ? throw Failure(result.StandardError) : result;
     }
 
+    /// <summary>
+    /// Runs a script that writes its result to standard output (a tar stream), straight into <paramref name="output"/>;
+    /// standard error is captured, and a connection failure is the same usage error as <see cref="RunAsync"/>'s.
+    /// </summary>
+    public async Task<ProcessResult> ReceiveAsync(string script, Stream input, Stream output, CancellationToken cancellationToken)
+    {
+        using var errors = new MemoryStream();
+        var exitCode = await runner.RunAttachedAsync(Command(script), new ProcessStreams(input, output, errors), cancellationToken).ConfigureAwait(false);
+        var said = System.Text.Encoding.UTF8.GetString(errors.ToArray());
+        return exitCode == SshFailed ? throw Failure(said) : new ProcessResult(exitCode, "", said);
+    }
+
     /// <summary>Runs a script with its standard streams attached; returns the remote exit code.</summary>
     public Task<int> RunAttachedAsync(string script, ProcessStreams streams, CancellationToken cancellationToken) =>
         runner.RunAttachedAsync(Command(script), streams, cancellationToken);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using PiBuild.Core.Archives;
+using PiBuild.Core.FileSystem;
 using PiBuild.Core.Processes;
 
 namespace PiBuild.Core.Devices;
@@ -130,20 +131,13 @@ internal static class SysrootCopy
         try
         {
             using var list = new MemoryStream(Encoding.UTF8.GetBytes(string.Concat(files.Select(f => f.Path + "\0"))));
-            using var errors = new MemoryStream();
-            int exitCode;
+            ProcessResult sent;
             await using (var output = File.Create(tarball))
             {
-                exitCode = await device.Connection.RunAttachedAsync(SendScript, new ProcessStreams(list, output, errors), cancellationToken).ConfigureAwait(false);
+                sent = await device.Connection.ReceiveAsync(SendScript, list, output, cancellationToken).ConfigureAwait(false);
             }
 
-            var said = Encoding.UTF8.GetString(errors.ToArray());
-            if (exitCode == 255)
-            {
-                throw device.Connection.Failure(said);
-            }
-
-            device.ThrowIfFailed(new ProcessResult(exitCode, "", said), $"send {files.Count} files with tar");
+            device.ThrowIfFailed(sent, $"send {files.Count} files with tar");
             var extracted = await SafeExtractor.ExtractAsync(tarball, incoming, new ExtractOptions(DisplayName: $"the files from {device.Address}"), cancellationToken).ConfigureAwait(false);
             foreach (var file in files)
             {
@@ -157,10 +151,7 @@ internal static class SysrootCopy
         finally
         {
             File.Delete(tarball);
-            if (Directory.Exists(incoming))
-            {
-                Directory.Delete(incoming, recursive: true);
-            }
+            PosixFiles.DeleteTree(incoming);
         }
     }
 
@@ -186,21 +177,11 @@ internal static class SysrootCopy
 
     private static bool SameSize(string path, long size) => new FileInfo(path) is { Exists: true, LinkTarget: null } info && info.Length == size;
 
+    /// <summary>Removes a file, link or tree (without following links); true when there was one.</summary>
     private static bool Remove(string path)
     {
-        var info = new FileInfo(path);
-        if (info.LinkTarget is not null || info.Exists)
-        {
-            info.Delete();
-            return true;
-        }
-
-        if (Directory.Exists(path))
-        {
-            Directory.Delete(path, recursive: true);
-            return true;
-        }
-
-        return false;
+        var existed = new FileInfo(path) is { LinkTarget: not null } or { Exists: true } || Directory.Exists(path);
+        PosixFiles.DeleteTree(path);
+        return existed;
     }
 }

@@ -22,7 +22,7 @@ public static class CrossPipeline
         config?.CheckTargets(workspace.Catalog());
         var configured = config?.Targets ?? [];
         var targets = TargetSelection.Many(workspace.Catalog(), request.Targets, configured, "cross");
-        return BuildAsync(workspace, WithCgo(targets, request.Cgo), request.Packages, request.OutputDirectory, cancellationToken, request.Sysroot);
+        return BuildAsync(workspace, targets.Select(t => t.WithCgo(request.Cgo)).ToArray(), request.Packages, request.OutputDirectory, cancellationToken, request.Sysroot);
     }
 
     /// <summary>The build every building command shares: plan, show the plan (verbose), build, verify, move into place.</summary>
@@ -47,7 +47,4 @@ public static class CrossPipeline
         return new BuildReport(project, toolchain, results);
     }
 
-    /// <summary>The boards with cgo on when --cgo asks for it.</summary>
-    internal static IReadOnlyList<TargetProfile> WithCgo(IReadOnlyList<TargetProfile> targets, bool cgo) =>
-        cgo ? targets.Select(t => t.WithCgo()).ToArray() : targets;
 }

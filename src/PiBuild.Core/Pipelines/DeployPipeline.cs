@@ -43,9 +43,10 @@ public static class DeployPipeline
         var report = await CrossPipeline.BuildAsync(workspace, [target], request.Packages, null, cancellationToken).ConfigureAwait(false);
         var binaries = report.Targets.Single().Binaries;
         var to = request.To.TrimEnd('/') is { Length: > 0 } trimmed ? trimmed : "/";
+        string Destination(string name) => $"{to.TrimEnd('/')}/{name}";
         if (request.DryRun)
         {
-            var planned = binaries.Select(b => new DeployedBinary(Path.GetFileName(b.Path), $"{to.TrimEnd('/')}/{Path.GetFileName(b.Path)}", "", Copied: false, KeptPrevious: false)).ToArray();
+            var planned = binaries.Select(b => new DeployedBinary(Path.GetFileName(b.Path), Destination(Path.GetFileName(b.Path)), "", Copied: false, KeptPrevious: false)).ToArray();
             return new DeployOutcome(address.ToString(), target, planned, request.Restart, null, DryRun: true);
         }
 
@@ -54,7 +55,7 @@ public static class DeployPipeline
         {
             var program = await device.PlaceProgramAsync(binary.Path, cancellationToken).ConfigureAwait(false);
             var name = Path.GetFileName(binary.Path);
-            var destination = $"{to.TrimEnd('/')}/{name}";
+            var destination = Destination(name);
             var result = await device.Connection.RunAsync(AsRoot(request.Sudo, InstallScript(program.Path, to, name)), cancellationToken).ConfigureAwait(false);
             ThrowIfRefused(result, request, address, to);
             device.ThrowIfFailed(result, $"install {destination}");

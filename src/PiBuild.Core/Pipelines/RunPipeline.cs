@@ -27,7 +27,7 @@ public static class RunPipeline
             return await RunOnDeviceAsync(workspace, request, address, cancellationToken).ConfigureAwait(false);
         }
 
-        var target = CrossPipeline.WithCgo([TargetSelection.Named(workspace.Catalog(), request.Targets, "run")], request.Cgo)[0];
+        var target = TargetSelection.Named(workspace.Catalog(), request.Targets, "run").WithCgo(request.Cgo);
         var (binary, toolchain) = await BuildOneAsync(workspace, target, request, cancellationToken).ConfigureAwait(false);
         var executor = BoardExecutor.For(target, toolchain, workspace.GetVariable, request.Sysroot);
         var spec = executor.Command(binary.Path, request.Arguments, Environment.CurrentDirectory);
@@ -39,7 +39,7 @@ public static class RunPipeline
     private static async Task<RunOutcome> RunOnDeviceAsync(Workspace workspace, RunRequest request, DeviceAddress address, CancellationToken cancellationToken)
     {
         var device = await Device.ConnectAsync(workspace, address, cancellationToken).ConfigureAwait(false);
-        var target = CrossPipeline.WithCgo([TargetSelection.ForDevice(workspace.Catalog(), request.Targets, device.Board, address.ToString(), "run")], request.Cgo)[0];
+        var target = TargetSelection.ForDevice(workspace.Catalog(), request.Targets, device.Board, address.ToString(), "run").WithCgo(request.Cgo);
         var (binary, _) = await BuildOneAsync(workspace, target, request, cancellationToken).ConfigureAwait(false);
         var program = await device.PlaceProgramAsync(binary.Path, cancellationToken).ConfigureAwait(false);
         var line = ShellQuote.Join([program.Path, .. request.Arguments]);

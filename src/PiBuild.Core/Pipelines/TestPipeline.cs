@@ -26,13 +26,13 @@ public static class TestPipeline
         {
             // Asked first, so a board the device cannot run is refused before anything is built or copied.
             var device = await Device.ConnectAsync(workspace, address, cancellationToken).ConfigureAwait(false);
-            target = CrossPipeline.WithCgo([TargetSelection.ForDevice(workspace.Catalog(), request.Targets, device.Board, address.ToString(), "test")], request.Cgo)[0];
+            target = TargetSelection.ForDevice(workspace.Catalog(), request.Targets, device.Board, address.ToString(), "test").WithCgo(request.Cgo);
             toolchain = await workspace.ToolchainAsync(cancellationToken).ConfigureAwait(false);
             exec = DeviceExec.GoTestExec(device, target);
         }
         else
         {
-            target = CrossPipeline.WithCgo([TargetSelection.ThisBoard(workspace.Catalog(), request.Targets, workspace.HostRoot, "test")], request.Cgo)[0];
+            target = TargetSelection.ThisBoard(workspace.Catalog(), request.Targets, workspace.HostRoot, "test").WithCgo(request.Cgo);
             toolchain = await workspace.ToolchainAsync(cancellationToken).ConfigureAwait(false);
             exec = BoardExecutor.For(target, toolchain, workspace.GetVariable, request.Sysroot).GoTestExec;
         }

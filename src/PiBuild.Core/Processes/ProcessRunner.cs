@@ -18,27 +18,22 @@ internal sealed class ProcessRunner
 
     public TimeSpan GracePeriod { get; init; } = TimeSpan.FromSeconds(3);
 
-    public async Task<ProcessResult> RunAsync(ProcessSpec spec, ProcessOutput? output = null, CancellationToken cancellationToken = default)
+    public Task<ProcessResult> RunAsync(ProcessSpec spec, ProcessOutput? output = null, CancellationToken cancellationToken = default) =>
+        RunCapturedAsync(spec, PipeSource.Null, output, cancellationToken);
+
+    /// <summary>Runs with <paramref name="input"/> as the child's standard input (a file sent to a device over ssh).</summary>
+    public Task<ProcessResult> RunAsync(ProcessSpec spec, Stream input, CancellationToken cancellationToken) =>
+        RunCapturedAsync(spec, PipeSource.FromStream(input), null, cancellationToken);
+
+    private async Task<ProcessResult> RunCapturedAsync(ProcessSpec spec, PipeSource input, ProcessOutput? output, CancellationToken cancellationToken)
     {
         var stdout = new StringBuilder();
         var stderr = new StringBuilder();
         var command = Build(spec)
+            .WithStandardInputPipe(input)
             .WithStandardOutputPipe(Target(stdout, output?.OnStandardOutput))
             .WithStandardErrorPipe(Target(stderr, output?.OnStandardError));
 
-        var exitCode = await ExecuteAsync(command, spec, cancellationToken).ConfigureAwait(false);
-        return new ProcessResult(exitCode, stdout.ToString(), stderr.ToString());
-    }
-
-    /// <summary>Runs with <paramref name="input"/> as the child's standard input (a file sent to a device over ssh).</summary>
-    public async Task<ProcessResult> RunAsync(ProcessSpec spec, Stream input, CancellationToken cancellationToken)
-    {
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        var command = Build(spec)
-            .WithStandardInputPipe(PipeSource.FromStream(input))
-            .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
-            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr));
         var exitCode = await ExecuteAsync(command, spec, cancellationToken).ConfigureAwait(false);
         return new ProcessResult(exitCode, stdout.ToString(), stderr.ToString());
     }

@@ -88,8 +88,8 @@ public sealed class TargetProfile
 
     public T Get<T>(ProfileKey<T> key) => (T)_values[key]!;
 
-    /// <summary>The same board with cgo on (--cgo, or pibuild.yaml's <c>cgo: true</c>).</summary>
-    internal TargetProfile WithCgo() => Cgo
+    /// <summary>The same board with cgo on when <paramref name="on"/> (--cgo); itself otherwise, or when its profile says cgo: true.</summary>
+    internal TargetProfile WithCgo(bool on) => !on || Cgo
         ? this
         : new TargetProfile(Name, Origin, Extends, new Dictionary<ProfileKey, object?>(_values) { [ProfileKeys.Cgo] = true }, _sectionsPresent);
 

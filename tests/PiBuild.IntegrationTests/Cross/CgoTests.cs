@@ -12,26 +12,7 @@ public sealed class CgoTests(SharedGoCache cache) : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
-    private string Module()
-    {
-        var module = _dir.Combine("withc");
-        Directory.CreateDirectory(module);
-        File.WriteAllText(Path.Combine(module, "go.mod"), "module example.com/withc\n\ngo 1.19\n");
-        File.WriteAllText(Path.Combine(module, "main.go"), """
-            package main
-
-            // #cgo LDFLAGS: -lz
-            // #include <zlib.h>
-            // int answer(void);
-            import "C"
-
-            import "fmt"
-
-            func main() { fmt.Println("C says", C.answer(), "zlib", C.GoString(C.zlibVersion())) }
-            """);
-        File.WriteAllText(Path.Combine(module, "answer.c"), "int answer(void) { return 6 * 7; }\n");
-        return module;
-    }
+    private string Module() => CgoModule.Write(_dir.Combine("withc"));
 
     private Task<RunResult> PiBuild(params string[] args) => Run.PiBuildAsync(args, _dir.Path, cache.Environment());
 

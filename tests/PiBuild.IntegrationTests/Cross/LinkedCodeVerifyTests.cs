@@ -14,19 +14,7 @@ public sealed class LinkedCodeVerifyTests(SharedGoCache cache) : IDisposable
 
     private async Task<string> BuildWithC(string name, params string[] ldflags)
     {
-        var module = _dir.Combine(name);
-        Directory.CreateDirectory(module);
-        File.WriteAllText(Path.Combine(module, "go.mod"), "module example.com/withc\n\ngo 1.19\n");
-        File.WriteAllText(Path.Combine(module, "main.go"), """
-            package main
-
-            // static int answer(void) { return 42; }
-            import "C"
-
-            import "fmt"
-
-            func main() { fmt.Println("C says", C.answer()) }
-            """);
+        var module = CgoModule.Write(_dir.Combine(name));
         var environment = cache.Environment();
         environment["CGO_ENABLED"] = "1";
         environment["CC"] = "arm-linux-gnueabihf-gcc";
