@@ -4,7 +4,7 @@
 # them (A B A B …) so that drift in the machine's speed affects both alike.
 #
 #   scripts/bench.sh            all comparisons, BENCH_RUNS (default 7) timed runs of each command
-#   scripts/bench.sh cross      only the named groups: startup, cross, unpack, download, release, layout, device
+#   scripts/bench.sh cross      only the named groups: startup, cross, unpack, download, release, layout, device, cgo
 set -euo pipefail
 repo=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 cd "$repo"
@@ -18,7 +18,7 @@ done
 [ -x /usr/bin/time ] || { [ "$(id -u)" = 0 ] && apt-get install -y -qq time >&2; } || true
 
 runs=${BENCH_RUNS:-7}
-groups=${*:-startup cross unpack download release layout device}
+groups=${*:-startup cross unpack download release layout device cgo}
 scripts/pibuild --help >/dev/null # builds the tool once (Native AOT where it can), outside the timings
 if [ -x "$repo/.build/cli/pibuild" ]; then pibuild=("$repo/.build/cli/pibuild"); else pibuild=(dotnet "$repo/.build/cli/pibuild.dll"); fi
 pibuild_kind=$("${pibuild[@]}" --version)
@@ -211,6 +211,31 @@ SSHD
       "scp -q -F $dev/ssh_config -P $port $bin root@127.0.0.1:/tmp/pibuild-bench-hello && ssh -F $dev/ssh_config -p $port root@127.0.0.1 /tmp/pibuild-bench-hello" \
       true "≤ 1.0"
   fi
+fi
+
+if [[ " $groups " == *" cgo "* ]]; then
+  # A Go program with a C function and zlib (Debian's multiarch zlib1g-dev:arm64/armhf), as the cgo tests build it.
+  cg="$work/withc"
+  mkdir -p "$cg"
+  printf 'module example.com/withc\n\ngo 1.19\n' >"$cg/go.mod"
+  printf 'package main\n\n// #cgo LDFLAGS: -lz\n// #include <zlib.h>\n// int answer(void);\nimport "C"\n\nimport "fmt"\n\nfunc main() { fmt.Println("C says", C.answer(), "zlib", C.GoString(C.zlibVersion())) }\n' >"$cg/main.go"
+  echo 'int answer(void) { return 6 * 7; }' >"$cg/answer.c"
+  cache="$XDG_CACHE_HOME/pibuild/go-build/linux-arm64-v8.0-$go_version"
+  compare "warm no-op \`cross --cgo --target pi4\` (C function + zlib) vs \`go build\` with CC and CGO_ENABLED by hand" \
+    "${pibuild[*]} cross --cgo --target pi4 -C $cg" \
+    "cd $cg && env GOOS=linux GOARCH=arm64 CGO_ENABLED=1 CC=aarch64-linux-gnu-gcc CGO_CFLAGS='-O2 -g' CGO_LDFLAGS='-O2 -g' GOCACHE=$cache go build -o bin/pi4/ ." \
+    true "≤ 1.1"
+  # A release against a sysroot pays for its digest (every file hashed): Debian's armhf libraries and headers.
+  sysroot="$work/armhf-sysroot"
+  mkdir -p "$sysroot/usr/lib" "$sysroot/usr/include"
+  cp -a /usr/lib/arm-linux-gnueabihf "$sysroot/usr/lib/" && ln -s usr/lib "$sysroot/lib"
+  cp -a /usr/include/*.h /usr/include/arm-linux-gnueabihf /usr/include/linux /usr/include/asm-generic "$sysroot/usr/include/"
+  size=$(du -sh "$sysroot" | cut -f1)
+  armcache="$XDG_CACHE_HOME/pibuild/go-build/linux-arm-7-$go_version"
+  compare "cgo \`release --target pi2 --sysroot\` ($size sysroot, digest in the manifest) vs \`go build -trimpath\` by hand" \
+    "${pibuild[*]} release --cgo --sysroot $sysroot --target pi2 -C $cg --version 1.0.0 -o $work/cgo-dist --clean -q" \
+    "cd $cg && env GOOS=linux GOARCH=arm GOARM=7 CGO_ENABLED=1 CC=arm-linux-gnueabihf-gcc CGO_CFLAGS='-O2 -g -march=armv7-a -mfpu=neon-vfpv4 -mfloat-abi=hard --sysroot=$sysroot' CGO_LDFLAGS='-O2 -g -march=armv7-a -mfpu=neon-vfpv4 -mfloat-abi=hard --sysroot=$sysroot' GOCACHE=$armcache go build -trimpath -ldflags=-buildid= -o $work/cgo-loop/ ." \
+    true "recorded"
 fi
 
 {

@@ -59,6 +59,14 @@ public sealed class Workspace
 
     internal GoProject Project() => GoProject.Detect(ProjectDirectory);
 
+    /// <summary>cgo as --cgo, --sysroot and the project's pibuild.yaml ask for it.</summary>
+    internal Go.CgoOptions CgoOptions(bool cgo, IReadOnlyList<string>? sysroots)
+    {
+        var project = GoProject.TryDetect(ProjectDirectory);
+        var config = project is null ? Projects.ProjectConfig.Empty : Projects.ProjectConfig.Load(project.Root);
+        return Go.CgoOptions.From(cgo, sysroots ?? [], config, project?.Root, Catalog());
+    }
+
     /// <summary>The Go that builds here: the one named, else the one the project's go.mod asks for (fetched when needed).</summary>
     internal async Task<GoToolchain> ToolchainAsync(CancellationToken cancellationToken)
     {

@@ -65,6 +65,7 @@ internal sealed class CrossBuild(ProcessRunner runner)
             }
         }
 
+        build.Cgo?.PrepareStartFiles();
         var result = await GoBuildAsync(build, events, verbose, cancellationToken).ConfigureAwait(false);
         if (!result.Succeeded)
         {
@@ -84,8 +85,9 @@ internal sealed class CrossBuild(ProcessRunner runner)
         if (rejected.Length > 0)
         {
             // Which object made the linked code too new, and the way out: the board's own libraries.
-            var culprit = rejected.Any(c => c.Problems.Any(p => p.StartsWith("CPU architecture", StringComparison.Ordinal))) && build.Cgo?.ArchitectureCulprit() is { } found
-                ? $"; the code comes from the C library: {found} ({(build.Cgo.Sysroot is null ? "Debian's armhf libraries are ARMv7" : "this sysroot is not the board's")}); make a sysroot of the board's own OS (pibuild sysroot --on pi@host -o DIR) and build with --sysroot DIR"
+            var culprit = rejected.Any(c => c.Problems.Any(p => p.StartsWith("CPU architecture", StringComparison.Ordinal))) && build.Cgo is { } cgo
+                && await cgo.ArchitectureCulpritAsync(runner, cancellationToken).ConfigureAwait(false) is { } found
+                ? "; " + found
                 : "";
             throw new WorkFailedException(string.Join("; ", rejected.Select(c =>
                 $"{Path.GetFileName(c.Path)} for {build.Target.Name} failed verification: {string.Join(", ", c.Problems)}")) + culprit);

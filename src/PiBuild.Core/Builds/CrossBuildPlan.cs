@@ -8,13 +8,14 @@ namespace PiBuild.Core.Builds;
 
 /// <summary>What to build: which boards, which packages, where the binaries go.</summary>
 /// <param name="BuildFlags">More flags for go build (a release's -trimpath and -ldflags).</param>
+/// <param name="Cgo">Where each cgo board's sysroot is.</param>
 internal sealed record CrossBuildRequest(
     IReadOnlyList<TargetProfile> Targets,
     IReadOnlyList<string> Packages,
     string? OutputRoot,
     bool StreamToolOutput,
     IReadOnlyList<string>? BuildFlags = null,
-    string? Sysroot = null);
+    CgoOptions? Cgo = null);
 
 /// <summary>One target's build: one <c>go build</c> for every command, into a staging directory beside the output.</summary>
 /// <param name="ListDependencies">On the board's first build (its cache is empty): <c>go list -deps</c>, to show how far it is.</param>
@@ -47,7 +48,7 @@ internal static class CrossBuildPlanner
                 .. request.BuildFlags ?? [],
                 .. packages,
             ];
-            var cgo = target.Cgo ? CgoToolchain.For(target, request.Sysroot) : null;
+            var cgo = target.Cgo ? CgoToolchain.For(target, request.Cgo?.SysrootFor(target), paths) : null;
             var env = GoEnvironment.Clean().ForTarget(target, toolchain.Version).ForProject(project).WithCache(cache)
                 .With(cgo?.Environment() ?? new Dictionary<string, string?>()).Variables;
             var list = firstBuild ? new ProcessSpec(toolchain.GoExecutable, ["list", "-deps", "-f", "{{.ImportPath}}", .. packages], project.BuildDirectory, env) : null;

@@ -12,6 +12,9 @@ internal enum ValueKind
     Boolean,
     TextList,
     Section,
+
+    /// <summary>A mapping of names to strings (names chosen by the file, not the schema): read as <c>KeyValuePair&lt;string, string&gt;[]</c>.</summary>
+    TextMap,
 }
 
 /// <summary>A value read from a configuration file, with where it stands (and where each item of a list stands) for error messages.</summary>
@@ -142,9 +145,39 @@ internal static partial class StrictYaml
                 continue;
             }
 
+            if (kind == ValueKind.TextMap)
+            {
+                values[path] = ReadTextMap(valueNode, file, path, location);
+                continue;
+            }
+
             var items = valueNode is YamlSequenceNode list ? list.Children.Select(item => At(file, item.Start)).ToArray() : null;
             values[path] = new YamlValue(Convert(valueNode, kind, path, location), location, items);
         }
+    }
+
+    /// <summary>A mapping of names to strings; the item locations are the names'.</summary>
+    private static YamlValue ReadTextMap(YamlNode node, string file, string key, SourceLocation location)
+    {
+        if (node is not YamlMappingNode mapping)
+        {
+            throw new ConfigurationException($"{location}: '{key}' must be a mapping of names to strings");
+        }
+
+        var pairs = new List<KeyValuePair<string, string>>();
+        var names = new List<SourceLocation>();
+        foreach (var (name, value) in mapping.Children)
+        {
+            if (name is not YamlScalarNode { Value: { Length: > 0 } text } || value is not YamlScalarNode { Value: { Length: > 0 } item })
+            {
+                throw new ConfigurationException($"{At(file, name.Start)}: '{key}' must be a mapping of names to strings");
+            }
+
+            pairs.Add(new(text, item));
+            names.Add(At(file, name.Start));
+        }
+
+        return new YamlValue(pairs.ToArray(), location, names);
     }
 
     private static object Convert(YamlNode node, ValueKind kind, string key, SourceLocation location)

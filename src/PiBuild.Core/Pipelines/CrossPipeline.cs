@@ -7,8 +7,8 @@ namespace PiBuild.Core.Pipelines;
 
 /// <summary>What <c>pibuild cross</c> was asked for; no targets means pibuild.yaml's.</summary>
 /// <param name="Cgo">Build with cgo and the boards' C cross compilers (--cgo), whatever the profiles say.</param>
-/// <param name="Sysroot">The board's headers and libraries for cgo (--sysroot); null: the cross toolchain's own.</param>
-public sealed record CrossRequest(IReadOnlyList<string> Targets, IReadOnlyList<string> Packages, string? OutputDirectory, bool Cgo = false, string? Sysroot = null);
+/// <param name="Sysroots">The boards' headers and libraries for cgo (--sysroot [BOARD=]DIR); none: pibuild.yaml's, else the cross toolchain's own.</param>
+public sealed record CrossRequest(IReadOnlyList<string> Targets, IReadOnlyList<string> Packages, string? OutputDirectory, bool Cgo = false, IReadOnlyList<string>? Sysroots = null);
 
 /// <summary>What a build made: each board's verified binaries, in place.</summary>
 public sealed record BuildReport(GoProject Project, GoToolchain Toolchain, IReadOnlyList<TargetBuildResult> Targets);
@@ -22,21 +22,19 @@ public static class CrossPipeline
         config?.CheckTargets(workspace.Catalog());
         var configured = config?.Targets ?? [];
         var targets = TargetSelection.Many(workspace.Catalog(), request.Targets, configured, "cross");
-        return BuildAsync(workspace, targets.Select(t => t.WithCgo(request.Cgo)).ToArray(), request.Packages, request.OutputDirectory, cancellationToken, request.Sysroot);
+        var cgo = workspace.CgoOptions(request.Cgo, request.Sysroots);
+        return BuildAsync(workspace, targets.Select(cgo.Apply).ToArray(), request.Packages, request.OutputDirectory, cancellationToken, cgo);
     }
 
     /// <summary>The build every building command shares: plan, show the plan (verbose), build, verify, move into place.</summary>
-    internal static async Task<BuildReport> BuildAsync(Workspace workspace, IReadOnlyList<TargetProfile> targets, IReadOnlyList<string> packages, string? outputDirectory, CancellationToken cancellationToken, string? sysroot = null)
+    internal static async Task<BuildReport> BuildAsync(Workspace workspace, IReadOnlyList<TargetProfile> targets, IReadOnlyList<string> packages, string? outputDirectory, CancellationToken cancellationToken, CgoOptions? cgo = null)
     {
-        // A missing C compiler is said before Go is resolved or anything is built.
-        foreach (var target in targets.Where(t => t.Cgo))
-        {
-            CgoToolchain.For(target, sysroot).CheckInstalled(workspace.GetVariable);
-        }
+        // A missing C compiler or sysroot is said before Go is resolved or anything is built.
+        (cgo ?? CgoOptions.None).Check(targets, workspace.Paths, workspace.GetVariable);
 
         var project = workspace.Project();
         var toolchain = await workspace.ToolchainAsync(cancellationToken).ConfigureAwait(false);
-        var request = new CrossBuildRequest(targets, packages, outputDirectory is null ? null : Path.GetFullPath(outputDirectory), workspace.Verbose, Sysroot: sysroot);
+        var request = new CrossBuildRequest(targets, packages, outputDirectory is null ? null : Path.GetFullPath(outputDirectory), workspace.Verbose, Cgo: cgo);
         var plan = CrossBuildPlanner.Plan(request, project, toolchain, workspace.Paths);
         foreach (var build in plan.Builds)
         {

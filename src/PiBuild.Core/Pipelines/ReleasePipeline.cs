@@ -1,3 +1,4 @@
+using PiBuild.Core.Go;
 using PiBuild.Core.Projects;
 using PiBuild.Core.Releases;
 using PiBuild.Core.Targets;
@@ -15,10 +16,13 @@ public static class ReleasePipeline
         var project = workspace.Project();
         var config = ProjectConfig.Load(project.Root);
         config.CheckTargets(workspace.Catalog());
-        var targets = TargetSelection.Many(workspace.Catalog(), request.Targets, config.Targets, "release");
+        var cgo = workspace.CgoOptions(request.Cgo, request.Sysroots);
+        var targets = TargetSelection.Many(workspace.Catalog(), request.Targets, config.Targets, "release").Select(cgo.Apply).ToArray();
+        cgo.Check(targets, workspace.Paths, workspace.GetVariable);
+
         var toolchain = await workspace.ToolchainAsync(cancellationToken).ConfigureAwait(false);
         return await new ReleaseBuild(workspace.Runner, workspace.Paths, workspace.GetVariable)
-            .RunAsync(targets, request, project, toolchain, config, workspace.Events, workspace.Verbose, cancellationToken).ConfigureAwait(false);
+            .RunAsync(targets, request, project, toolchain, config, cgo, workspace.Events, workspace.Verbose, cancellationToken).ConfigureAwait(false);
     }
 
     public static Task<ReleaseManifest> MergeAsync(ReleaseMergeRequest request, CancellationToken cancellationToken) =>

@@ -8,8 +8,8 @@ namespace PiBuild.Core.Pipelines;
 
 /// <summary>What <c>pibuild run</c> was asked for: one board, one command package, its arguments and where its standard streams go.</summary>
 /// <param name="On">The device to run on over ssh (--on); null: here, emulated or native.</param>
-/// <param name="Cgo">Build with cgo (--cgo); <paramref name="Sysroot"/> is the board's headers and libraries for it.</param>
-public sealed record RunRequest(IReadOnlyList<string> Targets, string Package, IReadOnlyList<string> Arguments, ProcessStreams Streams, string? On = null, bool Cgo = false, string? Sysroot = null);
+/// <param name="Cgo">Build with cgo (--cgo); <paramref name="Sysroots"/> are the boards' headers and libraries for it.</param>
+public sealed record RunRequest(IReadOnlyList<string> Targets, string Package, IReadOnlyList<string> Arguments, ProcessStreams Streams, string? On = null, bool Cgo = false, IReadOnlyList<string>? Sysroots = null);
 
 /// <summary>The program's exit code, and the verified binary that ran.</summary>
 public sealed record RunOutcome(int ExitCode, TargetProfile Target, BinaryCheck Binary);
@@ -27,9 +27,10 @@ public static class RunPipeline
             return await RunOnDeviceAsync(workspace, request, address, cancellationToken).ConfigureAwait(false);
         }
 
-        var target = TargetSelection.Named(workspace.Catalog(), request.Targets, "run").WithCgo(request.Cgo);
-        var (binary, toolchain) = await BuildOneAsync(workspace, target, request, cancellationToken).ConfigureAwait(false);
-        var executor = BoardExecutor.For(target, toolchain, workspace.GetVariable, request.Sysroot);
+        var cgo = workspace.CgoOptions(request.Cgo, request.Sysroots);
+        var target = cgo.Apply(TargetSelection.Named(workspace.Catalog(), request.Targets, "run"));
+        var (binary, toolchain) = await BuildOneAsync(workspace, target, request, cgo, cancellationToken).ConfigureAwait(false);
+        var executor = BoardExecutor.For(target, toolchain, workspace.GetVariable, cgo.SysrootFor(target));
         var spec = executor.Command(binary.Path, request.Arguments, Environment.CurrentDirectory);
         workspace.Announce(target.Name, spec);
         var exitCode = await workspace.Runner.RunAttachedAsync(spec, request.Streams, cancellationToken).ConfigureAwait(false);
@@ -39,8 +40,9 @@ public static class RunPipeline
     private static async Task<RunOutcome> RunOnDeviceAsync(Workspace workspace, RunRequest request, DeviceAddress address, CancellationToken cancellationToken)
     {
         var device = await Device.ConnectAsync(workspace, address, cancellationToken).ConfigureAwait(false);
-        var target = TargetSelection.ForDevice(workspace.Catalog(), request.Targets, device.Board, address.ToString(), "run").WithCgo(request.Cgo);
-        var (binary, _) = await BuildOneAsync(workspace, target, request, cancellationToken).ConfigureAwait(false);
+        var cgo = workspace.CgoOptions(request.Cgo, request.Sysroots);
+        var target = cgo.Apply(TargetSelection.ForDevice(workspace.Catalog(), request.Targets, device.Board, address.ToString(), "run"));
+        var (binary, _) = await BuildOneAsync(workspace, target, request, cgo, cancellationToken).ConfigureAwait(false);
         var program = await device.PlaceProgramAsync(binary.Path, cancellationToken).ConfigureAwait(false);
         var line = ShellQuote.Join([program.Path, .. request.Arguments]);
         workspace.Announce($"{target.Name} on {address}", device.Connection.Command(line));
@@ -49,9 +51,9 @@ public static class RunPipeline
     }
 
     /// <summary>The one verified command the package builds for the board.</summary>
-    private static async Task<(BinaryCheck Binary, Go.GoToolchain Toolchain)> BuildOneAsync(Workspace workspace, TargetProfile target, RunRequest request, CancellationToken cancellationToken)
+    private static async Task<(BinaryCheck Binary, Go.GoToolchain Toolchain)> BuildOneAsync(Workspace workspace, TargetProfile target, RunRequest request, Go.CgoOptions cgo, CancellationToken cancellationToken)
     {
-        var report = await CrossPipeline.BuildAsync(workspace, [target], [request.Package], null, cancellationToken, request.Sysroot).ConfigureAwait(false);
+        var report = await CrossPipeline.BuildAsync(workspace, [target], [request.Package], null, cancellationToken, cgo).ConfigureAwait(false);
         var binaries = report.Targets.Single().Binaries;
         return binaries.Count == 1
             ? (binaries[0], report.Toolchain)

@@ -8,8 +8,8 @@ namespace PiBuild.Core.Pipelines;
 
 /// <summary>What <c>pibuild test</c> was asked for; no target means the board pibuild runs on.</summary>
 /// <param name="On">The device to run the tests on over ssh (--on); null: here (emulated, or natively on a Pi).</param>
-/// <param name="Cgo">Build the tests with cgo (--cgo); <paramref name="Sysroot"/> is the board's headers and libraries for it.</param>
-public sealed record TestRequest(IReadOnlyList<string> Targets, IReadOnlyList<string> Packages, IReadOnlyList<string> GoTestFlags, string? On = null, bool Cgo = false, string? Sysroot = null);
+/// <param name="Cgo">Build the tests with cgo (--cgo); <paramref name="Sysroots"/> are the boards' headers and libraries for it.</param>
+public sealed record TestRequest(IReadOnlyList<string> Targets, IReadOnlyList<string> Packages, IReadOnlyList<string> GoTestFlags, string? On = null, bool Cgo = false, IReadOnlyList<string>? Sysroots = null);
 
 /// <summary>
 /// <c>pibuild test</c>: the project's tests cross-compiled and run as the board runs them (qemu-user with its CPU,
@@ -19,6 +19,7 @@ public static class TestPipeline
 {
     public static async Task<GoTestReport> RunAsync(Workspace workspace, TestRequest request, CancellationToken cancellationToken)
     {
+        var options = workspace.CgoOptions(request.Cgo, request.Sysroots);
         TargetProfile target;
         string? exec;
         GoToolchain toolchain;
@@ -26,19 +27,20 @@ public static class TestPipeline
         {
             // Asked first, so a board the device cannot run is refused before anything is built or copied.
             var device = await Device.ConnectAsync(workspace, address, cancellationToken).ConfigureAwait(false);
-            target = TargetSelection.ForDevice(workspace.Catalog(), request.Targets, device.Board, address.ToString(), "test").WithCgo(request.Cgo);
+            target = options.Apply(TargetSelection.ForDevice(workspace.Catalog(), request.Targets, device.Board, address.ToString(), "test"));
             toolchain = await workspace.ToolchainAsync(cancellationToken).ConfigureAwait(false);
             exec = DeviceExec.GoTestExec(device, target);
         }
         else
         {
-            target = TargetSelection.ThisBoard(workspace.Catalog(), request.Targets, workspace.HostRoot, "test").WithCgo(request.Cgo);
+            target = options.Apply(TargetSelection.ThisBoard(workspace.Catalog(), request.Targets, workspace.HostRoot, "test"));
             toolchain = await workspace.ToolchainAsync(cancellationToken).ConfigureAwait(false);
-            exec = BoardExecutor.For(target, toolchain, workspace.GetVariable, request.Sysroot).GoTestExec;
+            exec = BoardExecutor.For(target, toolchain, workspace.GetVariable, options.SysrootFor(target)).GoTestExec;
         }
 
-        var cgo = target.Cgo ? CgoToolchain.For(target, request.Sysroot) : null;
-        cgo?.CheckInstalled(workspace.GetVariable);
+        options.Check([target], workspace.Paths, workspace.GetVariable);
+        var cgo = target.Cgo ? CgoToolchain.For(target, options.SysrootFor(target), workspace.Paths) : null;
+        cgo?.PrepareStartFiles();
         var plan = GoTestPlanner.Plan(target, request.Packages, request.GoTestFlags, workspace.Project(), toolchain, workspace.Paths, exec, cgo);
         workspace.Announce(target.Name, plan.GoTest);
         return await new GoTestRun(workspace.Runner).RunAsync(plan, workspace.Verbose ? workspace.Events.TestOutput : null, cancellationToken).ConfigureAwait(false);

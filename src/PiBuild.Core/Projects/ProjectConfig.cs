@@ -8,7 +8,7 @@ namespace PiBuild.Core.Projects;
 /// <summary>
 /// <c>pibuild.yaml</c> at a project's root, all optional: the project's name, default targets (for cross and
 /// release), the packages to build, ldflags (with <c>{version}</c> and <c>{commit}</c>), extra files, and the
-/// release archive name template.
+/// release archive name template; whether the project needs cgo, and the sysroot each board's C code links against.
 /// </summary>
 internal sealed partial record ProjectConfig(
     string? Project,
@@ -24,6 +24,12 @@ internal sealed partial record ProjectConfig(
 
     /// <summary>The <c>deb:</c> section, when the project makes Debian packages.</summary>
     public DebPackageConfig? Deb { get; init; }
+
+    /// <summary><c>cgo: true</c>: every board builds with cgo, as --cgo asks.</summary>
+    public bool Cgo { get; init; }
+
+    /// <summary><c>sysroots:</c> a board's name to its sysroot (relative to the project), as --sysroot BOARD=DIR gives one.</summary>
+    public IReadOnlyList<ConfiguredSysroot> Sysroots { get; init; } = [];
 
     public const string TarGzFormat = "tar.gz";
     public const string DebFormat = "deb";
@@ -42,6 +48,8 @@ internal sealed partial record ProjectConfig(
             ["archive"] = ValueKind.Text,
             ["formats"] = ValueKind.TextList,
             ["deb"] = ValueKind.Section,
+            ["cgo"] = ValueKind.Boolean,
+            ["sysroots"] = ValueKind.TextMap,
         },
         new Dictionary<string, IReadOnlyDictionary<string, ValueKind>> { ["deb"] = DebPackageConfig.Keys });
 
@@ -115,11 +123,16 @@ internal sealed partial record ProjectConfig(
             throw new ConfigurationException($"{formats!.Location}: 'formats' names deb, but there is no 'deb:' section with its maintainer");
         }
 
+        var sysroots = values.TryGetValue("sysroots", out var map)
+            ? ((KeyValuePair<string, string>[])map.Value).Zip(map.ItemLocations!).Select(p => new ConfiguredSysroot(p.First.Key, p.First.Value, p.Second)).ToArray()
+            : [];
         var locations = new ProjectConfigLocations(file, values.GetValueOrDefault("targets")?.ItemLocations ?? [], files?.ItemLocations ?? []);
         return new ProjectConfig(Text("project"), List("targets") ?? [], List("commands") ?? [], Text("ldflags"), List("files"), Text("archive"), locations)
         {
             Formats = List("formats")?.Distinct().ToArray() ?? [TarGzFormat],
             Deb = deb,
+            Cgo = values.TryGetValue("cgo", out var cgo) && (bool)cgo.Value,
+            Sysroots = sysroots,
         };
     }
 
@@ -143,6 +156,9 @@ internal sealed partial record ProjectConfig(
     [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._+-]*$")]
     private static partial System.Text.RegularExpressions.Regex ProjectName();
 }
+
+/// <summary>A <c>sysroots:</c> entry: the board, its sysroot as written, and where.</summary>
+internal sealed record ConfiguredSysroot(string Target, string Directory, SourceLocation At);
 
 /// <summary>Where <c>pibuild.yaml</c> named each target and file, for errors found after parsing.</summary>
 internal sealed record ProjectConfigLocations(string File, IReadOnlyList<SourceLocation> Targets, IReadOnlyList<SourceLocation> Files);

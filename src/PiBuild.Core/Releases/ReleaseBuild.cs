@@ -10,7 +10,7 @@ using PiBuild.Core.Targets;
 
 namespace PiBuild.Core.Releases;
 
-/// <summary>What <c>pibuild release</c> was asked for: the boards (none: pibuild.yaml's), the version (or a snapshot), where it goes.</summary>
+/// <summary>What <c>pibuild release</c> was asked for: the boards (none: pibuild.yaml's), the version (or a snapshot), where it goes; cgo and sysroots as for cross.</summary>
 public sealed record ReleaseRequest(
     IReadOnlyList<string> Targets,
     string? Version,
@@ -18,7 +18,9 @@ public sealed record ReleaseRequest(
     string OutputDirectory,
     bool Clean,
     ShardInfo? Shard,
-    bool Deb = false);
+    bool Deb = false,
+    bool Cgo = false,
+    IReadOnlyList<string>? Sysroots = null);
 
 /// <summary>
 /// Release artifacts for CI: every command for every target (the cross build, verified), one reproducible
@@ -34,6 +36,7 @@ internal sealed class ReleaseBuild(ProcessRunner runner, PiBuildPaths paths, Fun
         GoProject project,
         GoToolchain toolchain,
         ProjectConfig config,
+        CgoOptions cgo,
         IPipelineEvents events,
         bool verbose,
         CancellationToken cancellationToken)
@@ -44,7 +47,7 @@ internal sealed class ReleaseBuild(ProcessRunner runner, PiBuildPaths paths, Fun
 
         // Shards split the archives in name order, so every machine of a CI matrix agrees on its share.
         var projectName = config.Project ?? project.Name;
-        var all = ReleaseGroup.Of(targets, toolchain.Version, config.ArchiveTemplate ?? ProjectConfig.DefaultArchiveTemplate, projectName, source.Version);
+        var all = ReleaseGroup.Of(targets, toolchain.Version, config.ArchiveTemplate ?? ProjectConfig.DefaultArchiveTemplate, projectName, source.Version, cgo.SysrootFor);
         var share = request.Shard is { } shard ? all.Where((_, i) => i % shard.Count == shard.Index - 1).ToArray() : all;
 
         // Debian packages are planned (and their files checked) before anything is built; each is made by the shard
@@ -57,7 +60,7 @@ internal sealed class ReleaseBuild(ProcessRunner runner, PiBuildPaths paths, Fun
         var groups = release.TarGz ? share : share.Where(g => release.Debs.Any(d => d.From == g)).ToArray();
         var artifacts = groups.Count == 0
             ? []
-            : await BuildAndPackAsync(groups, release, project, toolchain, config, source, staging.Path, events, verbose, cancellationToken).ConfigureAwait(false);
+            : await BuildAndPackAsync(groups, release, project, toolchain, config, cgo, source, staging.Path, events, verbose, cancellationToken).ConfigureAwait(false);
         var manifest = new ReleaseManifest(projectName, source.Version, source.Commit, toolchain.Version.Text, source.SourceDateEpoch, request.Shard, artifacts);
         await ReleaseOutput.WriteIndexFilesAsync(staging.Path, manifest, cancellationToken).ConfigureAwait(false);
         staging.ReplaceDirectory(output);
@@ -82,6 +85,7 @@ internal sealed class ReleaseBuild(ProcessRunner runner, PiBuildPaths paths, Fun
         GoProject project,
         GoToolchain toolchain,
         ProjectConfig config,
+        CgoOptions cgo,
         ReleaseSource source,
         string staging,
         IPipelineEvents events,
@@ -94,30 +98,71 @@ internal sealed class ReleaseBuild(ProcessRunner runner, PiBuildPaths paths, Fun
         // The extra files are checked first: a typo in pibuild.yaml should not wait for a build.
         var extras = ExtraFiles(project, config);
         var binaries = Path.Combine(staging, ".bin");
-        var build = new CrossBuildRequest(groups.Select(g => g.Builder).ToArray(), config.Commands, binaries, StreamToolOutput: verbose, ["-trimpath", "-ldflags", ldflags]);
+        var build = new CrossBuildRequest(groups.Select(g => g.Builder).ToArray(), config.Commands, binaries, StreamToolOutput: verbose, ["-trimpath", "-ldflags", ldflags], cgo);
         var plan = CrossBuildPlanner.Plan(build, project, toolchain, paths);
         var results = await new CrossBuild(runner).RunAsync(plan, events, verbose, cancellationToken, CrossBuild.DefaultParallelism()).ConfigureAwait(false);
         var debContent = new DebianPackageContent(RootDocuments(project, "LICENSE", "COPYING").FirstOrDefault(), project.Root, config.Project ?? project.Name);
+        var cSides = new CSides(runner);
         var artifacts = new List<ReleaseArtifact>();
-        foreach (var (group, result) in groups.Zip(results))
+        foreach (var (group, (result, planned)) in groups.Zip(results.Zip(plan.Builds)))
         {
             VerifyForEveryBoard(group.Boards, result, toolchain);
             var released = await ReleasedBinariesAsync(result, cancellationToken).ConfigureAwait(false);
+            var cSide = await cSides.OfAsync(planned, result, cancellationToken).ConfigureAwait(false);
             if (release.TarGz)
             {
-                artifacts.Add(await PackAsync(group, result, released, extras, staging, source, cancellationToken).ConfigureAwait(false));
+                artifacts.Add(await PackAsync(group, result, released, extras, staging, source, cancellationToken).ConfigureAwait(false) with
+                {
+                    Cgo = cSide.Cgo, CCompiler = cSide.Compiler, SysrootSha256 = cSide.Sysroot,
+                });
             }
 
             foreach (var deb in release.Debs.Where(d => d.From == group))
             {
                 // The package goes out labelled for every board of its architecture: each must run these binaries.
                 VerifyForEveryBoard(deb.Boards, result, toolchain, VerificationRules.RunsOnEveryLevelAbove);
-                artifacts.Add(await PackDebAsync(deb, result, released, debContent, config.Deb!, staging, source, cancellationToken).ConfigureAwait(false));
+                artifacts.Add(await PackDebAsync(deb, result, released, debContent, config.Deb!, staging, source, cancellationToken).ConfigureAwait(false) with
+                {
+                    Cgo = cSide.Cgo, CCompiler = cSide.Compiler, SysrootSha256 = cSide.Sysroot,
+                });
             }
         }
 
         Directory.Delete(binaries, recursive: true);
         return artifacts;
+    }
+
+    /// <summary>What the manifest says of a build's C side.</summary>
+    private sealed record CSide(bool Cgo, string? Compiler, string? Sysroot);
+
+    /// <summary>Each build's C side; a compiler's version and a sysroot's digest are asked for once however many builds share them.</summary>
+    private sealed class CSides(ProcessRunner runner)
+    {
+        private readonly Dictionary<string, string> _versions = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _digests = new(StringComparer.Ordinal);
+
+        public async Task<CSide> OfAsync(TargetBuild build, TargetBuildResult result, CancellationToken cancellationToken)
+        {
+            // What the binaries record, not what was asked: cgo on for a board whose profile turns it off says false.
+            var cgo = result.Binaries.Count > 0 && result.Binaries.All(b => b.BuildInfo?.Setting("CGO_ENABLED") == "1");
+            if (!cgo || build.Cgo is not { } c)
+            {
+                return new CSide(cgo, null, null);
+            }
+
+            if (!_versions.TryGetValue(c.CCompiler, out var version))
+            {
+                _versions[c.CCompiler] = version = await c.VersionAsync(runner, cancellationToken).ConfigureAwait(false);
+            }
+
+            string? digest = null;
+            if (c.Sysroot is { } root && !_digests.TryGetValue(root, out digest))
+            {
+                _digests[root] = digest = await SysrootDigest.ComputeAsync(root, cancellationToken).ConfigureAwait(false);
+            }
+
+            return new CSide(true, version, digest);
+        }
     }
 
     /// <summary>The group's build was verified for its first board; it goes out labelled for all of these, so each is checked.</summary>

@@ -17,10 +17,11 @@ internal sealed record ReleaseGroup(IReadOnlyList<TargetProfile> Boards, string 
     /// <c>armv6</c>, <c>armv7</c>, <c>arm64</c>, <c>arm64v8.2</c>; where two groups would share one (boards that
     /// differ in cgo, say), it is the groups' board names instead, so no archive overwrites another.
     /// </summary>
-    public static IReadOnlyList<ReleaseGroup> Of(IReadOnlyList<TargetProfile> targets, GoVersion toolchain, string template, string project, string version)
+    /// <param name="sysroot">Each cgo board's sysroot: boards linked against different ones do not share a build.</param>
+    public static IReadOnlyList<ReleaseGroup> Of(IReadOnlyList<TargetProfile> targets, GoVersion toolchain, string template, string project, string version, Func<TargetProfile, string?>? sysroot = null)
     {
         var groups = targets.OrderBy(t => t.Name, StringComparer.Ordinal)
-            .GroupBy(t => BuildIdentity(t, toolchain))
+            .GroupBy(t => BuildIdentity(t, toolchain) + (t.Cgo ? $" cgo {string.Join(' ', CgoToolchain.For(t, null).Environment().Select(kv => $"{kv.Key}={kv.Value}"))} sysroot={sysroot?.Invoke(t)}" : ""))
             .Select(g => g.ToArray())
             .ToArray();
         var tokens = groups.Select(g => ArchToken(g[0], toolchain)).ToArray();

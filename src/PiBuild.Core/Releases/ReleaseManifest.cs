@@ -17,7 +17,9 @@ public sealed record ReleasedTarget(string Name, string Board, string ProfileSha
 /// <summary>
 /// One archive or Debian package. Boards whose builds are the same (pi3 and pi4: arm64 at ARMv8.0) share it;
 /// <see cref="Targets"/> lists every board it is for, each verified. A .deb has its Debian architecture: an armhf
-/// package holds the lowest 32-bit level selected (its <c>goarm</c>), for every 32-bit board listed.
+/// package holds the lowest 32-bit level selected (its <c>goarm</c>), for every 32-bit board listed. <see cref="Cgo"/>
+/// is what the binaries record (CGO_ENABLED=1); a cgo build names its C compiler and the digest of the sysroot it
+/// linked against (none: the cross toolchain's own root).
 /// </summary>
 public sealed record ReleaseArtifact(
     string File,
@@ -29,7 +31,10 @@ public sealed record ReleaseArtifact(
     long Size,
     string Sha256,
     IReadOnlyList<ReleasedBinary> Binaries,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DebArchitecture = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DebArchitecture = null,
+    bool Cgo = false,
+    [property: JsonPropertyName("c_compiler"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CCompiler = null,
+    [property: JsonPropertyName("sysroot_sha256"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SysrootSha256 = null);
 
 /// <summary>The shard a partial manifest came from (1-based), absent in a complete release.</summary>
 public sealed record ShardInfo(int Index, int Count)

@@ -66,7 +66,7 @@ public sealed class ProfileKey<T> : ProfileKey
     internal override JsonNode? ToJson(object? value) => _json((T)value!);
 
     // The fingerprint's text format predates this table; "{value}" keeps every existing hash.
-    internal override string FingerprintText(object? value) => $"{Name}={value}";
+    internal override string FingerprintText(object? value) => value is IEnumerable<string> items ? $"{Name}={string.Join(' ', items)}" : $"{Name}={value}";
 }
 
 /// <summary>

@@ -89,6 +89,21 @@ public static class ProfileKeys
     public static readonly ProfileKey<bool> Cgo = Declare("cgo", ValueKind.Boolean, fingerprinted: true,
         (_, raw) => raw is not null && (bool)raw.Value, value => value ? "true" : "false", value => value);
 
+    /// <summary>The C compiler's architecture options for cgo, in place of pibuild's for the board's level (say -mcpu=cortex-a72).</summary>
+    public static readonly ProfileKey<IReadOnlyList<string>> CFlags = Declare<IReadOnlyList<string>>("cflags", ValueKind.TextList, fingerprinted: true, (_, raw) =>
+    {
+        var flags = raw is null ? [] : (string[])raw.Value;
+        foreach (var (flag, at) in flags.Zip(raw?.ItemLocations ?? []))
+        {
+            if (!flag.StartsWith('-') || flag.Any(char.IsWhiteSpace))
+            {
+                throw new ConfigurationException($"{at}: 'cflags' holds one C compiler option per item, starting with '-', not '{flag}'");
+            }
+        }
+
+        return flags;
+    }, value => value.Count > 0 ? string.Join(' ', value) : null, value => new JsonArray(value.Select(f => (JsonNode?)f).ToArray()));
+
     /// <summary>The <c>-cpu</c> model for qemu-user; null when the board is not emulated.</summary>
     public static readonly ProfileKey<string?> QemuCpu = OptionalText("qemu_cpu", fingerprinted: true);
 

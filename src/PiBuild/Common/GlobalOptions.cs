@@ -51,16 +51,18 @@ internal static class GlobalOptions
         HelpName = "[USER@]HOST[:PORT]",
     };
 
-    /// <summary>cgo with the boards' C cross compilers, for cross, run and test.</summary>
+    /// <summary>cgo with the boards' C cross compilers, for cross, run, test and release.</summary>
     public static readonly Option<bool> Cgo = new("--cgo")
     {
         Description = "Build with cgo and the board's C cross compiler (arm-linux-gnueabihf-gcc, aarch64-linux-gnu-gcc)",
     };
 
-    public static readonly Option<string?> Sysroot = new("--sysroot")
+    /// <summary>Repeatable: one for every board, or one per board named before '='.</summary>
+    public static readonly Option<string[]> Sysroot = new("--sysroot")
     {
-        Description = "The board's headers and libraries for cgo (from: pibuild sysroot --on pi@host -o DIR); needed for pi0/pi1",
-        HelpName = "DIR",
+        Description = "The board's headers and libraries for cgo (from: pibuild sysroot --on pi@host -o DIR), for every board or for one as BOARD=DIR; needed for pi0/pi1",
+        HelpName = "[BOARD=]DIR",
+        AllowMultipleArgumentsPerToken = false,
     };
 
     /// <summary>Board profile(s); whether one or many, named or detected, is Core's decision.</summary>

@@ -32,14 +32,14 @@ internal static class ReleaseCommand
 
         var release = new Command("release", "Build release archives for every target: reproducible .tar.gz, SHA256SUMS, manifest.json")
         {
-            GlobalOptions.Target, GlobalOptions.Go, GlobalOptions.GoIndex, Version, Snapshot, Output, Clean, Shard, Deb, merge,
+            GlobalOptions.Target, GlobalOptions.Go, GlobalOptions.GoIndex, GlobalOptions.Cgo, GlobalOptions.Sysroot, Version, Snapshot, Output, Clean, Shard, Deb, merge,
         };
         release.SetHandler(async (context, parseResult, cancellationToken) =>
         {
             var request = new ReleaseRequest(
                 parseResult.GetValue(GlobalOptions.Target) ?? [], parseResult.GetValue(Version), parseResult.GetValue(Snapshot),
                 parseResult.GetRequiredValue(Output), parseResult.GetValue(Clean), parseResult.GetValue(Shard) is { } shard ? ShardInfo.Parse(shard) : null,
-                parseResult.GetValue(Deb));
+                parseResult.GetValue(Deb), parseResult.GetValue(GlobalOptions.Cgo), parseResult.GetValue(GlobalOptions.Sysroot));
             Render(context, await ReleasePipeline.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false), request.OutputDirectory);
             return ExitCodes.Ok;
         });

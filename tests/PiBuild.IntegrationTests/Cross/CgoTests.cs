@@ -16,20 +16,6 @@ public sealed class CgoTests(SharedGoCache cache) : IDisposable
 
     private Task<RunResult> PiBuild(params string[] args) => Run.PiBuildAsync(args, _dir.Path, cache.Environment());
 
-    /// <summary>An armhf sysroot as Debian lays one out (usr/lib/arm-linux-gnueabihf, usr/include), from its multiarch packages.</summary>
-    private async Task<string> DebianArmhfSysroot()
-    {
-        var root = _dir.Combine("armhf-sysroot");
-        Directory.CreateDirectory(Path.Combine(root, "usr", "lib"));
-        Directory.CreateDirectory(Path.Combine(root, "usr", "include"));
-        (await Run.ProgramAsync("cp", ["-a", "/usr/lib/arm-linux-gnueabihf", Path.Combine(root, "usr", "lib")])).AssertSucceeded();
-        File.CreateSymbolicLink(Path.Combine(root, "lib"), "usr/lib");
-        File.CreateSymbolicLink(Path.Combine(root, "usr", "lib", "ld-linux-armhf.so.3"), "arm-linux-gnueabihf/ld-linux-armhf.so.3");
-        string[] headers = [.. Directory.GetFiles("/usr/include", "*.h"), "/usr/include/arm-linux-gnueabihf", "/usr/include/linux", "/usr/include/asm-generic"];
-        (await Run.ProgramAsync("cp", ["-a", .. headers, Path.Combine(root, "usr", "include")])).AssertSucceeded();
-        return root;
-    }
-
     [Fact]
     public async Task A_cgo_program_with_zlib_is_built_for_pi2_pi4_and_pi3_32_verified_and_runs_on_their_CPUs()
     {
@@ -65,7 +51,7 @@ public sealed class CgoTests(SharedGoCache cache) : IDisposable
     public async Task A_sysroot_is_compiled_linked_and_emulated_against_and_an_ARMv7_one_is_refused_for_pi1()
     {
         var module = Module();
-        var sysroot = await DebianArmhfSysroot();
+        var sysroot = await CgoSysroots.DebianArmhfAsync(_dir.Combine("armhf-sysroot"));
         var run = await PiBuild("run", "--cgo", "--sysroot", sysroot, "--target", "pi2", "-C", module, "--verbose", ".");
         run.AssertSucceeded();
         Assert.Contains("C says 42 zlib 1.2.13", run.StandardOutput, StringComparison.Ordinal);
@@ -74,7 +60,35 @@ public sealed class CgoTests(SharedGoCache cache) : IDisposable
 
         var pi1 = await PiBuild("cross", "--cgo", "--sysroot", sysroot, "--target", "pi1", "-C", module);
         pi1.AssertExit(1);
-        Assert.Contains($"{sysroot}/usr/lib/arm-linux-gnueabihf/crt1.o is ARMv7 code (this sysroot is not the board's)", pi1.StandardError, StringComparison.Ordinal);
+        Assert.Contains($"the code comes from the sysroot: {sysroot}/usr/lib/arm-linux-gnueabihf/crt1.o is ARMv7 code (this sysroot is not the board's)", pi1.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_pi1_cgo_build_with_an_ARMv6_sysroot_passes_and_one_lacking_the_boards_gcc_runtime_is_refused_naming_crtbegin()
+    {
+        var module = Module();
+        var gcc = await CgoSysroots.GccVersionAsync();
+
+        // The sysroot's own startup files are linked, not the cross root's; Debian's cross gcc still brings its ARMv7 crtbegin.o.
+        var noRuntime = await CgoSysroots.HandMadeArmV6Async(_dir.Combine("armv6-no-gcc-runtime"), withGccRuntime: false);
+        var refused = await PiBuild("cross", "--cgo", "--sysroot", noRuntime, "--target", "pi1", "-C", module);
+        refused.AssertExit(1);
+        Assert.Contains($"the code comes from the C compiler's runtime: /usr/lib/gcc-cross/arm-linux-gnueabihf/{gcc}/crtbegin.o is ARMv7 code", refused.StandardError, StringComparison.Ordinal);
+        Assert.Contains($"install libgcc-{gcc}-dev on the Pi", refused.StandardError, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(module, "bin", "pi1", "withc")));
+
+        var sysroot = await CgoSysroots.HandMadeArmV6Async(_dir.Combine("armv6"), withGccRuntime: true);
+        var cross = await PiBuild("cross", "--cgo", "--sysroot", sysroot, "--target", "pi1", "-C", module);
+        cross.AssertSucceeded();
+        var binary = Path.Combine(module, "bin", "pi1", "withc");
+        var attributes = await Run.ProgramAsync("readelf", ["-A", binary]);
+        Assert.Matches(@"(?m)^\s*Tag_CPU_arch: v6$", attributes.StandardOutput);
+        Assert.Contains("Tag_THUMB_ISA_use: Thumb-1", attributes.StandardOutput, StringComparison.Ordinal);
+
+        // Its shared libc is Debian's ARMv7 one (a real Raspberry Pi OS sysroot's is ARMv6): it runs on a Cortex-A7.
+        var run = await Qemu.RunAsync("cortex-a7", binary);
+        run.AssertSucceeded();
+        Assert.Equal("C says 42 zlib 1.2.13\n", run.StandardOutput);
     }
 
     public void Dispose() => _dir.Dispose();
