@@ -23,6 +23,9 @@ namespace PiBuild.Core.Go;
 /// <param name="StartFiles">With a sysroot: where the links to its startup files and gcc runtime are made.</param>
 internal sealed record CgoToolchain(TargetProfile Target, string Triplet, string Package, IReadOnlyList<string> Flags, string? Sysroot, string? StartFiles)
 {
+    /// <summary>With a sysroot: its <see cref="SysrootDigest.Stamp"/>, passed as a define so that a changed sysroot is a new build to go.</summary>
+    public string? SysrootStamp { get; init; }
+
     /// <summary>The objects the C compiler links around every program, in link order: they decide its architecture.</summary>
     private static readonly string[] LinkedStartFiles = ["crt1.o", "crti.o", "crtbegin.o", "crtend.o", "crtn.o"];
 
@@ -65,7 +68,10 @@ internal sealed record CgoToolchain(TargetProfile Target, string Triplet, string
         // One directory per sysroot and ABI: the links are remade before each build, so it follows the sysroot.
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{root}\n{triplet}")))[..16];
         var startFiles = Path.Combine((paths ?? throw new ArgumentNullException(nameof(paths))).CacheDirectory, "cgo", $"{triplet}-{key}");
-        return new CgoToolchain(target, triplet, package, target.Get(ProfileKeys.CFlags) is { Count: > 0 } mine ? mine : flags, root, startFiles);
+        return new CgoToolchain(target, triplet, package, target.Get(ProfileKeys.CFlags) is { Count: > 0 } mine ? mine : flags, root, startFiles)
+        {
+            SysrootStamp = SysrootDigest.Stamp(root),
+        };
     }
 
     /// <summary>The compiler must be installed: a usage error with the apt-get line otherwise.</summary>
@@ -90,7 +96,7 @@ internal sealed record CgoToolchain(TargetProfile Target, string Triplet, string
     public IReadOnlyDictionary<string, string?> Environment()
     {
         // Debug information names the sysroot's headers as they lie on the board (/usr/include/zlib.h).
-        string[] sysroot = Sysroot is null ? [] : [$"--sysroot={Sysroot}", $"-ffile-prefix-map={Sysroot}/=/"];
+        string[] sysroot = Sysroot is null ? [] : [$"--sysroot={Sysroot}", $"-ffile-prefix-map={Sysroot}/=/", $"-D_PIBUILD_SYSROOT={SysrootStamp}"];
         var compile = string.Join(' ', ["-O2", "-g", .. Flags, .. sysroot]);
         return new Dictionary<string, string?>
         {

@@ -20,6 +20,32 @@ internal static class SysrootDigest
         return Sha256Hex.Of(digest);
     }
 
+    /// <summary>
+    /// A cheap mark of a sysroot's state for go's build cache, which never looks at headers outside the package: a
+    /// header changed in the sysroot would otherwise leave cgo code compiled against the old one. The hash of pibuild's
+    /// copy manifest when the sysroot came from <c>pibuild sysroot</c> (it changes with every file the copy changes),
+    /// else of every entry's path, size and modification time.
+    /// </summary>
+    public static string Stamp(string root)
+    {
+        var manifest = Path.Combine(root, SysrootCopy.ManifestName);
+        if (File.Exists(manifest))
+        {
+            return Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(manifest)))[..16];
+        }
+
+        using var digest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var entries = new DirectoryInfo(root).EnumerateFileSystemInfos("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+            .Select(e => $"{Path.GetRelativePath(root, e.FullName)} {(e is FileInfo f ? f.Length : 0)} {e.LastWriteTimeUtc.Ticks} {e.LinkTarget}")
+            .Order(StringComparer.Ordinal);
+        foreach (var line in entries)
+        {
+            Add(digest, line);
+        }
+
+        return Sha256Hex.Of(digest)[..16];
+    }
+
     private static async Task AddDirectoryAsync(IncrementalHash digest, DirectoryInfo directory, string relative, CancellationToken cancellationToken)
     {
         var entries = directory.EnumerateFileSystemInfos()

@@ -91,5 +91,37 @@ public sealed class CgoTests(SharedGoCache cache) : IDisposable
         Assert.Equal("C says 42 zlib 1.2.13\n", run.StandardOutput);
     }
 
+    [Fact]
+    public async Task A_header_changed_in_the_sysroot_is_compiled_again_though_gos_cache_never_looks_at_it()
+    {
+        var module = _dir.Combine("header");
+        Directory.CreateDirectory(module);
+        File.WriteAllText(Path.Combine(module, "go.mod"), "module example.com/header\n\ngo 1.19\n");
+        File.WriteAllText(Path.Combine(module, "main.go"), """
+            package main
+
+            // #include <answer.h>
+            // static int answer(void) { return ANSWER; }
+            import "C"
+
+            import "fmt"
+
+            func main() { fmt.Println("the sysroot says", C.answer()) }
+            """);
+        var sysroot = await CgoSysroots.DebianArmhfAsync(_dir.Combine("armhf-sysroot"));
+        var header = Path.Combine(sysroot, "usr", "include", "answer.h");
+        File.WriteAllText(header, "#define ANSWER 1\n");
+        var first = await PiBuild("run", "--cgo", "--sysroot", sysroot, "--target", "pi2", "-C", module, ".");
+        first.AssertSucceeded();
+        Assert.Equal("the sysroot says 1\n", first.StandardOutput);
+
+        // The Pi was upgraded and the sysroot copied again: same size, a newer header.
+        File.WriteAllText(header, "#define ANSWER 2\n");
+        File.SetLastWriteTimeUtc(header, DateTime.UtcNow.AddMinutes(1));
+        var second = await PiBuild("run", "--cgo", "--sysroot", sysroot, "--target", "pi2", "-C", module, ".");
+        second.AssertSucceeded();
+        Assert.Equal("the sysroot says 2\n", second.StandardOutput);
+    }
+
     public void Dispose() => _dir.Dispose();
 }

@@ -47,5 +47,28 @@ public sealed class SysrootDigestSpecs : IDisposable
         Assert.NotEqual(before, await SysrootDigest.ComputeAsync(root, default));
     }
 
+    [Fact]
+    public void The_stamp_go_builds_with_changes_with_a_header_and_with_pibuilds_copy_manifest_only()
+    {
+        var root = Sysroot("stamped");
+        Directory.CreateDirectory(Path.Combine(root, "usr", "include"));
+        var header = Path.Combine(root, "usr", "include", "zlib.h");
+        File.WriteAllText(header, "#define ZLIB_VERSION \"1.2.13\"\n");
+        var before = SysrootDigest.Stamp(root);
+        Assert.Equal(before, SysrootDigest.Stamp(root));
+
+        File.WriteAllText(header, "#define ZLIB_VERSION \"1.3.1\"\n");
+        var changed = SysrootDigest.Stamp(root);
+        Assert.NotEqual(before, changed);
+
+        // A sysroot pibuild copied: its manifest (which every copy that changes a file rewrites) is the stamp.
+        File.WriteAllText(Path.Combine(root, ".pibuild-sysroot"), "f 10 1700000000.0 644 usr/include/zlib.h\n");
+        var copied = SysrootDigest.Stamp(root);
+        File.WriteAllText(header, "not looked at");
+        Assert.Equal(copied, SysrootDigest.Stamp(root));
+        File.WriteAllText(Path.Combine(root, ".pibuild-sysroot"), "f 13 1700000001.0 644 usr/include/zlib.h\n");
+        Assert.NotEqual(copied, SysrootDigest.Stamp(root));
+    }
+
     public void Dispose() => Directory.Delete(_root, recursive: true);
 }
