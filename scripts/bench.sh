@@ -229,6 +229,7 @@ if [[ " $groups " == *" cgo "* ]]; then
   sysroot="$work/armhf-sysroot"
   mkdir -p "$sysroot/usr/lib" "$sysroot/usr/include"
   cp -a /usr/lib/arm-linux-gnueabihf "$sysroot/usr/lib/" && ln -s usr/lib "$sysroot/lib"
+  ln -s arm-linux-gnueabihf/ld-linux-armhf.so.3 "$sysroot/usr/lib/ld-linux-armhf.so.3"
   cp -a /usr/include/*.h /usr/include/arm-linux-gnueabihf /usr/include/linux /usr/include/asm-generic "$sysroot/usr/include/"
   size=$(du -sh "$sysroot" | cut -f1)
   armcache="$XDG_CACHE_HOME/pibuild/go-build/linux-arm-7-$go_version"

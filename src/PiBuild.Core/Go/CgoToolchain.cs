@@ -65,6 +65,13 @@ internal sealed record CgoToolchain(TargetProfile Target, string Triplet, string
                 $"make one from a Pi running that system: pibuild sysroot --on pi@host -o DIR");
         }
 
+        // The linker reads the loader's path from the sysroot; without it, ld's "cannot find /lib/…" says little.
+        if (BinaryVerifier.DynamicLoader(target) is { } loader && !File.Exists(root + loader))
+        {
+            throw new ConfigurationException(
+                $"sysroot {root} has no {loader.TrimStart('/')} (the board's dynamic loader, which the linker needs); make the sysroot from the Pi: pibuild sysroot --on pi@host -o DIR");
+        }
+
         // One directory per sysroot and ABI: the links are remade before each build, so it follows the sysroot.
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{root}\n{triplet}")))[..16];
         var startFiles = Path.Combine((paths ?? throw new ArgumentNullException(nameof(paths))).CacheDirectory, "cgo", $"{triplet}-{key}");

@@ -30,6 +30,7 @@ public sealed class CgoToolchainSpecs
     {
         using var dir = new TempTree();
         var sysroot = dir.Directory("sysroot/usr/lib/arm-linux-gnueabihf", up: 3);
+        dir.File("sysroot/lib/ld-linux-armhf.so.3");
         var cgo = CgoToolchain.For(Catalog.Get("pi1"), sysroot, dir.Paths);
         var env = cgo.Environment();
         Assert.Contains($"--sysroot={sysroot} -ffile-prefix-map={sysroot}/=/", env["CGO_CFLAGS"], StringComparison.Ordinal);
@@ -46,6 +47,7 @@ public sealed class CgoToolchainSpecs
         using var dir = new TempTree();
         var sysroot = dir.Directory("sysroot", up: 0);
         dir.File("sysroot/usr/lib/arm-linux-gnueabihf/crt1.o");
+        dir.File("sysroot/lib/ld-linux-armhf.so.3");
         dir.File("sysroot/usr/lib/arm-linux-gnueabihf/crti.o");
         dir.File("sysroot/usr/lib/gcc/arm-linux-gnueabihf/10/crtbegin.o");
         dir.File("sysroot/usr/lib/gcc/arm-linux-gnueabihf/12/crtbegin.o");
@@ -83,6 +85,9 @@ public sealed class CgoToolchainSpecs
         var refused = Assert.ThrowsAny<PiBuildException>(() => CgoToolchain.For(Catalog.Get("pi4"), armhf, dir.Paths));
         Assert.Equal(ExitCodes.Usage, refused.ExitCode);
         Assert.StartsWith($"sysroot {armhf} has no usr/lib/aarch64-linux-gnu: it is not a 64-bit (arm64) system as pi4 needs", refused.Message, StringComparison.Ordinal);
+
+        var noLoader = Assert.ThrowsAny<PiBuildException>(() => CgoToolchain.For(Catalog.Get("pi2"), armhf, dir.Paths));
+        Assert.Equal($"sysroot {armhf} has no lib/ld-linux-armhf.so.3 (the board's dynamic loader, which the linker needs); make the sysroot from the Pi: pibuild sysroot --on pi@host -o DIR", noLoader.Message);
     }
 
     /// <summary>A temporary directory with pibuild paths (cache, config) inside it.</summary>
