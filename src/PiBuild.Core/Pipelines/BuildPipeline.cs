@@ -3,14 +3,16 @@ using PiBuild.Core.Targets;
 namespace PiBuild.Core.Pipelines;
 
 /// <summary>What <c>pibuild build</c> was asked for; no target means the board pibuild runs on.</summary>
-public sealed record BuildRequest(IReadOnlyList<string> Targets, IReadOnlyList<string> Packages, string? OutputDirectory);
+/// <param name="Cgo">Build with cgo (--cgo), with the board's own C compiler.</param>
+public sealed record BuildRequest(IReadOnlyList<string> Targets, IReadOnlyList<string> Packages, string? OutputDirectory, bool Cgo = false);
 
 /// <summary><c>pibuild build</c> on the device: the same build, cache and verification as cross, for this board.</summary>
 public static class BuildPipeline
 {
     public static Task<BuildReport> RunAsync(Workspace workspace, BuildRequest request, CancellationToken cancellationToken)
     {
-        var target = TargetSelection.ThisBoard(workspace.Catalog(), request.Targets, workspace.HostRoot, "build");
-        return CrossPipeline.BuildAsync(workspace, [target], request.Packages, request.OutputDirectory, cancellationToken);
+        var cgo = workspace.CgoOptions(request.Cgo, []);
+        var target = cgo.Apply(TargetSelection.ThisBoard(workspace.Catalog(), request.Targets, workspace.HostRoot, "build"));
+        return CrossPipeline.BuildAsync(workspace, [target], request.Packages, request.OutputDirectory, cgo, cancellationToken);
     }
 }

@@ -23,14 +23,14 @@ public static class CrossPipeline
         var configured = config?.Targets ?? [];
         var targets = TargetSelection.Many(workspace.Catalog(), request.Targets, configured, "cross");
         var cgo = workspace.CgoOptions(request.Cgo, request.Sysroots);
-        return BuildAsync(workspace, targets.Select(cgo.Apply).ToArray(), request.Packages, request.OutputDirectory, cancellationToken, cgo);
+        return BuildAsync(workspace, targets.Select(cgo.Apply).ToArray(), request.Packages, request.OutputDirectory, cgo, cancellationToken);
     }
 
     /// <summary>The build every building command shares: plan, show the plan (verbose), build, verify, move into place.</summary>
-    internal static async Task<BuildReport> BuildAsync(Workspace workspace, IReadOnlyList<TargetProfile> targets, IReadOnlyList<string> packages, string? outputDirectory, CancellationToken cancellationToken, CgoOptions? cgo = null)
+    internal static async Task<BuildReport> BuildAsync(Workspace workspace, IReadOnlyList<TargetProfile> targets, IReadOnlyList<string> packages, string? outputDirectory, CgoOptions cgo, CancellationToken cancellationToken)
     {
         // A missing C compiler or sysroot is said before Go is resolved or anything is built.
-        (cgo ?? CgoOptions.None).Check(targets, workspace.Paths, workspace.GetVariable);
+        cgo.Check(targets, workspace.Paths, workspace.GetVariable);
 
         var project = workspace.Project();
         var toolchain = await workspace.ToolchainAsync(cancellationToken).ConfigureAwait(false);

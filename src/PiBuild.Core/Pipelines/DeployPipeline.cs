@@ -8,7 +8,9 @@ namespace PiBuild.Core.Pipelines;
 /// <param name="Sudo">Install (and restart) as root through passwordless sudo.</param>
 /// <param name="Restart">A systemd unit to restart once every binary is in place.</param>
 /// <param name="DryRun">Build and verify, ask the device what it is, and say what would change there; change nothing.</param>
-public sealed record DeployRequest(IReadOnlyList<string> Targets, IReadOnlyList<string> Packages, string? On, string To, bool Sudo, string? Restart, bool DryRun);
+/// <param name="Cgo">Build with cgo (--cgo); <paramref name="Sysroots"/> are the boards' headers and libraries for it.</param>
+public sealed record DeployRequest(
+    IReadOnlyList<string> Targets, IReadOnlyList<string> Packages, string? On, string To, bool Sudo, string? Restart, bool DryRun, bool Cgo = false, IReadOnlyList<string>? Sysroots = null);
 
 /// <summary>One command put in place (or that would be).</summary>
 /// <param name="KeptPrevious">The file it replaced is kept as NAME.previous.</param>
@@ -39,8 +41,9 @@ public static class DeployPipeline
         }
 
         var device = await Device.ConnectAsync(workspace, address, cancellationToken).ConfigureAwait(false);
-        var target = TargetSelection.ForDevice(workspace.Catalog(), request.Targets, device.Board, address.ToString(), "deploy");
-        var report = await CrossPipeline.BuildAsync(workspace, [target], request.Packages, null, cancellationToken).ConfigureAwait(false);
+        var cgo = workspace.CgoOptions(request.Cgo, request.Sysroots);
+        var target = cgo.Apply(TargetSelection.ForDevice(workspace.Catalog(), request.Targets, device.Board, address.ToString(), "deploy"));
+        var report = await CrossPipeline.BuildAsync(workspace, [target], request.Packages, null, cgo, cancellationToken).ConfigureAwait(false);
         var binaries = report.Targets.Single().Binaries;
         var to = request.To.TrimEnd('/') is { Length: > 0 } trimmed ? trimmed : "/";
         string Destination(string name) => $"{to.TrimEnd('/')}/{name}";

@@ -53,7 +53,7 @@ public static class RunPipeline
     /// <summary>The one verified command the package builds for the board.</summary>
     private static async Task<(BinaryCheck Binary, Go.GoToolchain Toolchain)> BuildOneAsync(Workspace workspace, TargetProfile target, RunRequest request, Go.CgoOptions cgo, CancellationToken cancellationToken)
     {
-        var report = await CrossPipeline.BuildAsync(workspace, [target], [request.Package], null, cancellationToken, cgo).ConfigureAwait(false);
+        var report = await CrossPipeline.BuildAsync(workspace, [target], [request.Package], null, cgo, cancellationToken).ConfigureAwait(false);
         var binaries = report.Targets.Single().Binaries;
         return binaries.Count == 1
             ? (binaries[0], report.Toolchain)

@@ -51,7 +51,7 @@ internal static class GlobalOptions
         HelpName = "[USER@]HOST[:PORT]",
     };
 
-    /// <summary>cgo with the boards' C cross compilers, for cross, run, test and release.</summary>
+    /// <summary>cgo with the boards' C compilers, for cross, build, run, test, deploy and release.</summary>
     public static readonly Option<bool> Cgo = new("--cgo")
     {
         Description = "Build with cgo and the board's C cross compiler (arm-linux-gnueabihf-gcc, aarch64-linux-gnu-gcc)",

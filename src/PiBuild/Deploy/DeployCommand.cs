@@ -40,13 +40,14 @@ internal static class DeployCommand
     {
         var command = new Command("deploy", "Build for your Pi (--on), verify, and install the commands there atomically, keeping the previous ones")
         {
-            GlobalOptions.On, GlobalOptions.DeviceTarget, GlobalOptions.Go, GlobalOptions.GoIndex, To, Sudo, Restart, DryRun, Packages,
+            GlobalOptions.On, GlobalOptions.DeviceTarget, GlobalOptions.Go, GlobalOptions.GoIndex, GlobalOptions.Cgo, GlobalOptions.Sysroot, To, Sudo, Restart, DryRun, Packages,
         };
         command.SetHandler(async (context, parseResult, cancellationToken) =>
         {
             var request = new DeployRequest(
                 parseResult.GetValue(GlobalOptions.DeviceTarget) ?? [], parseResult.GetValue(Packages) ?? [], parseResult.GetValue(GlobalOptions.On),
-                parseResult.GetRequiredValue(To), parseResult.GetValue(Sudo), parseResult.GetValue(Restart), parseResult.GetValue(DryRun));
+                parseResult.GetRequiredValue(To), parseResult.GetValue(Sudo), parseResult.GetValue(Restart), parseResult.GetValue(DryRun),
+                parseResult.GetValue(GlobalOptions.Cgo), parseResult.GetValue(GlobalOptions.Sysroot));
             Render(context, await DeployPipeline.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false));
             return ExitCodes.Ok;
         });

@@ -257,6 +257,22 @@ public sealed class DeviceTests(SshDevice device, SharedGoCache cache) : IDispos
     }
 
     [Fact]
+    public async Task Deploy_builds_with_cgo_as_pibuild_yaml_asks_against_the_sysroot_it_names_for_the_Pi_1_it_finds()
+    {
+        var module = CgoModule.Write(_dir.Combine("withc"));
+        await CgoSysroots.HandMadeArmV6Async(_dir.Combine("armv6-sysroot"), withGccRuntime: true);
+        File.WriteAllText(Path.Combine(module, "pibuild.yaml"), "cgo: true\nsysroots:\n  pi1: ../armv6-sysroot\n");
+        var to = _dir.Combine("device-bin");
+        var result = await PiBuild("deploy", "--on", device.Address, "-C", module, "--to", to);
+        result.AssertSucceeded();
+
+        // Verified for the device's ARM1176 before it was copied: the board's loader, ARMv6 linked code.
+        var elf = await Run.ProgramAsync("readelf", ["-l", "-A", Path.Combine(to, "withc")]);
+        Assert.Contains("[Requesting program interpreter: /lib/ld-linux-armhf.so.3]", elf.StandardOutput, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^\s*Tag_CPU_arch: v6$", elf.StandardOutput);
+    }
+
+    [Fact]
     public async Task Sysroot_copies_the_devices_headers_and_libraries_with_relative_links_and_a_rerun_copies_only_what_changed()
     {
         var root = device.Root;
