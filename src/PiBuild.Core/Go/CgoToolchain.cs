@@ -47,6 +47,13 @@ internal sealed record CgoToolchain(TargetProfile Target, string Triplet, string
             ("arm", 7) => ("arm-linux-gnueabihf", "gcc-arm-linux-gnueabihf libc6-dev-armhf-cross", new[] { "-march=armv7-a", "-mfpu=neon-vfpv4", "-mfloat-abi=hard" }),
             _ => throw new ConfigurationException($"cgo for '{target.Name}' ({target.GoOs}/{target.GoArch}) has no C cross toolchain pibuild knows; build it without --cgo"),
         };
+
+        // On the board itself (pibuild build --cgo on a Pi) the compiler is the system's own, by the same name.
+        if ((System.Runtime.InteropServices.RuntimeInformation.OSArchitecture, triplet) is
+            (System.Runtime.InteropServices.Architecture.Arm64, "aarch64-linux-gnu") or (System.Runtime.InteropServices.Architecture.Arm, "arm-linux-gnueabihf"))
+        {
+            package = "gcc libc6-dev";
+        }
         if (sysroot is null)
         {
             return new CgoToolchain(target, triplet, package, target.Get(ProfileKeys.CFlags) is { Count: > 0 } own ? own : flags, null, null);
