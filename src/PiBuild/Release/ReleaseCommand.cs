@@ -63,6 +63,11 @@ internal static class ReleaseCommand
                 arch = $"{debArch} ({arch})";
             }
 
+            if (artifact.Cgo)
+            {
+                arch += " cgo";
+            }
+
             var targets = string.Join(",", artifact.Targets.Select(t => t.Name));
             context.Say($"{targets,-6} {CliContext.Display(Path.Combine(output, artifact.File))}  {ByteSize.Format(artifact.Size)}  {arch}  {artifact.Binaries.Count} command(s)  sha256 {artifact.Sha256[..16]}…");
         }

@@ -35,6 +35,7 @@ public sealed class CgoReleaseTests(SharedGoCache cache) : IDisposable
         one.AssertSucceeded();
         var two = await ReleaseRuns.ReleaseAsync(cache, second, "-o", _dir.Combine("dist-2"));
         two.AssertSucceeded();
+        Assert.Matches(@"pi2 +\S+withc_1\.0\.0_linux_armv7\.tar\.gz .* GOARM=7 cgo ", two.StandardOutput);
         Assert.Equal(["SHA256SUMS", "manifest.json", "withc_1.0.0_linux_arm64.tar.gz", "withc_1.0.0_linux_armv7.tar.gz"], ReleaseRuns.Files(_dir.Combine("dist-1")));
         foreach (var file in ReleaseRuns.Files(_dir.Combine("dist-1")))
         {
