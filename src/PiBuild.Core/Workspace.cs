@@ -16,6 +16,7 @@ public sealed class Workspace
     public const string HostRootVariable = "PIBUILD_HOST_ROOT";
 
     private ProfileCatalog? _catalog;
+    private ProjectConfig? _config;
 
     public Workspace(string projectDirectory, string? goChoice, bool verbose, Func<string, string?> getVariable, IPipelineEvents events, string? goIndex = null)
     {
@@ -59,13 +60,12 @@ public sealed class Workspace
 
     internal GoProject Project() => GoProject.Detect(ProjectDirectory);
 
+    /// <summary>The project's pibuild.yaml, read once; empty when there is no project or no file.</summary>
+    internal ProjectConfig Config() => _config ??= GoProject.TryDetect(ProjectDirectory) is { } project ? ProjectConfig.Load(project.Root) : ProjectConfig.Empty;
+
     /// <summary>cgo as --cgo, --sysroot and the project's pibuild.yaml ask for it.</summary>
-    internal Go.CgoOptions CgoOptions(bool cgo, IReadOnlyList<string>? sysroots)
-    {
-        var project = GoProject.TryDetect(ProjectDirectory);
-        var config = project is null ? Projects.ProjectConfig.Empty : Projects.ProjectConfig.Load(project.Root);
-        return Go.CgoOptions.From(cgo, sysroots ?? [], config, project?.Root, Catalog());
-    }
+    internal Go.CgoOptions CgoOptions(bool cgo, IReadOnlyList<string>? sysroots) =>
+        Go.CgoOptions.From(cgo, sysroots ?? [], Config(), GoProject.TryDetect(ProjectDirectory)?.Root, Catalog());
 
     /// <summary>The Go that builds here: the one named, else the one the project's go.mod asks for (fetched when needed).</summary>
     internal async Task<GoToolchain> ToolchainAsync(CancellationToken cancellationToken)

@@ -23,9 +23,6 @@ namespace PiBuild.Core.Go;
 /// <param name="StartFiles">With a sysroot: where the links to its startup files and gcc runtime are made.</param>
 internal sealed record CgoToolchain(TargetProfile Target, string Triplet, string Package, IReadOnlyList<string> Flags, string? Sysroot, string? StartFiles)
 {
-    /// <summary>With a sysroot: its <see cref="SysrootDigest.Stamp"/>, passed as a define so that a changed sysroot is a new build to go.</summary>
-    public string? SysrootStamp { get; init; }
-
     /// <summary>The objects the C compiler links around every program, in link order: they decide its architecture.</summary>
     private static readonly string[] LinkedStartFiles = ["crt1.o", "crti.o", "crtbegin.o", "crtend.o", "crtn.o"];
 
@@ -54,9 +51,11 @@ internal sealed record CgoToolchain(TargetProfile Target, string Triplet, string
         {
             package = "gcc libc6-dev";
         }
+
+        var architecture = target.Get(ProfileKeys.CFlags) is { Count: > 0 } own ? own : flags;
         if (sysroot is null)
         {
-            return new CgoToolchain(target, triplet, package, target.Get(ProfileKeys.CFlags) is { Count: > 0 } own ? own : flags, null, null);
+            return new CgoToolchain(target, triplet, package, architecture, null, null);
         }
 
         if (!Directory.Exists(sysroot))
@@ -65,7 +64,7 @@ internal sealed record CgoToolchain(TargetProfile Target, string Triplet, string
         }
 
         var root = Path.GetFullPath(sysroot).TrimEnd('/');
-        if (!new[] { Path.Combine(root, "usr", "lib", triplet), Path.Combine(root, "lib", triplet) }.Any(Directory.Exists))
+        if (!TripletDirectories(root, triplet).Any(Directory.Exists))
         {
             throw new ConfigurationException(
                 $"sysroot {root} has no usr/lib/{triplet}: it is not a {(triplet.StartsWith("arm-", StringComparison.Ordinal) ? "32-bit (armhf)" : "64-bit (arm64)")} system as {target.Name} needs; " +
@@ -82,10 +81,7 @@ internal sealed record CgoToolchain(TargetProfile Target, string Triplet, string
         // One directory per sysroot and ABI: the links are remade before each build, so it follows the sysroot.
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{root}\n{triplet}")))[..16];
         var startFiles = Path.Combine((paths ?? throw new ArgumentNullException(nameof(paths))).CacheDirectory, "cgo", $"{triplet}-{key}");
-        return new CgoToolchain(target, triplet, package, target.Get(ProfileKeys.CFlags) is { Count: > 0 } mine ? mine : flags, root, startFiles)
-        {
-            SysrootStamp = SysrootDigest.Stamp(root),
-        };
+        return new CgoToolchain(target, triplet, package, architecture, root, startFiles);
     }
 
     /// <summary>The compiler must be installed: a usage error with the apt-get line otherwise.</summary>
@@ -106,11 +102,14 @@ internal sealed record CgoToolchain(TargetProfile Target, string Triplet, string
             : throw new WorkFailedException($"{CCompiler} --version failed: {result.FirstLine}");
     }
 
-    /// <summary>CGO_ENABLED, CC, CXX and the flags go passes to them.</summary>
+    /// <summary>
+    /// CGO_ENABLED, CC, CXX and the flags go passes to them. With a sysroot, its <see cref="SysrootDigest.Stamp"/> is
+    /// passed as a define: go's cache never looks at headers outside the package, so a changed sysroot must change the flags.
+    /// </summary>
     public IReadOnlyDictionary<string, string?> Environment()
     {
         // Debug information names the sysroot's headers as they lie on the board (/usr/include/zlib.h).
-        string[] sysroot = Sysroot is null ? [] : [$"--sysroot={Sysroot}", $"-ffile-prefix-map={Sysroot}/=/", $"-D_PIBUILD_SYSROOT={SysrootStamp}"];
+        string[] sysroot = Sysroot is null ? [] : [$"--sysroot={Sysroot}", $"-ffile-prefix-map={Sysroot}/=/", $"-D_PIBUILD_SYSROOT={SysrootDigest.Stamp(Sysroot)}"];
         var compile = string.Join(' ', ["-O2", "-g", .. Flags, .. sysroot]);
         return new Dictionary<string, string?>
         {
@@ -125,13 +124,16 @@ internal sealed record CgoToolchain(TargetProfile Target, string Triplet, string
 
     /// <summary>What the C compiler is told when it links: the architecture, and the sysroot's start files and libraries first.</summary>
     private IReadOnlyList<string> LinkFlags => Sysroot is { } root
-        ? [.. Flags, $"--sysroot={root}", $"-B{StartFiles}/", $"-L{Path.Combine(root, "usr", "lib", Triplet)}", $"-L{Path.Combine(root, "lib", Triplet)}"]
+        ? [.. Flags, $"--sysroot={root}", $"-B{StartFiles}/", .. TripletDirectories(root, Triplet).Select(d => $"-L{d}")]
         : Flags;
 
     /// <summary>Where the board's shared libraries are found: the sysroot's, else the cross root's and Debian's multiarch ones.</summary>
     public IReadOnlyList<string> LibraryDirectories => Sysroot is { } root
-        ? [Path.Combine(root, "usr", "lib", Triplet), Path.Combine(root, "lib", Triplet), Path.Combine(root, "usr", "lib"), Path.Combine(root, "lib")]
+        ? [.. TripletDirectories(root, Triplet), Path.Combine(root, "usr", "lib"), Path.Combine(root, "lib")]
         : [$"/usr/{Triplet}/lib", $"/lib/{Triplet}", $"/usr/lib/{Triplet}"];
+
+    /// <summary>A sysroot's multiarch library directories, where Debian and Raspberry Pi OS keep libc and the rest.</summary>
+    private static string[] TripletDirectories(string root, string triplet) => [Path.Combine(root, "usr", "lib", triplet), Path.Combine(root, "lib", triplet)];
 
     /// <summary>
     /// The sysroot's gcc runtime (crtbegin.o, libgcc), from its gcc directory of the highest version (on a Pi, part of
@@ -153,10 +155,9 @@ internal sealed record CgoToolchain(TargetProfile Target, string Triplet, string
         }
 
         var wanted = new Dictionary<string, string>(StringComparer.Ordinal);
-        var libc = new[] { Path.Combine(Sysroot, "usr", "lib", Triplet), Path.Combine(Sysroot, "lib", Triplet), Path.Combine(Sysroot, "usr", "lib") };
         foreach (var name in LibcStartFiles)
         {
-            if (libc.Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists) is { } found)
+            if (LibraryDirectories.Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists) is { } found)
             {
                 wanted[name] = found;
             }

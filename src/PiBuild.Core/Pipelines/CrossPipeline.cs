@@ -18,7 +18,7 @@ public static class CrossPipeline
 {
     public static Task<BuildReport> RunAsync(Workspace workspace, CrossRequest request, CancellationToken cancellationToken)
     {
-        var config = request.Targets.Count > 0 ? null : GoProject.TryDetect(workspace.ProjectDirectory) is { } project ? ProjectConfig.Load(project.Root) : null;
+        var config = request.Targets.Count > 0 ? null : workspace.Config();
         config?.CheckTargets(workspace.Catalog());
         var configured = config?.Targets ?? [];
         var targets = TargetSelection.Many(workspace.Catalog(), request.Targets, configured, "cross");
@@ -44,5 +44,4 @@ public static class CrossPipeline
         var results = await new CrossBuild(workspace.Runner).RunAsync(plan, workspace.Events, workspace.Verbose, cancellationToken).ConfigureAwait(false);
         return new BuildReport(project, toolchain, results);
     }
-
 }

@@ -17,7 +17,7 @@ public static class LayoutPipeline
     {
         var project = workspace.Project();
         var catalog = workspace.Catalog();
-        var config = request.Targets.Count > 0 ? null : ProjectConfig.Load(project.Root);
+        var config = request.Targets.Count > 0 ? null : workspace.Config();
         config?.CheckTargets(catalog);
         var named = request.Targets.Count > 0 ? request.Targets : config?.Targets ?? [];
 

@@ -14,7 +14,7 @@ public static class ReleasePipeline
     public static async Task<ReleaseManifest> RunAsync(Workspace workspace, ReleaseRequest request, CancellationToken cancellationToken)
     {
         var project = workspace.Project();
-        var config = ProjectConfig.Load(project.Root);
+        var config = workspace.Config();
         config.CheckTargets(workspace.Catalog());
         var cgo = workspace.CgoOptions(request.Cgo, request.Sysroots);
         var targets = TargetSelection.Many(workspace.Catalog(), request.Targets, config.Targets, "release").Select(cgo.Apply).ToArray();

@@ -29,7 +29,7 @@ public static class RunPipeline
 
         var cgo = workspace.CgoOptions(request.Cgo, request.Sysroots);
         var target = cgo.Apply(TargetSelection.Named(workspace.Catalog(), request.Targets, "run"));
-        var (binary, toolchain) = await BuildOneAsync(workspace, target, request, cgo, cancellationToken).ConfigureAwait(false);
+        var (binary, toolchain) = await BuildOneAsync(workspace, target, request.Package, cgo, cancellationToken).ConfigureAwait(false);
         var executor = BoardExecutor.For(target, toolchain, workspace.GetVariable, cgo.SysrootFor(target));
         var spec = executor.Command(binary.Path, request.Arguments, Environment.CurrentDirectory);
         workspace.Announce(target.Name, spec);
@@ -42,7 +42,7 @@ public static class RunPipeline
         var device = await Device.ConnectAsync(workspace, address, cancellationToken).ConfigureAwait(false);
         var cgo = workspace.CgoOptions(request.Cgo, request.Sysroots);
         var target = cgo.Apply(TargetSelection.ForDevice(workspace.Catalog(), request.Targets, device.Board, address.ToString(), "run"));
-        var (binary, _) = await BuildOneAsync(workspace, target, request, cgo, cancellationToken).ConfigureAwait(false);
+        var (binary, _) = await BuildOneAsync(workspace, target, request.Package, cgo, cancellationToken).ConfigureAwait(false);
         var program = await device.PlaceProgramAsync(binary.Path, cancellationToken).ConfigureAwait(false);
         var line = ShellQuote.Join([program.Path, .. request.Arguments]);
         workspace.Announce($"{target.Name} on {address}", device.Connection.Command(line));
@@ -51,12 +51,12 @@ public static class RunPipeline
     }
 
     /// <summary>The one verified command the package builds for the board.</summary>
-    private static async Task<(BinaryCheck Binary, Go.GoToolchain Toolchain)> BuildOneAsync(Workspace workspace, TargetProfile target, RunRequest request, Go.CgoOptions cgo, CancellationToken cancellationToken)
+    private static async Task<(BinaryCheck Binary, Go.GoToolchain Toolchain)> BuildOneAsync(Workspace workspace, TargetProfile target, string package, Go.CgoOptions cgo, CancellationToken cancellationToken)
     {
-        var report = await CrossPipeline.BuildAsync(workspace, [target], [request.Package], null, cgo, cancellationToken).ConfigureAwait(false);
+        var report = await CrossPipeline.BuildAsync(workspace, [target], [package], null, cgo, cancellationToken).ConfigureAwait(false);
         var binaries = report.Targets.Single().Binaries;
         return binaries.Count == 1
             ? (binaries[0], report.Toolchain)
-            : throw new ConfigurationException($"run needs one command package, but {request.Package} built {binaries.Count} commands; name one of them");
+            : throw new ConfigurationException($"run needs one command package, but {package} built {binaries.Count} commands; name one of them");
     }
 }

@@ -21,7 +21,7 @@ internal sealed record ReleaseGroup(IReadOnlyList<TargetProfile> Boards, string 
     public static IReadOnlyList<ReleaseGroup> Of(IReadOnlyList<TargetProfile> targets, GoVersion toolchain, string template, string project, string version, Func<TargetProfile, string?>? sysroot = null)
     {
         var groups = targets.OrderBy(t => t.Name, StringComparer.Ordinal)
-            .GroupBy(t => BuildIdentity(t, toolchain) + (t.Cgo ? $" cgo {string.Join(' ', CgoToolchain.For(t, null).Environment().Select(kv => $"{kv.Key}={kv.Value}"))} sysroot={sysroot?.Invoke(t)}" : ""))
+            .GroupBy(t => BuildIdentity(t, toolchain, sysroot?.Invoke(t)))
             .Select(g => g.ToArray())
             .ToArray();
         var tokens = groups.Select(g => ArchToken(g[0], toolchain)).ToArray();
@@ -39,10 +39,12 @@ internal sealed record ReleaseGroup(IReadOnlyList<TargetProfile> Boards, string 
         }).ToArray();
     }
 
-    // What go builds from: the same environment gives the same binaries.
-    private static string BuildIdentity(TargetProfile target, GoVersion toolchain) =>
-        string.Join(' ', GoEnvironment.Clean().ForTarget(target, toolchain).Variables
-            .Where(kv => kv.Value is not null).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
+    // What go builds from: the same environment (the C side's too, and the sysroot it links against) gives the same binaries.
+    private static string BuildIdentity(TargetProfile target, GoVersion toolchain, string? sysroot) =>
+        string.Join(' ', GoEnvironment.Clean().ForTarget(target, toolchain)
+            .With(target.Cgo ? CgoToolchain.For(target, null).Environment() : new Dictionary<string, string?>()).Variables
+            .Where(kv => kv.Value is not null).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}")
+            .Concat(target.Cgo ? [$"sysroot={sysroot}"] : Array.Empty<string>()));
 
     private static string ArchToken(TargetProfile target, GoVersion toolchain) => (target.GoArm, target.GoArm64) switch
     {
