@@ -10,18 +10,6 @@ public readonly record struct ArmArchitecture(int Tag)
         "ARMv8.3-A", "ARMv8.1-M.mainline", "ARMv9-A",
     ];
 
-    /// <summary>
-    /// Whether a CPU of the GOARM level runs this code. The numbering is not an order: ARMv6T2 (Thumb-2) is above
-    /// ARMv6KZ but beyond the Pi 1's ARM1176, which does run ARMv6K code. A v7 board's 32-bit CPUs (Cortex-A7, and
-    /// the ARMv8 cores of the -32 profiles in AArch32) run everything up to ARMv7, and M-profile code on none.
-    /// </summary>
-    public bool RunsOnGoArm(int goArm) => goArm switch
-    {
-        <= 5 => Tag <= 5,
-        6 => Tag <= 7 || Tag == 9,
-        _ => Tag <= 10,
-    };
-
     public override string ToString() => Tag >= 0 && Tag < Names.Length ? Names[Tag] : $"architecture tag {Tag}";
 }
 

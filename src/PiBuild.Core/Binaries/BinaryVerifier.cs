@@ -10,6 +10,9 @@ public sealed record BinaryCheck(string Path, long Size, ElfFile? Elf, GoBuildIn
 
     /// <summary>GOARM as recorded in the binary itself, not as the profile asked.</summary>
     public string? GoArm => BuildInfo?.Setting("GOARM");
+
+    /// <summary>What the binary records it was built for: "GOARM=6", "GOARM64=v8.2", "linux/amd64".</summary>
+    public string BuiltFor => ArchLevel.Label(BuildInfo?.Setting("GOOS"), BuildInfo?.Setting("GOARCH"), GoArm, BuildInfo?.Setting("GOARM64"));
 }
 
 /// <summary>How strict a check is. A cross-built binary must match exactly; a Go toolchain that only has to run on
@@ -37,23 +40,6 @@ internal static class BinaryVerifier
 {
     private static readonly HashSet<string> ElfOperatingSystems =
         ["linux", "android", "freebsd", "netbsd", "openbsd", "dragonfly", "illumos", "solaris"];
-
-    private static readonly Dictionary<string, (int Class, bool Little, int Machine)> ElfMachines = new()
-    {
-        ["386"] = (ElfFile.Class32, true, 3),
-        ["amd64"] = (ElfFile.Class64, true, 62),
-        ["arm"] = (ElfFile.Class32, true, ElfFile.MachineArm),
-        ["arm64"] = (ElfFile.Class64, true, 183),
-        ["loong64"] = (ElfFile.Class64, true, 258),
-        ["mips"] = (ElfFile.Class32, false, 8),
-        ["mipsle"] = (ElfFile.Class32, true, 8),
-        ["mips64"] = (ElfFile.Class64, false, 8),
-        ["mips64le"] = (ElfFile.Class64, true, 8),
-        ["ppc64"] = (ElfFile.Class64, false, 21),
-        ["ppc64le"] = (ElfFile.Class64, true, 21),
-        ["riscv64"] = (ElfFile.Class64, true, 243),
-        ["s390x"] = (ElfFile.Class64, false, 22),
-    };
 
     public static BinaryCheck Check(string path, TargetProfile profile, string? expectedGoVersion = null, VerificationRules? rules = null)
     {
@@ -123,11 +109,12 @@ internal static class BinaryVerifier
             return;
         }
 
-        if (ElfMachines.TryGetValue(profile.GoArch, out var want))
+        if (GoArchitecture.Find(profile.GoArch) is { } want)
         {
-            if (elf.Class != want.Class || elf.LittleEndian != want.Little || elf.Machine != want.Machine)
+            var wantClass = want.Bits == 64 ? ElfFile.Class64 : ElfFile.Class32;
+            if (elf.Class != wantClass || elf.LittleEndian != want.LittleEndian || elf.Machine != want.ElfMachine)
             {
-                problems.Add($"machine: expected {Describe(want.Class, want.Little, want.Machine)}, found {Describe(elf.Class, elf.LittleEndian, elf.Machine)}");
+                problems.Add($"machine: expected {Describe(wantClass, want.LittleEndian, want.ElfMachine)}, found {Describe(elf.Class, elf.LittleEndian, elf.Machine)}");
                 return;
             }
         }
@@ -144,12 +131,12 @@ internal static class BinaryVerifier
 
         // What a C toolchain linked in says it needs (Go's own linker writes no attributes): Debian's armhf crt1.o and
         // libc are ARMv7, and a binary linked with them dies on a Pi 1 although Go itself emitted ARMv6 code.
-        if (profile.GoArm is { } goarm && elf.ArmCpuArch is { } arch && !arch.RunsOnGoArm(goarm.Level))
+        if (profile.GoArm is { } goarm && elf.ArmCpuArch is { } arch && !profile.Level.RunsArmCode(arch.Tag))
         {
             problems.Add($"CPU architecture: the linked code needs {arch} (Tag_CPU_arch in .ARM.attributes), the board's {profile.Cpu} runs ARMv{goarm.Level}; link against the board's own libraries (an ARMv{goarm.Level} sysroot)");
         }
 
-        if (elf.Interpreter is { } interpreter && DynamicLoader(profile) is { } loader && interpreter != loader)
+        if (elf.Interpreter is { } interpreter && BoardAbi.Of(profile)?.Loader is { } loader && interpreter != loader)
         {
             problems.Add($"dynamic loader: expected {loader}, found {interpreter} (linked for another system)");
         }
@@ -162,15 +149,6 @@ internal static class BinaryVerifier
             }
         }
     }
-
-    /// <summary>The loader Raspberry Pi OS (and Debian) has for the board's ABI; null where pibuild does not know one.</summary>
-    internal static string? DynamicLoader(TargetProfile profile) => (profile.GoOs, profile.GoArch, profile.GoArm?.Float) switch
-    {
-        ("linux", "arm64", _) => "/lib/ld-linux-aarch64.so.1",
-        ("linux", "arm", FloatAbi.SoftFloat) => "/lib/ld-linux.so.3",
-        ("linux", "arm", _) => "/lib/ld-linux-armhf.so.3",
-        _ => null,
-    };
 
     private static void CheckSetting(GoBuildInfo info, string key, string expected, VerificationRules rules, List<string> problems)
     {
@@ -233,7 +211,7 @@ internal static class BinaryVerifier
 
     private static string Describe(int elfClass, bool little, int machine)
     {
-        var name = ElfMachines.FirstOrDefault(kv => kv.Value == (elfClass, little, machine)).Key
+        var name = GoArchitecture.FindElf(elfClass == ElfFile.Class64 ? 64 : 32, little, machine)?.Name
             ?? (machine == ElfFile.MachineArm ? "arm" : $"machine {machine}");
         return $"{name} (ELF{(elfClass == ElfFile.Class32 ? 32 : 64)} {(little ? "little" : "big")}-endian)";
     }

@@ -14,15 +14,16 @@ internal sealed record DeviceFacts(BoardFacts Board, string Home);
 /// </summary>
 internal static class DeviceProbe
 {
-    public const string Script = """
-        r=${PIBUILD_HOST_ROOT:-}
-        [ -r "$r/proc/device-tree/model" ] && printf 'model=%s\n' "$(tr -d '\000' < "$r/proc/device-tree/model")"
-        [ -r "$r/proc/cpuinfo" ] && sed -n 's/^CPU part[[:space:]]*:[[:space:]]*/cpu_part=/p' "$r/proc/cpuinfo" | head -n 1
-        printf 'sh_head=%s\n' "$(od -An -tx1 -N5 "$r/bin/sh" 2>/dev/null | tr -d ' \n')"
-        [ -e "$r/lib/ld-linux-aarch64.so.1" ] && echo loader=arm64
-        [ -e "$r/lib/ld-linux-armhf.so.3" ] && echo loader=armhf
-        printf 'home=%s\n' "$HOME"
-        """;
+    /// <summary>The probe; its loader lines come from the board model, one per userland a Pi runs.</summary>
+    public static readonly string Script = string.Join('\n',
+    [
+        "r=${PIBUILD_HOST_ROOT:-}",
+        """[ -r "$r/proc/device-tree/model" ] && printf 'model=%s\n' "$(tr -d '\000' < "$r/proc/device-tree/model")" """.TrimEnd(),
+        """[ -r "$r/proc/cpuinfo" ] && sed -n 's/^CPU part[[:space:]]*:[[:space:]]*/cpu_part=/p' "$r/proc/cpuinfo" | head -n 1""",
+        """printf 'sh_head=%s\n' "$(od -An -tx1 -N5 "$r/bin/sh" 2>/dev/null | tr -d ' \n')" """.TrimEnd(),
+        .. BoardAbi.PiUserlands.Select(abi => $"[ -e \"$r{abi.Loader}\" ] && echo loader={abi.DebianArchitecture}"),
+        """printf 'home=%s\n' "$HOME" """.TrimEnd(),
+    ]);
 
     public static async Task<DeviceFacts> AskAsync(SshConnection connection, CancellationToken cancellationToken)
     {
@@ -42,7 +43,7 @@ internal static class DeviceProbe
             .ToDictionary(g => g.Key, g => g.ToArray());
         string? One(string key) => values.TryGetValue(key, out var v) && v[0].Trim() is { Length: > 0 } s ? s : null;
         var loaders = values.GetValueOrDefault("loader") ?? [];
-        var bits = BoardFacts.UserlandBitsFrom(Hex(One("sh_head")), loaders.Contains("arm64"), loaders.Contains("armhf"));
+        var bits = BoardAbi.UserlandBitsFrom(Hex(One("sh_head")), BoardAbi.PiUserlands.Where(abi => loaders.Contains(abi.DebianArchitecture)));
         return new DeviceFacts(new BoardFacts(One("model"), One("cpu_part"), bits), One("home") ?? "");
     }
 

@@ -12,16 +12,7 @@ internal sealed record QemuUser(string Executable)
     public const string ExecutableVariable = "PIBUILD_QEMU";
 
     /// <summary>qemu's name for a Go architecture (<c>qemu-arm</c>, <c>qemu-aarch64</c>, …).</summary>
-    public static string ArchitectureName(string goArch) => goArch switch
-    {
-        "arm" => "arm",
-        "arm64" => "aarch64",
-        "386" => "i386",
-        "amd64" => "x86_64",
-        "mipsle" => "mipsel",
-        "mips64le" => "mips64el",
-        _ => goArch,
-    };
+    public static string ArchitectureName(string goArch) => GoArchitecture.Find(goArch)?.QemuName ?? goArch;
 
     public static QemuUser Locate(TargetProfile target, Func<string, string?> getVariable)
     {

@@ -21,7 +21,7 @@ namespace PiBuild.Core.Go;
 /// release's), which gives the C compiler its own -ffile-prefix-map and keeps CGO_* flags out of the binary.
 /// </remarks>
 /// <param name="StartFiles">With a sysroot: where the links to its startup files and gcc runtime are made.</param>
-internal sealed record CgoToolchain(TargetProfile Target, string Triplet, string Package, IReadOnlyList<string> Flags, string? Sysroot, string? StartFiles)
+internal sealed record CgoToolchain(TargetProfile Target, BoardAbi Abi, string Package, IReadOnlyList<string> Flags, string? Sysroot, string? StartFiles)
 {
     /// <summary>The objects the C compiler links around every program, in link order: they decide its architecture.</summary>
     private static readonly string[] LinkedStartFiles = ["crt1.o", "crti.o", "crtbegin.o", "crtend.o", "crtn.o"];
@@ -30,32 +30,29 @@ internal sealed record CgoToolchain(TargetProfile Target, string Triplet, string
 
     private static readonly string[] GccRuntimeFiles = ["crtbegin.o", "crtbeginS.o", "crtbeginT.o", "crtend.o", "crtendS.o", "libgcc.a", "libgcc_eh.a", "libgcc_s.so"];
 
-    public string CCompiler => $"{Triplet}-gcc";
+    public string Triplet => Abi.Triplet;
 
-    public string CxxCompiler => $"{Triplet}-g++";
+    public string CCompiler => Abi.CCompiler;
+
+    public string CxxCompiler => Abi.CxxCompiler;
 
     /// <param name="paths">Where the sysroot's start-file links go (under the cache).</param>
     public static CgoToolchain For(TargetProfile target, string? sysroot, PiBuildPaths? paths = null)
     {
-        var (triplet, package, flags) = (target.GoArch, target.GoArm?.Level) switch
-        {
-            ("arm64", _) => ("aarch64-linux-gnu", "gcc-aarch64-linux-gnu libc6-dev-arm64-cross", Array.Empty<string>()),
-            ("arm", 6) => ("arm-linux-gnueabihf", "gcc-arm-linux-gnueabihf libc6-dev-armhf-cross", new[] { "-march=armv6", "-mfpu=vfp", "-mfloat-abi=hard", "-marm" }),
-            ("arm", 7) => ("arm-linux-gnueabihf", "gcc-arm-linux-gnueabihf libc6-dev-armhf-cross", new[] { "-march=armv7-a", "-mfpu=neon-vfpv4", "-mfloat-abi=hard" }),
-            _ => throw new ConfigurationException($"cgo for '{target.Name}' ({target.GoOs}/{target.GoArch}) has no C cross toolchain pibuild knows; build it without --cgo"),
-        };
+        var noToolchain = new ConfigurationException($"cgo for '{target.Name}' ({target.GoOs}/{target.GoArch}) has no C cross toolchain pibuild knows; build it without --cgo");
+        var abi = BoardAbi.Of(target) ?? throw noToolchain;
+        var flags = target.Level.CFlags(abi) ?? throw noToolchain;
 
         // On the board itself (pibuild build --cgo on a Pi) the compiler is the system's own, by the same name.
-        if ((System.Runtime.InteropServices.RuntimeInformation.OSArchitecture, triplet) is
-            (System.Runtime.InteropServices.Architecture.Arm64, "aarch64-linux-gnu") or (System.Runtime.InteropServices.Architecture.Arm, "arm-linux-gnueabihf"))
-        {
-            package = "gcc libc6-dev";
-        }
+        var native = (System.Runtime.InteropServices.RuntimeInformation.OSArchitecture, abi.Bits) is
+            (System.Runtime.InteropServices.Architecture.Arm64, 64) or (System.Runtime.InteropServices.Architecture.Arm, 32);
+        var package = native ? BoardAbi.NativePackages : abi.CrossPackages;
+        var triplet = abi.Triplet;
 
         var architecture = target.Get(ProfileKeys.CFlags) is { Count: > 0 } own ? own : flags;
         if (sysroot is null)
         {
-            return new CgoToolchain(target, triplet, package, architecture, null, null);
+            return new CgoToolchain(target, abi, package, architecture, null, null);
         }
 
         if (!Directory.Exists(sysroot))
@@ -67,21 +64,21 @@ internal sealed record CgoToolchain(TargetProfile Target, string Triplet, string
         if (!TripletDirectories(root, triplet).Any(Directory.Exists))
         {
             throw new ConfigurationException(
-                $"sysroot {root} has no usr/lib/{triplet}: it is not a {(triplet.StartsWith("arm-", StringComparison.Ordinal) ? "32-bit (armhf)" : "64-bit (arm64)")} system as {target.Name} needs; " +
+                $"sysroot {root} has no usr/lib/{triplet}: it is not a {abi.Describe} system as {target.Name} needs; " +
                 $"make one from a Pi running that system: pibuild sysroot --on pi@host -o DIR");
         }
 
         // The linker reads the loader's path from the sysroot; without it, ld's "cannot find /lib/…" says little.
-        if (BinaryVerifier.DynamicLoader(target) is { } loader && !File.Exists(root + loader))
+        if (!File.Exists(root + abi.Loader))
         {
             throw new ConfigurationException(
-                $"sysroot {root} has no {loader.TrimStart('/')} (the board's dynamic loader, which the linker needs); make the sysroot from the Pi: pibuild sysroot --on pi@host -o DIR");
+                $"sysroot {root} has no {abi.Loader.TrimStart('/')} (the board's dynamic loader, which the linker needs); make the sysroot from the Pi: pibuild sysroot --on pi@host -o DIR");
         }
 
         // One directory per sysroot and ABI: the links are remade before each build, so it follows the sysroot.
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{root}\n{triplet}")))[..16];
         var startFiles = Path.Combine((paths ?? throw new ArgumentNullException(nameof(paths))).CacheDirectory, "cgo", $"{triplet}-{key}");
-        return new CgoToolchain(target, triplet, package, architecture, root, startFiles);
+        return new CgoToolchain(target, abi, package, architecture, root, startFiles);
     }
 
     /// <summary>The compiler must be installed: a usage error with the apt-get line otherwise.</summary>
@@ -197,7 +194,7 @@ internal sealed record CgoToolchain(TargetProfile Target, string Triplet, string
     /// </summary>
     public async Task<string?> ArchitectureCulpritAsync(ProcessRunner runner, CancellationToken cancellationToken)
     {
-        if (Target.GoArm is not { } goarm)
+        if (Target.GoArm is null)
         {
             return null;
         }
@@ -213,7 +210,7 @@ internal sealed record CgoToolchain(TargetProfile Target, string Triplet, string
 
             var file = PosixFiles.RealPath(printed) ?? Path.GetFullPath(printed);
             using var image = BinaryImage.Open(file);
-            if (ElfFile.TryRead(image)?.ArmCpuArch is not { } arch || arch.RunsOnGoArm(goarm.Level))
+            if (ElfFile.TryRead(image)?.ArmCpuArch is not { } arch || Target.Level.RunsArmCode(arch.Tag))
             {
                 continue;
             }

@@ -24,7 +24,7 @@ internal sealed record ReleaseGroup(IReadOnlyList<TargetProfile> Boards, string 
             .GroupBy(t => BuildIdentity(t, toolchain, sysroot?.Invoke(t)))
             .Select(g => g.ToArray())
             .ToArray();
-        var tokens = groups.Select(g => ArchToken(g[0], toolchain)).ToArray();
+        var tokens = groups.Select(g => g[0].Level.ArchiveToken(toolchain.KnowsGoArm64)).ToArray();
         return groups.Select((boards, i) =>
         {
             var names = string.Join("-", boards.Select(b => b.Name));
@@ -45,11 +45,4 @@ internal sealed record ReleaseGroup(IReadOnlyList<TargetProfile> Boards, string 
             .With(target.Cgo ? CgoToolchain.For(target, null).Environment() : new Dictionary<string, string?>()).Variables
             .Where(kv => kv.Value is not null).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}")
             .Concat(target.Cgo ? [$"sysroot={sysroot}"] : Array.Empty<string>()));
-
-    private static string ArchToken(TargetProfile target, GoVersion toolchain) => (target.GoArm, target.GoArm64) switch
-    {
-        ({ } arm, _) => $"armv{arm.Level}",
-        (_, { } arm64) when toolchain.KnowsGoArm64 && arm64.CompareTo(GoArm64.Default) != 0 => $"{target.GoArch}{arm64}",
-        _ => target.GoArch,
-    };
 }

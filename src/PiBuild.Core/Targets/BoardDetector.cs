@@ -1,5 +1,3 @@
-using PiBuild.Core.Binaries;
-
 namespace PiBuild.Core.Targets;
 
 /// <summary>What the machine says it is, and the profile that matches it (if any).</summary>
@@ -7,22 +5,7 @@ namespace PiBuild.Core.Targets;
 public sealed record DetectedBoard(string? Model, string? CpuPart, int? UserlandBits, TargetProfile? Profile);
 
 /// <summary>What a machine says about itself: read here from a root, or on a device by a shell snippet over ssh.</summary>
-internal sealed record BoardFacts(string? Model, string? CpuPart, int? UserlandBits)
-{
-    /// <summary>
-    /// The userland's word size from the first bytes of <c>/bin/sh</c> (its ELF class), else from the one dynamic
-    /// loader present; null when neither tells.
-    /// </summary>
-    public static int? UserlandBitsFrom(ReadOnlySpan<byte> shellHead, bool arm64Loader, bool armhfLoader)
-    {
-        if (ElfFile.ClassOf(shellHead) is { } elfClass)
-        {
-            return elfClass == ElfFile.Class64 ? 64 : 32;
-        }
-
-        return arm64Loader == armhfLoader ? null : arm64Loader ? 64 : 32;
-    }
-}
+internal sealed record BoardFacts(string? Model, string? CpuPart, int? UserlandBits);
 
 /// <summary>
 /// Recognises the board from <c>/proc/device-tree/model</c> (the longest matching prefix wins, so "Raspberry Pi Zero 2"
@@ -95,7 +78,7 @@ internal sealed class BoardDetector(string root)
     }
 
     private int? ReadUserlandBits() =>
-        BoardFacts.UserlandBitsFrom(HeadOf("bin/sh"), Exists("lib/ld-linux-aarch64.so.1"), Exists("lib/ld-linux-armhf.so.3"));
+        BoardAbi.UserlandBitsFrom(HeadOf("bin/sh"), BoardAbi.PiUserlands.Where(abi => Exists(abi.Loader.TrimStart('/'))));
 
     /// <summary>The first bytes of a file under the root, following symlinks within the root (/bin/sh is a link to dash).</summary>
     private byte[] HeadOf(string relative)

@@ -64,7 +64,10 @@ public sealed class TargetProfile
     public bool Cgo => Get(ProfileKeys.Cgo);
 
     /// <summary>The word size of the board's userland: what a 32-bit Raspberry Pi OS on a 64-bit Pi runs is 32.</summary>
-    public int UserlandBits => GoArch is "arm64" or "amd64" or "loong64" or "mips64" or "mips64le" or "ppc64" or "ppc64le" or "riscv64" or "s390x" ? 64 : 32;
+    public int UserlandBits => GoArchitecture.Find(GoArch)?.Bits ?? 32;
+
+    /// <summary>The instruction-set level its code is built for, and what runs it.</summary>
+    public ArchLevel Level => ArchLevel.Of(this);
 
     public string? QemuCpu => Get(ProfileKeys.QemuCpu);
 
@@ -79,12 +82,7 @@ public sealed class TargetProfile
         : null;
 
     /// <summary>GOOS-GOARCH and the architecture level (<c>linux-arm-6</c>, <c>linux-arm64-v8.2</c>), for cache keys.</summary>
-    public string Platform => (GoArm, GoArm64) switch
-    {
-        ({ } arm, _) => $"{GoOs}-{GoArch}-{arm.ToString().Replace(',', '-')}",
-        (_, { } arm64) => $"{GoOs}-{GoArch}-{arm64.ToString().Replace(',', '-')}",
-        _ => $"{GoOs}-{GoArch}",
-    };
+    public string Platform => Level.CacheKey;
 
     public T Get<T>(ProfileKey<T> key) => (T)_values[key]!;
 

@@ -67,26 +67,8 @@ internal static class TargetSelection
     }
 
     /// <summary>Why a binary built for <paramref name="target"/> cannot run on <paramref name="device"/>; null when it can.</summary>
-    internal static string? WhyNotRunnable(TargetProfile target, TargetProfile device)
-    {
-        if (target.GoOs != device.GoOs)
-        {
-            return $"it is built for {target.GoOs}, the device runs {device.GoOs}";
-        }
-
-        return (target.GoArch, device.GoArch) switch
-        {
-            ("arm64", "arm") => $"an arm64 binary cannot start on a {device.UserlandBits}-bit userland",
-            ("arm", "arm") when target.GoArm?.Level > device.GoArm?.Level =>
-                $"GOARM={target.GoArm?.Level} code needs ARMv{target.GoArm?.Level}, the device's CPU is ARMv{device.GoArm?.Level} ({device.Cpu})",
-            ("arm", "arm64") when target.GoArm?.Level > 7 => $"GOARM={target.GoArm?.Level} is not a 32-bit level an ARMv8 CPU runs",
-            ("arm64", "arm64") when target.GoArm64 is { } wanted && device.GoArm64 is { } has && wanted.CompareTo(has) > 0 =>
-                $"GOARM64={wanted} code needs a newer CPU than the device's {device.Cpu} (GOARM64={has})",
-            ("arm" or "arm64", "arm" or "arm64") => null,
-            _ when target.GoArch != device.GoArch => $"it is built for {target.GoArch}, the device is {device.GoArch}",
-            _ => null,
-        };
-    }
+    internal static string? WhyNotRunnable(TargetProfile target, TargetProfile device) =>
+        target.Level.WhyNotRunsOn(device.Level, device.UserlandBits, device.Cpu);
 
     /// <summary>What was seen and what is known, and the way out: --target.</summary>
     internal static ConfigurationException NotAKnownBoard(DetectedBoard board, ProfileCatalog catalog, string machine = "this machine")

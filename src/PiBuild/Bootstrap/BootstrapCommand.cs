@@ -84,7 +84,7 @@ internal static class BootstrapCommand
               bootstrap   {plan.MinimumBootstrap} or later from {plan.Toolchain.Url}
                           sha256 {plan.Toolchain.Sha256} ({plan.Toolchain.ChecksumFrom})
               prefix      {plan.Prefix} (bootstrap toolchain in {plan.BootstrapDirectory}{(plan.KeepBootstrap ? ", kept" : ", removed afterwards")})
-              build       src/{plan.BuildScript} with ulimit -s {target.ThreadStackKb}, GO_TEST_TIMEOUT_SCALE={target.TestTimeoutScale}{(target.GoArm is { } arm ? $", GOARM={arm}" : "")}, GOROOT unset
+              build       src/{plan.BuildScript} with ulimit -s {target.ThreadStackKb}, GO_TEST_TIMEOUT_SCALE={target.TestTimeoutScale}{(target.GoArm is null ? "" : $", {target.Level}")}, GOROOT unset
               estimate    {estimate}{plan.Estimate.DiskBytes / (1024 * 1024)} MiB of disk
             """;
     }

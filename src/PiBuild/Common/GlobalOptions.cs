@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PiBuild.Core.Targets;
 
 namespace PiBuild.Cli.Common;
 
@@ -54,7 +55,7 @@ internal static class GlobalOptions
     /// <summary>cgo with the boards' C compilers, for cross, build, run, test, deploy and release.</summary>
     public static readonly Option<bool> Cgo = new("--cgo")
     {
-        Description = "Build with cgo and the board's C cross compiler (arm-linux-gnueabihf-gcc, aarch64-linux-gnu-gcc)",
+        Description = $"Build with cgo and the board's C cross compiler ({string.Join(", ", BoardAbi.PiUserlands.Reverse().Select(abi => abi.CCompiler))})",
     };
 
     /// <summary>Repeatable: one for every board, or one per board named before '='.</summary>

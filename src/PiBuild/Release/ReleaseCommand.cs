@@ -3,6 +3,7 @@ using PiBuild.Cli.Common;
 using PiBuild.Core;
 using PiBuild.Core.Pipelines;
 using PiBuild.Core.Releases;
+using PiBuild.Core.Targets;
 
 namespace PiBuild.Cli.Release;
 
@@ -57,7 +58,7 @@ internal static class ReleaseCommand
         var output = Path.GetFullPath(outputDirectory);
         foreach (var artifact in manifest.Artifacts)
         {
-            var arch = artifact.GoArm is { } goarm ? $"GOARM={goarm}" : artifact.GoArm64 is { } goarm64 ? $"GOARM64={goarm64}" : $"{artifact.GoOs}/{artifact.GoArch}";
+            var arch = ArchLevel.Label(artifact.GoOs, artifact.GoArch, artifact.GoArm, artifact.GoArm64);
             if (artifact.DebArchitecture is { } debArch)
             {
                 arch = $"{debArch} ({arch})";

@@ -104,7 +104,7 @@ internal static class TargetsCommand
 
         var seen = board.Model ?? $"CPU part {board.CpuPart}";
         var userland = board.UserlandBits is { } bits ? $", {bits}-bit userland" : "";
-        var level = profile.GoArm is { } goarm ? $" GOARM={goarm}" : profile.GoArm64 is { } goarm64 ? $" GOARM64={goarm64}" : "";
+        var level = profile.GoArm is null && profile.GoArm64 is null ? "" : $" {profile.Level}";
         context.Say($"{profile.Name}  {seen}{userland}  ({profile.Board}: {profile.GoOs}/{profile.GoArch}{level})");
     }
 

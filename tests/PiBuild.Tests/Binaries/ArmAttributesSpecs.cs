@@ -1,4 +1,5 @@
 using PiBuild.Core.Binaries;
+using PiBuild.Core.Targets;
 
 namespace PiBuild.Tests.Binaries;
 
@@ -15,6 +16,8 @@ public sealed class ArmAttributesSpecs
 
     private static byte[] Le(int value) => BitConverter.GetBytes(value);
 
+    private static ArchLevel Level(int goarm) => new("linux", "arm", new GoArm(goarm, FloatAbi.Default), null);
+
     [Theory]
     [InlineData("6", 6, "ARMv6", true, true)]
     [InlineData("6KZ", 7, "ARMv6KZ", true, true)]
@@ -27,8 +30,8 @@ public sealed class ArmAttributesSpecs
         var arch = ArmAttributes.CpuArch(Section(name, tag), little: true);
         Assert.Equal(new ArmArchitecture(tag), arch);
         Assert.Equal(shown, arch!.Value.ToString());
-        Assert.Equal(onPi1, arch.Value.RunsOnGoArm(6));
-        Assert.Equal(onPi2, arch.Value.RunsOnGoArm(7));
+        Assert.Equal(onPi1, Level(6).RunsArmCode(arch.Value.Tag));
+        Assert.Equal(onPi2, Level(7).RunsArmCode(arch.Value.Tag));
     }
 
     [Fact]

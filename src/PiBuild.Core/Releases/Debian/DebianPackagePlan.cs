@@ -24,21 +24,12 @@ internal sealed record DebianPackagePlan(string Package, string Version, string 
             .OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(byArch =>
             {
-                var lowest = byArch.OrderBy(g => Level(g.Builder)).First();
+                var lowest = byArch.OrderBy(g => g.Builder.Level.Rank).First();
                 return new DebianPackagePlan(package, version, byArch.Key, $"{package}_{version}_{byArch.Key}.deb", lowest, byArch.SelectMany(g => g.Boards).ToArray());
             })
             .ToArray();
     }
 
-    private static string ArchitectureOf(TargetProfile board) => (board.GoOs, board.GoArch) switch
-    {
-        ("linux", "arm") when board.GoArm is { Float: FloatAbi.SoftFloat } => "armel",
-        ("linux", "arm") => "armhf",
-        ("linux", "arm64") => "arm64",
-        _ => throw new ConfigurationException($"{board.Name} is {board.GoOs}/{board.GoArch}: Debian packages are made for linux/arm (armhf) and linux/arm64 boards"),
-    };
-
-    // The architecture level a group's binaries need: lower runs on more boards.
-    private static int Level(TargetProfile board) =>
-        board.GoArm is { } arm ? arm.Level : board.GoArm64 is { } arm64 ? (arm64.Major * 100) + arm64.Minor : 0;
+    private static string ArchitectureOf(TargetProfile board) => BoardAbi.Of(board)?.DebianArchitecture
+        ?? throw new ConfigurationException($"{board.Name} is {board.GoOs}/{board.GoArch}: Debian packages are made for linux/arm (armhf) and linux/arm64 boards");
 }
