@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using PiBuild.Core.Archives.Compression;
 using PiBuild.Core.FileSystem;
 using PiBuild.Core.Streams;
+using PiBuild.Interop;
 
 namespace PiBuild.Core.Archives;
 
@@ -89,7 +90,6 @@ internal static class SafeExtractor
                 throw new ConfigurationException($"cannot write into {Path.GetDirectoryName(destination)} ({e.Message}); choose another directory", e);
             }
             catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException
-                                          || e.GetType().Namespace?.StartsWith("SharpCompress", StringComparison.Ordinal) == true
                                           || (e is IOException && e.InnerException is InvalidDataException))
             {
                 throw new WorkFailedException($"{name} is corrupt or truncated ({(e.InnerException as InvalidDataException ?? e).Message}); fetch it again; nothing was extracted", e);
@@ -123,8 +123,8 @@ internal static class SafeExtractor
             ArchiveFormat.Tar => raw,
 
             // Decoded on every core, with its own threads.
-            ArchiveFormat.TarBzip2 when Bzip2DecoderStream.Available && Environment.ProcessorCount > 1 => new ParallelBzip2Stream(raw),
-            _ => new ReadAheadStream(Decoder(format, raw)),
+            ArchiveFormat.TarBzip2 when Bzip2Decoder.Available && Environment.ProcessorCount > 1 => new ParallelBzip2Stream(raw),
+            _ => new ReadAheadStream(NativeDecoderStream.Open(format, raw)),
         };
         var reader = new TarArchiveReader(decoded);
         while (reader.Next() is { } entry)
@@ -143,18 +143,6 @@ internal static class SafeExtractor
         ((HashingReadStream)raw).Drain();
         return Convert.ToHexStringLower(hash.GetCurrentHash());
     }
-
-    /// <summary>The system libraries where they load (they check every checksum); the managed decoders otherwise.</summary>
-    private static Stream Decoder(ArchiveFormat format, Stream raw) => format switch
-    {
-        ArchiveFormat.TarGzip when GzipDecoderStream.Available => new GzipDecoderStream(raw),
-        ArchiveFormat.TarGzip => new GZipStream(raw, CompressionMode.Decompress, leaveOpen: true),
-        ArchiveFormat.TarBzip2 when Bzip2DecoderStream.Available => new Bzip2DecoderStream(raw),
-        ArchiveFormat.TarBzip2 => SharpCompress.Compressors.BZip2.BZip2Stream.Create(raw, SharpCompress.Compressors.CompressionMode.Decompress, decompressConcatenated: true, leaveOpen: true, tolerateTruncatedStream: false),
-        ArchiveFormat.TarXz when XzDecoderStream.Available => new XzDecoderStream(raw),
-        ArchiveFormat.TarXz => new SharpCompress.Compressors.Xz.XZStream(raw),
-        _ => throw new ArgumentOutOfRangeException(nameof(format)),
-    };
 
     private static string? ExtractZip(string archive, EntryWriter writer, ExtractOptions options)
     {

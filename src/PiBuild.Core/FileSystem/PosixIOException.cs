@@ -29,19 +29,19 @@ internal sealed class PosixIOException(string action, string path, int code)
 
     public static PosixIOException FromLastError(string action, string path) => new(action, path, Marshal.GetLastPInvokeError());
 
-    /// <summary>Classifies an errno (Linux and macOS number them differently) or a .NET IOException's HResult.</summary>
-    public static Errno Classify(int code) => (OperatingSystem.IsMacOS(), code) switch
+    /// <summary>Classifies a Linux errno, or a .NET IOException's HResult (which carries it).</summary>
+    public static Errno Classify(int code) => code switch
     {
-        (_, 2) => Errno.NotFound,
-        (_, 17) => Errno.Exists,
-        (_, 28) => Errno.NoSpace,
-        (_, 20) => Errno.NotADirectory,
-        (_, 21) => Errno.IsADirectory,
-        (_, 30) => Errno.ReadOnlyFileSystem,
-        (_, 13 or 1) => Errno.PermissionDenied,
-        (false, 36) or (true, 63) => Errno.NameTooLong,
-        (false, 122) or (true, 69) => Errno.QuotaExceeded,
-        (false, 39) or (true, 66) => Errno.DirectoryNotEmpty,
+        2 => Errno.NotFound,
+        17 => Errno.Exists,
+        28 => Errno.NoSpace,
+        20 => Errno.NotADirectory,
+        21 => Errno.IsADirectory,
+        30 => Errno.ReadOnlyFileSystem,
+        13 or 1 => Errno.PermissionDenied,
+        36 => Errno.NameTooLong,
+        122 => Errno.QuotaExceeded,
+        39 => Errno.DirectoryNotEmpty,
         _ => Errno.Other,
     };
 }

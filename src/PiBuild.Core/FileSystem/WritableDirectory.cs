@@ -1,14 +1,12 @@
-using System.Runtime.InteropServices;
+using PiBuild.Interop;
 
 namespace PiBuild.Core.FileSystem;
 
 /// <summary>Whether pibuild may write into a directory, asked of the kernel (access(2)) rather than by writing into it.</summary>
-internal static partial class WritableDirectory
+internal static class WritableDirectory
 {
-    private const int WriteOk = 2;
-
     /// <summary>True when the directory exists and this user may create files in it (a read-only mount says no).</summary>
-    public static bool IsWritable(string directory) => Directory.Exists(directory) && Access(directory, WriteOk) == 0;
+    public static bool IsWritable(string directory) => Directory.Exists(directory) && Libc.MayWrite(directory);
 
     /// <summary>Creates the directory when missing and proves it writable, or says which it is and the fix.</summary>
     public static void Ensure(string directory, string what, string fix)
@@ -27,7 +25,4 @@ internal static partial class WritableDirectory
             throw new ConfigurationException($"cannot write {what} {directory} (not writable for this user, or a read-only file system); {fix}");
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "access", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Access(string path, int mode);
 }

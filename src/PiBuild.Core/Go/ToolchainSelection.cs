@@ -186,7 +186,7 @@ internal sealed class ToolchainSelection(Workspace workspace)
 
     /// <summary>This machine as Go's download index names platforms (its userland: what runs pibuild runs go).</summary>
     private static (string Os, string Arch) HostPlatform() =>
-        (OperatingSystem.IsMacOS() ? "darwin" : "linux", RuntimeInformation.ProcessArchitecture switch
+        ("linux", RuntimeInformation.ProcessArchitecture switch
         {
             Architecture.X64 => "amd64",
             Architecture.Arm64 => "arm64",

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using PiBuild.Interop;
 
 namespace PiBuild.Core.Processes;
 
@@ -7,7 +8,7 @@ namespace PiBuild.Core.Processes;
 /// whole foreground process group, pibuild's children included; sending them a second SIGINT could cut short
 /// the cleanup the first one started. A SIGINT from <c>kill</c>, or a SIGTERM, reaches pibuild alone.
 /// </summary>
-internal static partial class InterruptOrigin
+internal static class InterruptOrigin
 {
     private static readonly PosixSignalRegistration Registration = PosixSignalRegistration.Create(PosixSignal.SIGINT, _ =>
     {
@@ -26,10 +27,10 @@ internal static partial class InterruptOrigin
 
     private static bool InForegroundOfTerminal()
     {
-        var group = GetProcessGroup();
+        var group = Libc.ProcessGroup();
         foreach (var fd in (int[])[0, 2, 1])
         {
-            var foreground = TerminalForegroundGroup(fd);
+            var foreground = Libc.TerminalForegroundGroup(fd);
             if (foreground >= 0)
             {
                 return foreground == group;
@@ -38,10 +39,4 @@ internal static partial class InterruptOrigin
 
         return false;
     }
-
-    [LibraryImport("libc", EntryPoint = "tcgetpgrp")]
-    private static partial int TerminalForegroundGroup(int fd);
-
-    [LibraryImport("libc", EntryPoint = "getpgrp")]
-    private static partial int GetProcessGroup();
 }

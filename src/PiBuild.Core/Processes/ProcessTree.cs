@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
+using PiBuild.Interop;
 
 namespace PiBuild.Core.Processes;
 
@@ -7,7 +7,7 @@ namespace PiBuild.Core.Processes;
 /// Signals a child and everything it started, found through <c>/proc</c> (go test's test binaries and the
 /// qemu that runs them are grandchildren). .NET kills a tree but cannot interrupt one.
 /// </summary>
-internal static partial class ProcessTree
+internal static class ProcessTree
 {
     /// <summary>The environment variable that tags every process of one run (see <see cref="KillTagged"/>).</summary>
     public const string TagVariable = "PIBUILD_RUN_TAG";
@@ -20,7 +20,7 @@ internal static partial class ProcessTree
     {
         foreach (var member in Members(pid))
         {
-            _ = Kill(member, SigInt);
+            _ = Libc.Signal(member, SigInt);
         }
     }
 
@@ -39,7 +39,7 @@ internal static partial class ProcessTree
                 if (int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
                     && pid != Environment.ProcessId && EnvironmentOf(pid).AsSpan().IndexOf(needle) >= 0)
                 {
-                    _ = Kill(pid, SigKill);
+                    _ = Libc.Signal(pid, SigKill);
                     found = true;
                 }
             }
@@ -100,7 +100,4 @@ internal static partial class ProcessTree
             return null;
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
 }

@@ -25,6 +25,12 @@ internal static class CommandAction
         CancellationToken cancellationToken)
     {
         using var context = CliContext.From(parseResult);
+        if (HostSystem.WhyUnsupported is { } unsupported)
+        {
+            await context.Error.WriteLineAsync($"pibuild: {unsupported}").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
         try
         {
             return await handler(context, parseResult, cancellationToken).ConfigureAwait(false);

@@ -1,25 +1,39 @@
 using PiBuild.Core.Streams;
+using PiBuild.Interop;
 
 namespace PiBuild.Core.Archives.Compression;
 
 /// <summary>
-/// A decompressing read stream over a system library (zlib, libbz2, liblzma: the ones GNU tar's gzip, bzip2 and xz
-/// use, and dpkg's pre-dependencies, so every Debian-based system has them). Unlike the managed decoders it checks
-/// every checksum the format carries and refuses a stream that ends early or carries garbage after its end.
+/// A decompressing read stream over a system library's decoder (<see cref="NativeDecoder"/>). Unlike the managed
+/// decoders it checks every checksum the format carries and refuses a stream that ends early or carries garbage
+/// after its end (zero padding, as tape blocking leaves, is fine).
 /// </summary>
-internal abstract unsafe class NativeDecoderStream : ReadOnlyStream
+internal sealed class NativeDecoderStream : ReadOnlyStream
 {
     private readonly Stream _input;
+    private readonly NativeDecoder _decoder;
     private readonly byte[] _buffer = new byte[1 << 17];
     private int _start;
     private int _end;
     private bool _inputEnded;
     private bool _finished;
 
-    protected NativeDecoderStream(Stream input) => _input = input;
+    private NativeDecoderStream(Stream input, NativeDecoder decoder) => (_input, _decoder) = (input, decoder);
 
-    /// <summary>The format's name in messages ("gzip").</summary>
-    protected abstract string Format { get; }
+    /// <summary>A decoding stream for a compressed tar; the system library must be there, as on every Debian system.</summary>
+    public static NativeDecoderStream Open(ArchiveFormat format, Stream input) => new(input, Decoder(format));
+
+    /// <summary>The decoder of a format, or a usage error naming the library and its package when it does not load.</summary>
+    public static NativeDecoder Decoder(ArchiveFormat format) => format switch
+    {
+        ArchiveFormat.TarGzip => ZlibGzipDecoder.Available ? new ZlibGzipDecoder() : throw Missing(ZlibGzipDecoder.Library, "zlib1g", "gzip"),
+        ArchiveFormat.TarBzip2 => Bzip2Decoder.Available ? new Bzip2Decoder() : throw Missing(Bzip2Decoder.Library, "libbz2-1.0", "bzip2"),
+        ArchiveFormat.TarXz => XzDecoder.Available ? new XzDecoder() : throw Missing(XzDecoder.Library, "liblzma5", "xz"),
+        _ => throw new ArgumentOutOfRangeException(nameof(format)),
+    };
+
+    /// <summary>A stream over a decoder made elsewhere (one bzip2 block at a time).</summary>
+    public static NativeDecoderStream Over(Stream input, NativeDecoder decoder) => new(input, decoder);
 
     public override int Read(Span<byte> buffer)
     {
@@ -37,54 +51,44 @@ internal abstract unsafe class NativeDecoderStream : ReadOnlyStream
                 _inputEnded = _end == 0;
             }
 
-            int consumed, produced;
-            bool streamEnd;
-            fixed (byte* input = _buffer, output = buffer)
-            {
-                (consumed, produced, streamEnd) = Decode(input + _start, _end - _start, output, buffer.Length, _inputEnded);
-            }
-
-            _start += consumed;
-            if (streamEnd)
+            var step = _decoder.Decode(_buffer.AsSpan(_start, _end - _start), buffer, _inputEnded);
+            _start += step.Consumed;
+            if (step.StreamEnd)
             {
                 _finished = !NextMember();
             }
 
-            if (produced > 0)
+            if (step.Produced > 0)
             {
-                return produced;
+                return step.Produced;
             }
 
-            if (!streamEnd && consumed == 0)
+            if (!step.StreamEnd && step.Consumed == 0)
             {
                 if (_inputEnded)
                 {
-                    throw new InvalidDataException($"the {Format} stream ends early");
+                    throw new InvalidDataException($"the {_decoder.Format} stream ends early");
                 }
 
                 // The decoder needs more than the buffered tail: keep the tail and read on.
-                Array.Copy(_buffer, _start, _buffer, 0, _end - _start);
-                (_end, _start) = (_end - _start, 0);
-                var read = _input.Read(_buffer.AsSpan(_end));
-                _inputEnded = read == 0;
-                _end += read;
+                ReadMore();
             }
         }
 
         return 0;
     }
 
-    /// <summary>gzip refuses bytes after the last member (and so does GNU tar); bzip2 ignores them with a warning.</summary>
-    protected virtual bool RefusesTrailingGarbage => true;
+    private static ConfigurationException Missing(string library, string package, string format) =>
+        new($"reading {format} archives needs {library}, which is not installed; install it: sudo apt-get install -y {package}");
 
-    /// <summary>Runs the decoder once; <paramref name="finish"/> says no more input will come.</summary>
-    protected abstract (int Consumed, int Produced, bool StreamEnd) Decode(byte* input, int inputLength, byte* output, int outputLength, bool finish);
-
-    /// <summary>Prepares the decoder for another stream of the same format (gzip and bzip2 concatenate).</summary>
-    protected abstract void Reset();
-
-    /// <summary>Whether <paramref name="head"/> starts another member of this format.</summary>
-    protected abstract bool IsMemberStart(ReadOnlySpan<byte> head);
+    private void ReadMore()
+    {
+        Array.Copy(_buffer, _start, _buffer, 0, _end - _start);
+        (_end, _start) = (_end - _start, 0);
+        var read = _input.Read(_buffer.AsSpan(_end));
+        _inputEnded = read == 0;
+        _end += read;
+    }
 
     /// <summary>After a stream's end: another member follows (true), or only zero padding, as tape blocking leaves (false).</summary>
     private bool NextMember()
@@ -93,11 +97,7 @@ internal abstract unsafe class NativeDecoderStream : ReadOnlyStream
         {
             if (_end - _start < 4 && !_inputEnded)
             {
-                Array.Copy(_buffer, _start, _buffer, 0, _end - _start);
-                (_end, _start) = (_end - _start, 0);
-                var read = _input.Read(_buffer.AsSpan(_end));
-                _inputEnded = read == 0;
-                _end += read;
+                ReadMore();
                 continue;
             }
 
@@ -107,20 +107,20 @@ internal abstract unsafe class NativeDecoderStream : ReadOnlyStream
                 return false;
             }
 
-            if (IsMemberStart(rest))
+            if (_decoder.IsMemberStart(rest))
             {
-                Reset();
+                _decoder.Reset();
                 return true;
             }
 
             if (rest.ContainsAnyExcept((byte)0))
             {
-                if (!RefusesTrailingGarbage)
+                if (!_decoder.RefusesTrailingGarbage)
                 {
                     return false;
                 }
 
-                throw new InvalidDataException($"the {Format} stream has trailing garbage after its end");
+                throw new InvalidDataException($"the {_decoder.Format} stream has trailing garbage after its end");
             }
 
             _start = _end;
@@ -131,6 +131,7 @@ internal abstract unsafe class NativeDecoderStream : ReadOnlyStream
     {
         if (disposing)
         {
+            _decoder.Dispose();
             _input.Dispose();
         }
 

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using PiBuild.Core.Streams;
+using PiBuild.Interop;
 
 namespace PiBuild.Core.Archives.Compression;
 
@@ -119,7 +120,7 @@ internal sealed class ParallelBzip2Stream : ReadOnlyStream
         writer.Copy(block.Data, block.Start, block.Length);
         writer.Write(EndMagic, 48);
         writer.Write(block.Crc, 32);
-        using var decoder = new Bzip2DecoderStream(new MemoryStream(writer.ToArray()));
+        using var decoder = NativeDecoderStream.Over(new MemoryStream(writer.ToArray()), new Bzip2Decoder());
         using var output = new MemoryStream(1 << 20);
         decoder.CopyTo(output);
         return output.ToArray();
