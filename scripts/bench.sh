@@ -92,6 +92,10 @@ if [[ " $groups " == *" cross "* ]]; then
     "${pibuild[*]} cross --target pi2 -C $work/sensors" \
     "cd $work/sensors && env GOOS=linux GOARCH=arm GOARM=7 CGO_ENABLED=0 GO111MODULE=on GOCACHE=$cache go build -o bin/pi2/ ./..." \
     "$stamp" "≤ 1.05"
+  # Boards of one level share one go build: three ARMv7 boards cost what one does (empty caches both sides).
+  cold="rm -rf $XDG_CACHE_HOME/pibuild/go-build $work/hello/bin"
+  compare "cold \`cross --target pi2,pi3-32,zero2-32\` (one shared build) vs cold \`cross --target pi2\`" \
+    "${pibuild[*]} cross --target pi2,pi3-32,zero2-32 -C $work/hello" "${pibuild[*]} cross --target pi2 -C $work/hello" "$cold" "≤ 1.1"
 fi
 
 if [[ " $groups " == *" unpack "* ]]; then

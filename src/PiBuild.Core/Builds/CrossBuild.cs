@@ -9,20 +9,21 @@ namespace PiBuild.Core.Builds;
 public sealed record TargetBuildResult(TargetProfile Target, IReadOnlyList<BinaryCheck> Binaries);
 
 /// <summary>
-/// Runs a <see cref="CrossBuildPlan"/>: <c>go build</c> per target into a staging directory, verifies every
-/// binary, and only then moves them into <c>bin/&lt;target&gt;/</c>. A failed, rejected or interrupted build leaves
-/// nothing new under the output directory.
+/// Runs a <see cref="CrossBuildPlan"/>: <c>go build</c> per distinct build into a staging directory, verifies every
+/// binary for every board that shares the build, and only then moves them into each <c>bin/&lt;target&gt;/</c>. A
+/// failed, rejected or interrupted build leaves nothing new under the output directory.
 /// </summary>
 internal sealed class CrossBuild(ProcessRunner runner)
 {
     /// <param name="verbose">Stream go's own lines to <see cref="IPipelineEvents.ToolOutput"/>.</param>
-    /// <param name="maxParallel">How many targets build at once (each go build is one process tree with its own cache).</param>
+    /// <param name="maxParallel">How many builds run at once (each go build is one process tree with its own cache).</param>
+    /// <returns>Every board's binaries, in the plan's order of boards.</returns>
     public async Task<IReadOnlyList<TargetBuildResult>> RunAsync(
         CrossBuildPlan plan,
         IPipelineEvents events,
         bool verbose,
-        CancellationToken cancellationToken,
-        int maxParallel = int.MaxValue)
+        int maxParallel,
+        CancellationToken cancellationToken)
     {
         using var slots = new SemaphoreSlim(Math.Max(1, Math.Min(maxParallel, plan.Builds.Count)));
         var results = await Task.WhenAll(plan.Builds.Select(async build =>
@@ -30,19 +31,20 @@ internal sealed class CrossBuild(ProcessRunner runner)
             await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                return await RunTargetAsync(plan, build, events, verbose, cancellationToken).ConfigureAwait(false);
+                return await RunBuildAsync(plan, build, events, verbose, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
                 slots.Release();
             }
         })).ConfigureAwait(false);
-        return results;
+        var byBoard = results.SelectMany(r => r).ToDictionary(r => r.Target.Name, StringComparer.Ordinal);
+        return plan.Targets.Select(t => byBoard[t.Name]).ToArray();
     }
 
     /// <summary>
-    /// Targets to build at once: one per core, and one per GiB of available memory (a cold build of the standard
-    /// library can take about that much).
+    /// Builds to run at once: one per core, and one per GiB of available memory (a cold build of the standard library
+    /// can take about that much).
     /// </summary>
     public static int DefaultParallelism()
     {
@@ -50,9 +52,13 @@ internal sealed class CrossBuild(ProcessRunner runner)
         return (int)Math.Max(1, Math.Min(Environment.ProcessorCount, memory / (1L << 30)));
     }
 
-    private async Task<TargetBuildResult> RunTargetAsync(CrossBuildPlan plan, TargetBuild build, IPipelineEvents events, bool verbose, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<TargetBuildResult>> RunBuildAsync(CrossBuildPlan plan, TargetBuild build, IPipelineEvents events, bool verbose, CancellationToken cancellationToken)
     {
-        WritableDirectory.Ensure(build.OutputDirectory, "the output directory", "choose another with -o DIR");
+        foreach (var board in build.Boards)
+        {
+            WritableDirectory.Ensure(build.OutputDirectoryOf(board), "the output directory", "choose another with -o DIR");
+        }
+
         using var staging = StagingDirectory.Create(build.OutputDirectory, build.StagingDirectory);
 
         // go replaces (never rewrites) an output it relinks, so a hardlink seed cannot change bin/ behind our back.
@@ -79,22 +85,49 @@ internal sealed class CrossBuild(ProcessRunner runner)
                 $"no main package to build in {plan.Project.Root}: add a package main, or name the command packages to build");
         }
 
+        // Every board that shares the build gets these very files: each is checked against its own profile.
         var rules = VerificationRules.Exact with { LibraryDirectories = build.Cgo?.LibraryDirectories };
-        var checks = produced.Select(p => BinaryVerifier.Check(p, build.Target, plan.Toolchain.Version.Text, rules)).ToArray();
-        var rejected = checks.Where(c => !c.Passed).ToArray();
+        var checks = build.Boards.Select(board => (Board: board, Checks: produced.Select(p => BinaryVerifier.Check(p, board, plan.Toolchain.Version.Text, rules)).ToArray())).ToArray();
+        var rejected = checks.SelectMany(b => b.Checks.Where(c => !c.Passed).Select(c => (b.Board, Check: c))).ToArray();
         if (rejected.Length > 0)
         {
             // Which object made the linked code too new, and the way out: the board's own libraries.
-            var culprit = rejected.Any(c => c.Problems.Any(p => p.StartsWith("CPU architecture", StringComparison.Ordinal))) && build.Cgo is { } cgo
+            var culprit = rejected.Any(r => r.Check.Problems.Any(p => p.StartsWith("CPU architecture", StringComparison.Ordinal))) && build.Cgo is { } cgo
                 && await cgo.ArchitectureCulpritAsync(runner, cancellationToken).ConfigureAwait(false) is { } found
                 ? "; " + found
                 : "";
-            throw new WorkFailedException(string.Join("; ", rejected.Select(c =>
-                $"{Path.GetFileName(c.Path)} for {build.Target.Name} failed verification: {string.Join(", ", c.Problems)}")) + culprit);
+            throw new WorkFailedException(string.Join("; ", rejected.Select(r =>
+                $"{Path.GetFileName(r.Check.Path)} for {r.Board.Name} failed verification: {string.Join(", ", r.Check.Problems)}")) + culprit);
         }
 
-        staging.MoveFilesInto(build.OutputDirectory);
-        return new TargetBuildResult(build.Target, checks.Select(c => c with { Path = Path.Combine(build.OutputDirectory, Path.GetFileName(c.Path)) }).ToArray());
+        // The other boards' copies are staged beside their own directories before anything moves into place.
+        var copies = build.Boards.Skip(1).Select(board =>
+        {
+            var copy = StagingDirectory.Create(build.OutputDirectoryOf(board));
+            foreach (var file in produced)
+            {
+                File.Copy(file, Path.Combine(copy.Path, Path.GetFileName(file)));
+            }
+
+            return copy;
+        }).ToArray();
+        try
+        {
+            staging.MoveFilesInto(build.OutputDirectory);
+            foreach (var (copy, board) in copies.Zip(build.Boards.Skip(1)))
+            {
+                copy.MoveFilesInto(build.OutputDirectoryOf(board));
+            }
+        }
+        finally
+        {
+            foreach (var copy in copies)
+            {
+                copy.Dispose();
+            }
+        }
+
+        return checks.Select(b => new TargetBuildResult(b.Board, b.Checks.Select(c => c with { Path = Path.Combine(build.OutputDirectoryOf(b.Board), Path.GetFileName(c.Path)) }).ToArray())).ToArray();
     }
 
     /// <summary>go build, with its lines streamed when verbose and counted as progress on the board's first build.</summary>

@@ -6,37 +6,51 @@ using PiBuild.Core.Targets;
 
 namespace PiBuild.Core.Builds;
 
-/// <summary>What to build: which boards, which packages, where the binaries go.</summary>
+/// <summary>What to build: which packages, where the binaries go, and how.</summary>
+/// <param name="OutputRoot">Where each board's directory of binaries goes; null: the project's <c>bin/</c>.</param>
 /// <param name="BuildFlags">More flags for go build (a release's -trimpath and -ldflags).</param>
-/// <param name="Cgo">Where each cgo board's sysroot is.</param>
-internal sealed record CrossBuildRequest(
-    IReadOnlyList<TargetProfile> Targets,
-    IReadOnlyList<string> Packages,
-    string? OutputRoot,
-    bool StreamToolOutput,
-    IReadOnlyList<string>? BuildFlags = null,
-    CgoOptions? Cgo = null);
+internal sealed record CrossBuildRequest(IReadOnlyList<string> Packages, string? OutputRoot, bool StreamToolOutput, IReadOnlyList<string>? BuildFlags = null);
 
-/// <summary>One target's build: one <c>go build</c> for every command, into a staging directory beside the output.</summary>
-/// <param name="ListDependencies">On the board's first build (its cache is empty): <c>go list -deps</c>, to show how far it is.</param>
+/// <summary>
+/// One <c>go build</c> for every command, shared by boards whose builds are the same: made for the first of
+/// <paramref name="Boards"/> into a staging directory beside its output, then verified for each board and placed in
+/// each board's own directory.
+/// </summary>
+/// <param name="ListDependencies">On the first build of its level (its cache is empty): <c>go list -deps</c>, to show how far it is.</param>
 /// <param name="Cgo">The C toolchain of a cgo build; null when cgo is off.</param>
-internal sealed record TargetBuild(TargetProfile Target, string OutputDirectory, string StagingDirectory, IReadOnlyList<string> Packages, ProcessSpec GoBuild, ProcessSpec? ListDependencies, CgoToolchain? Cgo = null);
+internal sealed record TargetBuild(IReadOnlyList<TargetProfile> Boards, string OutputRoot, string StagingDirectory, IReadOnlyList<string> Packages, ProcessSpec GoBuild, ProcessSpec? ListDependencies, CgoToolchain? Cgo = null)
+{
+    /// <summary>The board whose profile the build uses.</summary>
+    public TargetProfile Target => Boards[0];
+
+    public string OutputDirectory => OutputDirectoryOf(Target);
+
+    /// <summary>"pi2" or "pi2, pi3-32": the boards in messages.</summary>
+    public string BoardNames => string.Join(", ", Boards.Select(b => b.Name));
+
+    public string OutputDirectoryOf(TargetProfile board) => Path.Combine(OutputRoot, board.Name);
+}
 
 /// <summary>Everything a cross build will do, decided before anything runs.</summary>
-internal sealed record CrossBuildPlan(GoProject Project, GoToolchain Toolchain, IReadOnlyList<TargetBuild> Builds);
+/// <param name="Targets">Every board, in the order asked; each is in exactly one build.</param>
+internal sealed record CrossBuildPlan(GoProject Project, GoToolchain Toolchain, IReadOnlyList<TargetProfile> Targets, IReadOnlyList<TargetBuild> Builds);
 
 internal static class CrossBuildPlanner
 {
-    public static CrossBuildPlan Plan(CrossBuildRequest request, GoProject project, GoToolchain toolchain, PiBuildPaths paths)
+    /// <param name="targets">The boards to build for: the session's by default.</param>
+    public static CrossBuildPlan Plan(BuildSession session, CrossBuildRequest request, IReadOnlyList<TargetProfile>? targets = null)
     {
+        var project = session.Project;
+        var toolchain = session.Toolchain;
+        var boards = targets ?? session.Targets;
         var outputRoot = Path.GetFullPath(request.OutputRoot ?? Path.Combine(project.Root, "bin"));
         var packages = request.Packages.Count > 0 ? request.Packages : ["./..."];
-        var builds = request.Targets.Select(target =>
+        var builds = session.Groups(boards).Select(group =>
         {
+            var target = group[0];
             CheckToolchainSupports(target, toolchain);
-            var output = Path.Combine(outputRoot, target.Name);
-            var staging = StagingDirectory.PathBeside(output);
-            var cache = paths.GoBuildCache(target.Platform, toolchain.Version.Text);
+            var staging = StagingDirectory.PathBeside(Path.Combine(outputRoot, target.Name));
+            var cache = session.GoCache(target);
             var firstBuild = !Directory.Exists(cache) || !Directory.EnumerateFileSystemEntries(cache).Any();
             string[] args =
             [
@@ -48,14 +62,12 @@ internal static class CrossBuildPlanner
                 .. request.BuildFlags ?? [],
                 .. packages,
             ];
-            var cgo = target.Cgo ? CgoToolchain.For(target, request.Cgo?.SysrootFor(target), paths) : null;
-            var env = GoEnvironment.Clean().ForTarget(target, toolchain.Version).ForProject(project).WithCache(cache)
-                .With(cgo?.Environment() ?? new Dictionary<string, string?>()).Variables;
+            var env = session.Environment(target).Variables;
             var list = firstBuild ? new ProcessSpec(toolchain.GoExecutable, ["list", "-deps", "-f", "{{.ImportPath}}", .. packages], project.BuildDirectory, env) : null;
-            return new TargetBuild(target, output, staging, packages, new ProcessSpec(toolchain.GoExecutable, args, project.BuildDirectory, env), list, cgo);
+            return new TargetBuild(group, outputRoot, staging, packages, new ProcessSpec(toolchain.GoExecutable, args, project.BuildDirectory, env), list, session.CToolchain(target));
         }).ToArray();
 
-        return new CrossBuildPlan(project, toolchain, builds);
+        return new CrossBuildPlan(project, toolchain, boards, builds);
     }
 
     private static void CheckToolchainSupports(TargetProfile target, GoToolchain toolchain)

@@ -48,13 +48,13 @@ internal sealed class Device
     {
         var sha = await Sha256Hex.OfFileAsync(localPath, cancellationToken).ConfigureAwait(false);
         var remote = $"{RunDirectory}/{sha}/{Path.GetFileName(localPath)}";
-        var check = await Connection.RunAsync($"test -x {Q(remote)} && echo present", cancellationToken).ConfigureAwait(false);
+        var check = await Connection.RunAsync($"test -x {Quote(remote)} && echo present", cancellationToken).ConfigureAwait(false);
         if (check.StandardOutput.Trim() == "present")
         {
             return new DeviceFile(remote, sha, Copied: false);
         }
 
-        var script = $"d={Q($"{RunDirectory}/{sha}")}; mkdir -p \"$d\" && t=\"$d/.pibuild-$$\" && cat > \"$t\" && chmod 755 \"$t\" && mv -f \"$t\" {Q(remote)} || {{ s=$?; rm -f \"$t\"; exit $s; }}";
+        var script = $"d={Quote($"{RunDirectory}/{sha}")}; mkdir -p \"$d\" && t=\"$d/.pibuild-$$\" && cat > \"$t\" && chmod 755 \"$t\" && mv -f \"$t\" {Quote(remote)} || {{ s=$?; rm -f \"$t\"; exit $s; }}";
         await using (var input = File.OpenRead(localPath))
         {
             var sent = await Connection.RunAsync(script, cancellationToken, input).ConfigureAwait(false);
@@ -74,7 +74,7 @@ internal sealed class Device
         ReproducibleArchive.WriteTarGz(tarball, items, sourceDateEpoch: 0, owner: "root");
         var sha = Convert.ToHexStringLower(SHA256.HashData(tarball.GetBuffer().AsSpan(0, (int)tarball.Length)));
         var remote = $"{Facts.Home}/.cache/pibuild/dirs/{sha}";
-        var script = $"d={Q(remote)}; [ -d \"$d\" ] && echo present && exit 0; t=\"$d.pibuild-$$\"; mkdir -p \"$t\" && tar -xzf - -C \"$t\" && mv \"$t\" \"$d\" || {{ s=$?; rm -rf \"$t\"; [ -d \"$d\" ] && exit 0; exit $s; }}";
+        var script = $"d={Quote(remote)}; [ -d \"$d\" ] && echo present && exit 0; t=\"$d.pibuild-$$\"; mkdir -p \"$t\" && tar -xzf - -C \"$t\" && mv \"$t\" \"$d\" || {{ s=$?; rm -rf \"$t\"; [ -d \"$d\" ] && exit 0; exit $s; }}";
         tarball.Position = 0;
         var sent = await Connection.RunAsync(script, cancellationToken, tarball).ConfigureAwait(false);
         ThrowIfFailed(sent, $"unpack files into {remote}");
@@ -89,7 +89,7 @@ internal sealed class Device
     public async Task<int> RunAttachedAsync(string commandLine, ProcessStreams streams, CancellationToken cancellationToken)
     {
         var pidFile = $"{RunDirectory}/{Guid.NewGuid():N}.pid";
-        var script = $"mkdir -p {Q(RunDirectory)} && echo $$ > {Q(pidFile)} || exit 125; {commandLine}\ns=$?; rm -f {Q(pidFile)}; exit $s";
+        var script = $"mkdir -p {Quote(RunDirectory)} && echo $$ > {Quote(pidFile)} || exit 125; {commandLine}\ns=$?; rm -f {Quote(pidFile)}; exit $s";
         Task? stopping = null;
         try
         {
@@ -109,7 +109,7 @@ internal sealed class Device
 
     private async Task StopAsync(string pidFile)
     {
-        var script = $"f={Q(pidFile)}; [ -r \"$f\" ] || exit 0; p=$(cat \"$f\"); kill -INT -\"$p\" 2>/dev/null; i=0; " +
+        var script = $"f={Quote(pidFile)}; [ -r \"$f\" ] || exit 0; p=$(cat \"$f\"); kill -INT -\"$p\" 2>/dev/null; i=0; " +
             "while kill -0 -\"$p\" 2>/dev/null && [ $i -lt 30 ]; do sleep 0.1; i=$((i+1)); done; kill -KILL -\"$p\" 2>/dev/null; rm -f \"$f\"";
         try
         {
@@ -138,7 +138,7 @@ internal sealed class Device
         throw new WorkFailedException($"could not {what} on {Address}: {result.FirstLine}");
     }
 
-    internal static string Q(string value) => ShellQuote.Always(value);
+    internal static string Quote(string value) => ShellQuote.Always(value);
 }
 
 /// <summary>A file or directory pibuild put on a device (or found there already).</summary>

@@ -77,20 +77,12 @@ internal sealed record CgoOptions(bool Enabled, string? Every, IReadOnlyDictiona
     /// <summary>The sysroot the board's C code links against; null: the cross toolchain's own.</summary>
     public string? SysrootFor(TargetProfile target) => ByTarget.GetValueOrDefault(target.Name) ?? Every;
 
-    /// <summary>
-    /// Said before Go is resolved or anything is built: a --sysroot no board builds with cgo for, a missing C compiler,
-    /// a sysroot that is not there or not the board's.
-    /// </summary>
-    public void Check(IReadOnlyList<TargetProfile> targets, PiBuildPaths paths, Func<string, string?> getVariable)
+    /// <summary>A --sysroot that no board builds with cgo for is a usage error, said before anything else.</summary>
+    public void CheckSysrootsUsed(IReadOnlyList<TargetProfile> targets)
     {
         if (SysrootsGiven && !targets.Any(t => t.Cgo))
         {
             throw new ConfigurationException("--sysroot is for cgo builds; add --cgo (or cgo: true in pibuild.yaml)");
-        }
-
-        foreach (var target in targets.Where(t => t.Cgo))
-        {
-            CgoToolchain.For(target, SysrootFor(target), paths).CheckInstalled(getVariable);
         }
     }
 }

@@ -1,3 +1,4 @@
+using PiBuild.Core.Builds;
 using PiBuild.Core.Targets;
 
 namespace PiBuild.Core.Pipelines;
@@ -9,10 +10,10 @@ public sealed record BuildRequest(IReadOnlyList<string> Targets, IReadOnlyList<s
 /// <summary><c>pibuild build</c> on the device: the same build, cache and verification as cross, for this board.</summary>
 public static class BuildPipeline
 {
-    public static Task<BuildReport> RunAsync(Workspace workspace, BuildRequest request, CancellationToken cancellationToken)
+    public static async Task<BuildReport> RunAsync(Workspace workspace, BuildRequest request, CancellationToken cancellationToken)
     {
-        var cgo = workspace.CgoOptions(request.Cgo, []);
-        var target = cgo.Apply(TargetSelection.ThisBoard(workspace.Catalog(), request.Targets, workspace.HostRoot, "build"));
-        return CrossPipeline.BuildAsync(workspace, [target], request.Packages, request.OutputDirectory, cgo, cancellationToken);
+        var target = TargetSelection.ThisBoard(workspace.Catalog(), request.Targets, workspace.HostRoot, "build");
+        var session = await BuildSession.OpenAsync(workspace, [target], workspace.CgoOptions(request.Cgo, []), cancellationToken).ConfigureAwait(false);
+        return await CrossPipeline.BuildAsync(workspace, session, request.Packages, request.OutputDirectory, cancellationToken).ConfigureAwait(false);
     }
 }

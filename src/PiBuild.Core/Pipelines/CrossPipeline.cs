@@ -16,32 +16,30 @@ public sealed record BuildReport(GoProject Project, GoToolchain Toolchain, IRead
 /// <summary><c>pibuild cross</c>: every command of the project for each board, each binary verified before it is moved into place.</summary>
 public static class CrossPipeline
 {
-    public static Task<BuildReport> RunAsync(Workspace workspace, CrossRequest request, CancellationToken cancellationToken)
+    public static async Task<BuildReport> RunAsync(Workspace workspace, CrossRequest request, CancellationToken cancellationToken)
     {
         var config = request.Targets.Count > 0 ? null : workspace.Config();
         config?.CheckTargets(workspace.Catalog());
         var configured = config?.Targets ?? [];
         var targets = TargetSelection.Many(workspace.Catalog(), request.Targets, configured, "cross");
-        var cgo = workspace.CgoOptions(request.Cgo, request.Sysroots);
-        return BuildAsync(workspace, targets.Select(cgo.Apply).ToArray(), request.Packages, request.OutputDirectory, cgo, cancellationToken);
+        var session = await BuildSession.OpenAsync(workspace, targets, workspace.CgoOptions(request.Cgo, request.Sysroots), cancellationToken).ConfigureAwait(false);
+        return await BuildAsync(workspace, session, request.Packages, request.OutputDirectory, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The build every building command shares: plan, show the plan (verbose), build, verify, move into place.</summary>
-    internal static async Task<BuildReport> BuildAsync(Workspace workspace, IReadOnlyList<TargetProfile> targets, IReadOnlyList<string> packages, string? outputDirectory, CgoOptions cgo, CancellationToken cancellationToken)
+    /// <summary>
+    /// The build every building command shares: plan (boards whose builds are the same share one), show the plan
+    /// (verbose), build as many at once as cores and memory allow, verify for every board, move into place.
+    /// </summary>
+    internal static async Task<BuildReport> BuildAsync(Workspace workspace, BuildSession session, IReadOnlyList<string> packages, string? outputDirectory, CancellationToken cancellationToken)
     {
-        // A missing C compiler or sysroot is said before Go is resolved or anything is built.
-        cgo.Check(targets, workspace.Paths, workspace.GetVariable);
-
-        var project = workspace.Project();
-        var toolchain = await workspace.ToolchainAsync(cancellationToken).ConfigureAwait(false);
-        var request = new CrossBuildRequest(targets, packages, outputDirectory is null ? null : Path.GetFullPath(outputDirectory), workspace.Verbose, Cgo: cgo);
-        var plan = CrossBuildPlanner.Plan(request, project, toolchain, workspace.Paths);
+        var request = new CrossBuildRequest(packages, outputDirectory is null ? null : Path.GetFullPath(outputDirectory), workspace.Verbose);
+        var plan = CrossBuildPlanner.Plan(session, request);
         foreach (var build in plan.Builds)
         {
-            workspace.Announce(build.Target.Name, build.GoBuild);
+            workspace.Announce(build.BoardNames, build.GoBuild);
         }
 
-        var results = await new CrossBuild(workspace.Runner).RunAsync(plan, workspace.Events, workspace.Verbose, cancellationToken).ConfigureAwait(false);
-        return new BuildReport(project, toolchain, results);
+        var results = await new CrossBuild(workspace.Runner).RunAsync(plan, workspace.Events, workspace.Verbose, CrossBuild.DefaultParallelism(), cancellationToken).ConfigureAwait(false);
+        return new BuildReport(session.Project, session.Toolchain, results);
     }
 }

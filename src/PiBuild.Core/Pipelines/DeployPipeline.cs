@@ -1,3 +1,4 @@
+using PiBuild.Core.Builds;
 using PiBuild.Core.Devices;
 using PiBuild.Core.Targets;
 
@@ -41,9 +42,10 @@ public static class DeployPipeline
         }
 
         var device = await Device.ConnectAsync(workspace, address, cancellationToken).ConfigureAwait(false);
-        var cgo = workspace.CgoOptions(request.Cgo, request.Sysroots);
-        var target = cgo.Apply(TargetSelection.ForDevice(workspace.Catalog(), request.Targets, device.Board, address.ToString(), "deploy"));
-        var report = await CrossPipeline.BuildAsync(workspace, [target], request.Packages, null, cgo, cancellationToken).ConfigureAwait(false);
+        var selected = TargetSelection.ForDevice(workspace.Catalog(), request.Targets, device.Board, address.ToString(), "deploy");
+        var session = await BuildSession.OpenAsync(workspace, [selected], workspace.CgoOptions(request.Cgo, request.Sysroots), cancellationToken).ConfigureAwait(false);
+        var target = session.Targets[0];
+        var report = await CrossPipeline.BuildAsync(workspace, session, request.Packages, null, cancellationToken).ConfigureAwait(false);
         var binaries = report.Targets.Single().Binaries;
         var to = request.To.TrimEnd('/') is { Length: > 0 } trimmed ? trimmed : "/";
         string Destination(string name) => $"{to.TrimEnd('/')}/{name}";
@@ -68,7 +70,7 @@ public static class DeployPipeline
         string? state = null;
         if (request.Restart is { } restart)
         {
-            var q = Device.Q(restart);
+            var q = Device.Quote(restart);
             var result = await device.Connection.RunAsync($"{AsRoot(request.Sudo, $"systemctl restart {q}")}; systemctl is-active {q}", cancellationToken).ConfigureAwait(false);
             ThrowIfRefused(result, request, address, to);
             state = result.StandardOutput.Trim().Split('\n').LastOrDefault() is { Length: > 0 } word ? word : "unknown";
@@ -90,14 +92,14 @@ public static class DeployPipeline
     /// </summary>
     private static string InstallScript(string source, string to, string name)
     {
-        var q = Device.Q;
+        var q = Device.Quote;
         return $"set -e; d={q(to)}; n={q(name)}; t=\"$d/.$n.pibuild-new\"; mkdir -p \"$d\"; trap 'rm -f \"$t\"' EXIT; " +
             $"cp {q(source)} \"$t\"; chmod 755 \"$t\"; " +
             "if [ -e \"$d/$n\" ]; then rm -f \"$d/$n.previous\"; ln \"$d/$n\" \"$d/$n.previous\" 2>/dev/null || cp -p \"$d/$n\" \"$d/$n.previous\"; echo previous; fi; " +
             "mv -f \"$t\" \"$d/$n\"; trap - EXIT";
     }
 
-    private static string AsRoot(bool sudo, string script) => sudo ? $"sudo -n /bin/sh -c {Device.Q(script)}" : script;
+    private static string AsRoot(bool sudo, string script) => sudo ? $"sudo -n /bin/sh -c {Device.Quote(script)}" : script;
 
     private static void ThrowIfRefused(Processes.ProcessResult result, DeployRequest request, DeviceAddress address, string to)
     {

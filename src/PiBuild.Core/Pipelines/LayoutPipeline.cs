@@ -1,5 +1,6 @@
+using PiBuild.Core.Builds;
+using PiBuild.Core.Go;
 using PiBuild.Core.Layout;
-using PiBuild.Core.Projects;
 using PiBuild.Core.Targets;
 
 namespace PiBuild.Core.Pipelines;
@@ -15,7 +16,6 @@ public static class LayoutPipeline
 {
     public static async Task<LayoutReport> RunAsync(Workspace workspace, LayoutRequest request, CancellationToken cancellationToken)
     {
-        var project = workspace.Project();
         var catalog = workspace.Catalog();
         var config = request.Targets.Count > 0 ? null : workspace.Config();
         config?.CheckTargets(catalog);
@@ -23,8 +23,8 @@ public static class LayoutPipeline
 
         // A static check costs the same for one board as for all: without a choice, every board is checked.
         var targets = named.Count > 0 ? TargetSelection.Many(catalog, named, [], "layout") : catalog.All;
-        var toolchain = await workspace.ToolchainAsync(cancellationToken).ConfigureAwait(false);
-        var plan = LayoutPlanner.Plan(targets, request.Packages, project, toolchain, workspace.Paths);
+        var session = await BuildSession.OpenAsync(workspace, targets, CgoOptions.None, cancellationToken).ConfigureAwait(false);
+        var plan = LayoutPlanner.Plan(session.Targets, request.Packages, session.Project, session.Toolchain, session.Paths);
         workspace.Announce("layout", plan.Analyze);
         return await new LayoutRun(workspace.Runner).RunAsync(plan, cancellationToken).ConfigureAwait(false);
     }

@@ -1,5 +1,4 @@
-using PiBuild.Core.Go;
-using PiBuild.Core.Projects;
+using PiBuild.Core.Builds;
 using PiBuild.Core.Releases;
 using PiBuild.Core.Targets;
 
@@ -13,16 +12,12 @@ public static class ReleasePipeline
 {
     public static async Task<ReleaseManifest> RunAsync(Workspace workspace, ReleaseRequest request, CancellationToken cancellationToken)
     {
-        var project = workspace.Project();
         var config = workspace.Config();
         config.CheckTargets(workspace.Catalog());
-        var cgo = workspace.CgoOptions(request.Cgo, request.Sysroots);
-        var targets = TargetSelection.Many(workspace.Catalog(), request.Targets, config.Targets, "release").Select(cgo.Apply).ToArray();
-        cgo.Check(targets, workspace.Paths, workspace.GetVariable);
-
-        var toolchain = await workspace.ToolchainAsync(cancellationToken).ConfigureAwait(false);
-        return await new ReleaseBuild(workspace.Runner, workspace.Paths, workspace.GetVariable)
-            .RunAsync(targets, request, project, toolchain, config, cgo, workspace.Events, workspace.Verbose, cancellationToken).ConfigureAwait(false);
+        var targets = TargetSelection.Many(workspace.Catalog(), request.Targets, config.Targets, "release");
+        var session = await BuildSession.OpenAsync(workspace, targets, workspace.CgoOptions(request.Cgo, request.Sysroots), cancellationToken).ConfigureAwait(false);
+        var plan = await ReleasePlanner.PlanAsync(session, request, config, workspace.GetVariable, workspace.Runner, workspace.Verbose, cancellationToken).ConfigureAwait(false);
+        return await new ReleaseBuild(workspace.Runner, workspace.Events, workspace.Verbose).RunAsync(session, plan, config.Deb, cancellationToken).ConfigureAwait(false);
     }
 
     public static Task<ReleaseManifest> MergeAsync(ReleaseMergeRequest request, CancellationToken cancellationToken) =>

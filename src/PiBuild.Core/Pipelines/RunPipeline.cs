@@ -1,4 +1,5 @@
 using PiBuild.Core.Binaries;
+using PiBuild.Core.Builds;
 using PiBuild.Core.Devices;
 using PiBuild.Core.Emulation;
 using PiBuild.Core.Processes;
@@ -27,10 +28,11 @@ public static class RunPipeline
             return await RunOnDeviceAsync(workspace, request, address, cancellationToken).ConfigureAwait(false);
         }
 
-        var cgo = workspace.CgoOptions(request.Cgo, request.Sysroots);
-        var target = cgo.Apply(TargetSelection.Named(workspace.Catalog(), request.Targets, "run"));
-        var (binary, toolchain) = await BuildOneAsync(workspace, target, request.Package, cgo, cancellationToken).ConfigureAwait(false);
-        var executor = BoardExecutor.For(target, toolchain, workspace.GetVariable, cgo.SysrootFor(target));
+        var named = TargetSelection.Named(workspace.Catalog(), request.Targets, "run");
+        var session = await BuildSession.OpenAsync(workspace, [named], workspace.CgoOptions(request.Cgo, request.Sysroots), cancellationToken).ConfigureAwait(false);
+        var target = session.Targets[0];
+        var binary = await BuildOneAsync(workspace, session, request.Package, cancellationToken).ConfigureAwait(false);
+        var executor = BoardExecutor.For(target, session.Toolchain, workspace.GetVariable, session.CToolchain(target)?.Sysroot);
         var spec = executor.Command(binary.Path, request.Arguments, Environment.CurrentDirectory);
         workspace.Announce(target.Name, spec);
         var exitCode = await workspace.Runner.RunAttachedAsync(spec, request.Streams, cancellationToken).ConfigureAwait(false);
@@ -40,9 +42,10 @@ public static class RunPipeline
     private static async Task<RunOutcome> RunOnDeviceAsync(Workspace workspace, RunRequest request, DeviceAddress address, CancellationToken cancellationToken)
     {
         var device = await Device.ConnectAsync(workspace, address, cancellationToken).ConfigureAwait(false);
-        var cgo = workspace.CgoOptions(request.Cgo, request.Sysroots);
-        var target = cgo.Apply(TargetSelection.ForDevice(workspace.Catalog(), request.Targets, device.Board, address.ToString(), "run"));
-        var (binary, _) = await BuildOneAsync(workspace, target, request.Package, cgo, cancellationToken).ConfigureAwait(false);
+        var selected = TargetSelection.ForDevice(workspace.Catalog(), request.Targets, device.Board, address.ToString(), "run");
+        var session = await BuildSession.OpenAsync(workspace, [selected], workspace.CgoOptions(request.Cgo, request.Sysroots), cancellationToken).ConfigureAwait(false);
+        var target = session.Targets[0];
+        var binary = await BuildOneAsync(workspace, session, request.Package, cancellationToken).ConfigureAwait(false);
         var program = await device.PlaceProgramAsync(binary.Path, cancellationToken).ConfigureAwait(false);
         var line = ShellQuote.Join([program.Path, .. request.Arguments]);
         workspace.Announce($"{target.Name} on {address}", device.Connection.Command(line));
@@ -51,12 +54,12 @@ public static class RunPipeline
     }
 
     /// <summary>The one verified command the package builds for the board.</summary>
-    private static async Task<(BinaryCheck Binary, Go.GoToolchain Toolchain)> BuildOneAsync(Workspace workspace, TargetProfile target, string package, Go.CgoOptions cgo, CancellationToken cancellationToken)
+    private static async Task<BinaryCheck> BuildOneAsync(Workspace workspace, BuildSession session, string package, CancellationToken cancellationToken)
     {
-        var report = await CrossPipeline.BuildAsync(workspace, [target], [package], null, cgo, cancellationToken).ConfigureAwait(false);
+        var report = await CrossPipeline.BuildAsync(workspace, session, [package], null, cancellationToken).ConfigureAwait(false);
         var binaries = report.Targets.Single().Binaries;
         return binaries.Count == 1
-            ? (binaries[0], report.Toolchain)
+            ? binaries[0]
             : throw new ConfigurationException($"run needs one command package, but {package} built {binaries.Count} commands; name one of them");
     }
 }

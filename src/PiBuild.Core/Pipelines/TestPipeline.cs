@@ -1,6 +1,6 @@
+using PiBuild.Core.Builds;
 using PiBuild.Core.Devices;
 using PiBuild.Core.Emulation;
-using PiBuild.Core.Go;
 using PiBuild.Core.Targets;
 using PiBuild.Core.Testing;
 
@@ -19,30 +19,28 @@ public static class TestPipeline
 {
     public static async Task<GoTestReport> RunAsync(Workspace workspace, TestRequest request, CancellationToken cancellationToken)
     {
-        var options = workspace.CgoOptions(request.Cgo, request.Sysroots);
-        TargetProfile target;
+        var cgo = workspace.CgoOptions(request.Cgo, request.Sysroots);
+        BuildSession session;
         string? exec;
-        GoToolchain toolchain;
         if (workspace.DeviceAddress(request.On) is { } address)
         {
             // Asked first, so a board the device cannot run is refused before anything is built or copied.
             var device = await Device.ConnectAsync(workspace, address, cancellationToken).ConfigureAwait(false);
-            target = options.Apply(TargetSelection.ForDevice(workspace.Catalog(), request.Targets, device.Board, address.ToString(), "test"));
-            toolchain = await workspace.ToolchainAsync(cancellationToken).ConfigureAwait(false);
-            exec = DeviceExec.GoTestExec(device, target);
+            var selected = TargetSelection.ForDevice(workspace.Catalog(), request.Targets, device.Board, address.ToString(), "test");
+            session = await BuildSession.OpenAsync(workspace, [selected], cgo, cancellationToken).ConfigureAwait(false);
+            exec = DeviceExec.GoTestExec(device, session.Targets[0]);
         }
         else
         {
-            target = options.Apply(TargetSelection.ThisBoard(workspace.Catalog(), request.Targets, workspace.HostRoot, "test"));
-            toolchain = await workspace.ToolchainAsync(cancellationToken).ConfigureAwait(false);
-            exec = BoardExecutor.For(target, toolchain, workspace.GetVariable, options.SysrootFor(target)).GoTestExec;
+            var selected = TargetSelection.ThisBoard(workspace.Catalog(), request.Targets, workspace.HostRoot, "test");
+            session = await BuildSession.OpenAsync(workspace, [selected], cgo, cancellationToken).ConfigureAwait(false);
+            var target = session.Targets[0];
+            exec = BoardExecutor.For(target, session.Toolchain, workspace.GetVariable, session.CToolchain(target)?.Sysroot).GoTestExec;
         }
 
-        options.Check([target], workspace.Paths, workspace.GetVariable);
-        var cgo = target.Cgo ? CgoToolchain.For(target, options.SysrootFor(target), workspace.Paths) : null;
-        cgo?.PrepareStartFiles();
-        var plan = GoTestPlanner.Plan(target, request.Packages, request.GoTestFlags, workspace.Project(), toolchain, workspace.Paths, exec, cgo);
-        workspace.Announce(target.Name, plan.GoTest);
+        var plan = GoTestPlanner.Plan(session, request.Packages, request.GoTestFlags, exec);
+        session.CToolchain(plan.Target)?.PrepareStartFiles();
+        workspace.Announce(plan.Target.Name, plan.GoTest);
         return await new GoTestRun(workspace.Runner).RunAsync(plan, workspace.Verbose ? workspace.Events.TestOutput : null, cancellationToken).ConfigureAwait(false);
     }
 }

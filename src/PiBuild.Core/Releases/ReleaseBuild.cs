@@ -23,52 +23,52 @@ public sealed record ReleaseRequest(
     IReadOnlyList<string>? Sysroots = null);
 
 /// <summary>
-/// Release artifacts for CI: every command for every target (the cross build, verified), one reproducible
-/// <c>.tar.gz</c> per target, <c>SHA256SUMS</c> and <c>manifest.json</c>. Everything is written to a staging
-/// sibling of the output directory and renamed into place only when complete. With a shard, only that share
-/// of the targets is built and a partial manifest written, for <see cref="ReleaseMerge"/>.
+/// A release, decided before anything is built: its version and commit, where it goes, the groups of boards that share
+/// a build (and the shard's share of them), the Debian packages, the files beside the binaries and go's flags.
 /// </summary>
-internal sealed class ReleaseBuild(ProcessRunner runner, PiBuildPaths paths, Func<string, string?> getVariable)
+/// <param name="Builds">The groups this run builds: its share, less those only a package of another shard would hold.</param>
+internal sealed record ReleasePlan(
+    ReleaseSource Source,
+    string Output,
+    string ProjectName,
+    ShardInfo? Shard,
+    IReadOnlyList<ReleaseGroup> Builds,
+    bool TarGz,
+    IReadOnlyList<DebianPackagePlan> Debs,
+    IReadOnlyList<ArchiveEntry> Extras,
+    CrossBuildRequest Build);
+
+internal static class ReleasePlanner
 {
-    public async Task<ReleaseManifest> RunAsync(
-        IReadOnlyList<TargetProfile> targets,
-        ReleaseRequest request,
-        GoProject project,
-        GoToolchain toolchain,
-        ProjectConfig config,
-        CgoOptions cgo,
-        IPipelineEvents events,
-        bool verbose,
-        CancellationToken cancellationToken)
+    /// <summary>Plans the release of the session's boards; every file and setting is checked here, before a build.</summary>
+    public static async Task<ReleasePlan> PlanAsync(BuildSession session, ReleaseRequest request, ProjectConfig config, Func<string, string?> getVariable, ProcessRunner runner, bool verbose, CancellationToken cancellationToken)
     {
+        var project = session.Project;
         var source = await ReleaseVersion.ResolveAsync(project.Root, request.Version, request.Snapshot, getVariable, runner, cancellationToken).ConfigureAwait(false);
         var output = Path.GetFullPath(request.OutputDirectory);
         ReleaseOutput.CheckReplaceable(output, request.Clean);
 
         // Shards split the archives in name order, so every machine of a CI matrix agrees on its share.
         var projectName = config.Project ?? project.Name;
-        var all = ReleaseGroup.Of(targets, toolchain.Version, config.ArchiveTemplate ?? ProjectConfig.DefaultArchiveTemplate, projectName, source.Version, cgo.SysrootFor);
+        var boards = session.Groups(session.Targets.OrderBy(t => t.Name, StringComparer.Ordinal));
+        var all = ReleaseGroup.Of(boards, session.Toolchain.Version.KnowsGoArm64, config.ArchiveTemplate ?? ProjectConfig.DefaultArchiveTemplate, projectName, source.Version);
         var share = request.Shard is { } shard ? all.Where((_, i) => i % shard.Count == shard.Index - 1).ToArray() : all;
 
         // Debian packages are planned (and their files checked) before anything is built; each is made by the shard
         // that builds the group it holds.
         var formats = request.Deb ? config.Formats.Append(ProjectConfig.DebFormat).Distinct().ToArray() : config.Formats;
         var debs = formats.Contains(ProjectConfig.DebFormat) ? PlanDebs(all, config, project, projectName, source.Version) : [];
-        var release = new ReleaseContents(formats.Contains(ProjectConfig.TarGzFormat), debs.Where(d => share.Contains(d.From)).ToArray());
+        var tarGz = formats.Contains(ProjectConfig.TarGzFormat);
+        var ours = debs.Where(d => share.Contains(d.From)).ToArray();
+        var builds = tarGz ? share : share.Where(g => ours.Any(d => d.From == g)).ToArray();
 
-        using var staging = ReleaseOutput.Stage(output);
-        var groups = release.TarGz ? share : share.Where(g => release.Debs.Any(d => d.From == g)).ToArray();
-        var artifacts = groups.Count == 0
-            ? []
-            : await BuildAndPackAsync(groups, release, project, toolchain, config, cgo, source, staging.Path, events, verbose, cancellationToken).ConfigureAwait(false);
-        var manifest = new ReleaseManifest(projectName, source.Version, source.Commit, toolchain.Version.Text, source.SourceDateEpoch, request.Shard, artifacts);
-        await ReleaseOutput.WriteIndexFilesAsync(staging.Path, manifest, cancellationToken).ConfigureAwait(false);
-        staging.ReplaceDirectory(output);
-        return manifest;
+        var ldflags = "-buildid=" + (config.LdFlags is { } user
+            ? " " + user.Replace("{version}", source.Version, StringComparison.Ordinal).Replace("{commit}", source.Commit, StringComparison.Ordinal)
+            : "");
+        // The binaries go to the staging directory's .bin/, known once the build runs.
+        var build = new CrossBuildRequest(config.Commands, OutputRoot: null, verbose, ["-trimpath", "-ldflags", ldflags]);
+        return new ReleasePlan(source, output, projectName, request.Shard, builds, tarGz, ours, ExtraFiles(project, config), build);
     }
-
-    /// <summary>What a release writes: a .tar.gz per group (unless only packages were asked for), and its .deb files.</summary>
-    private sealed record ReleaseContents(bool TarGz, IReadOnlyList<DebianPackagePlan> Debs);
 
     private static IReadOnlyList<DebianPackagePlan> PlanDebs(IReadOnlyList<ReleaseGroup> groups, ProjectConfig config, GoProject project, string projectName, string version)
     {
@@ -78,50 +78,86 @@ internal sealed class ReleaseBuild(ProcessRunner runner, PiBuildPaths paths, Fun
         return DebianPackagePlan.For(groups, deb, projectName, version);
     }
 
-    /// <summary>One build per group (its first board's), verified for every board of the group, packed into one archive.</summary>
-    private async Task<IReadOnlyList<ReleaseArtifact>> BuildAndPackAsync(
-        IReadOnlyList<ReleaseGroup> groups,
-        ReleaseContents release,
-        GoProject project,
-        GoToolchain toolchain,
-        ProjectConfig config,
-        CgoOptions cgo,
-        ReleaseSource source,
-        string staging,
-        IPipelineEvents events,
-        bool verbose,
-        CancellationToken cancellationToken)
+    /// <summary>The project's README and LICENSE (any extension), or the files <c>pibuild.yaml</c> names.</summary>
+    private static IReadOnlyList<ArchiveEntry> ExtraFiles(GoProject project, ProjectConfig config)
     {
-        var ldflags = "-buildid=" + (config.LdFlags is { } user
-            ? " " + user.Replace("{version}", source.Version, StringComparison.Ordinal).Replace("{commit}", source.Commit, StringComparison.Ordinal)
-            : "");
-        // The extra files are checked first: a typo in pibuild.yaml should not wait for a build.
-        var extras = ExtraFiles(project, config);
-        var binaries = Path.Combine(staging, ".bin");
-        var build = new CrossBuildRequest(groups.Select(g => g.Builder).ToArray(), config.Commands, binaries, StreamToolOutput: verbose, ["-trimpath", "-ldflags", ldflags], cgo);
-        var plan = CrossBuildPlanner.Plan(build, project, toolchain, paths);
-        var results = await new CrossBuild(runner).RunAsync(plan, events, verbose, cancellationToken, CrossBuild.DefaultParallelism()).ConfigureAwait(false);
-        var debContent = new DebianPackageContent(RootDocuments(project, "LICENSE", "COPYING").FirstOrDefault(), project.Root, config.Project ?? project.Name);
-        var cSides = new CSides(runner);
-        var artifacts = new List<ReleaseArtifact>();
-        foreach (var (group, (result, planned)) in groups.Zip(results.Zip(plan.Builds)))
+        if (config.Files is { } named)
         {
+            var root = PosixFiles.RealPath(project.Root) ?? project.Root;
+            return named.Select((f, i) =>
+            {
+                var path = Path.Combine(project.Root, f);
+                if (PosixFiles.KindOf(path) != FileKind.Regular)
+                {
+                    throw new ConfigurationException($"{config.FileLocation(i)}: file '{f}' listed in 'files' does not exist (or is not a regular file)");
+                }
+
+                // A symlink in the project may lead anywhere; only what really lies inside it is released.
+                return PosixFiles.RealPath(path) is { } real && real.StartsWith(root + "/", StringComparison.Ordinal)
+                    ? new ArchiveEntry(Path.GetFileName(f), path, Executable: false)
+                    : throw new ConfigurationException($"{config.FileLocation(i)}: file '{f}' listed in 'files' leads outside the project");
+            }).ToArray();
+        }
+
+        return ReleaseBuild.RootDocuments(project, "README", "LICENSE")
+            .Select(p => new ArchiveEntry(Path.GetFileName(p), p, Executable: false))
+            .ToArray();
+    }
+}
+
+/// <summary>
+/// Release artifacts for CI: every command for every group of boards (the cross build, verified for each board), one
+/// reproducible <c>.tar.gz</c> per group and the planned <c>.deb</c> files, <c>SHA256SUMS</c> and <c>manifest.json</c>.
+/// Everything is written to a staging sibling of the output directory and renamed into place only when complete.
+/// With a shard, only that share is built and a partial manifest written, for <see cref="ReleaseMerge"/>.
+/// </summary>
+internal sealed class ReleaseBuild(ProcessRunner runner, IPipelineEvents events, bool verbose)
+{
+    public async Task<ReleaseManifest> RunAsync(BuildSession session, ReleasePlan plan, DebPackageConfig? deb, CancellationToken cancellationToken)
+    {
+        using var staging = ReleaseOutput.Stage(plan.Output);
+        var artifacts = plan.Builds.Count == 0 ? [] : await BuildAndPackAsync(session, plan, deb, staging.Path, cancellationToken).ConfigureAwait(false);
+        var manifest = new ReleaseManifest(plan.ProjectName, plan.Source.Version, plan.Source.Commit, session.Toolchain.Version.Text, plan.Source.SourceDateEpoch, plan.Shard, artifacts);
+        await ReleaseOutput.WriteIndexFilesAsync(staging.Path, manifest, cancellationToken).ConfigureAwait(false);
+        staging.ReplaceDirectory(plan.Output);
+        return manifest;
+    }
+
+    /// <summary>Files at the project's root whose names start with one of <paramref name="prefixes"/> (any case), in name order.</summary>
+    internal static IEnumerable<string> RootDocuments(GoProject project, params string[] prefixes) =>
+        Directory.EnumerateFiles(project.Root)
+            .Where(p => prefixes.Any(prefix => Path.GetFileName(p).StartsWith(prefix, StringComparison.OrdinalIgnoreCase)))
+            .Order(StringComparer.Ordinal);
+
+    /// <summary>One build per group (its first board's), verified for every board of the group, packed into its artifacts.</summary>
+    private async Task<IReadOnlyList<ReleaseArtifact>> BuildAndPackAsync(BuildSession session, ReleasePlan plan, DebPackageConfig? deb, string staging, CancellationToken cancellationToken)
+    {
+        var binaries = Path.Combine(staging, ".bin");
+        var build = CrossBuildPlanner.Plan(session, plan.Build with { OutputRoot = binaries }, plan.Builds.Select(g => g.Builder).ToArray());
+        var results = await new CrossBuild(runner).RunAsync(build, events, verbose, CrossBuild.DefaultParallelism(), cancellationToken).ConfigureAwait(false);
+        var packing = new Packing(staging, plan.Source, plan.Extras, deb,
+            new DebianPackageContent(RootDocuments(session.Project, "LICENSE", "COPYING").FirstOrDefault(), session.Project.Root, plan.ProjectName));
+        var cSides = new CSideCache(runner);
+        var artifacts = new List<ReleaseArtifact>();
+        foreach (var (group, (result, planned)) in plan.Builds.Zip(results.Zip(build.Builds)))
+        {
+            var toolchain = session.Toolchain.Version.Text;
             VerifyForEveryBoard(group.Boards, result, toolchain);
             var released = await ReleasedBinariesAsync(result, cancellationToken).ConfigureAwait(false);
             var cSide = await cSides.OfAsync(planned, result, cancellationToken).ConfigureAwait(false);
-            if (release.TarGz)
+            if (plan.TarGz)
             {
-                artifacts.Add(await PackAsync(group, result, released, extras, staging, source, cancellationToken).ConfigureAwait(false) with
+                artifacts.Add(await packing.ArchiveAsync(group, result, released, cancellationToken).ConfigureAwait(false) with
                 {
                     Cgo = cSide.Cgo, CCompiler = cSide.Compiler, SysrootSha256 = cSide.Sysroot,
                 });
             }
 
-            foreach (var deb in release.Debs.Where(d => d.From == group))
+            foreach (var package in plan.Debs.Where(d => d.From == group))
             {
                 // The package goes out labelled for every board of its architecture: each must run these binaries.
-                VerifyForEveryBoard(deb.Boards, result, toolchain, VerificationRules.RunsOnEveryLevelAbove);
-                artifacts.Add(await PackDebAsync(deb, result, released, debContent, config.Deb!, staging, source, cancellationToken).ConfigureAwait(false) with
+                VerifyForEveryBoard(package.Boards, result, toolchain, VerificationRules.RunsOnEveryLevelAbove);
+                artifacts.Add(await packing.DebAsync(package, result, released, cancellationToken).ConfigureAwait(false) with
                 {
                     Cgo = cSide.Cgo, CCompiler = cSide.Compiler, SysrootSha256 = cSide.Sysroot,
                 });
@@ -132,11 +168,30 @@ internal sealed class ReleaseBuild(ProcessRunner runner, PiBuildPaths paths, Fun
         return artifacts;
     }
 
+    /// <summary>Where and from what the artifacts are written.</summary>
+    private sealed record Packing(string Staging, ReleaseSource Source, IReadOnlyList<ArchiveEntry> Extras, DebPackageConfig? Deb, DebianPackageContent DebContent)
+    {
+        public async Task<ReleaseArtifact> ArchiveAsync(ReleaseGroup group, TargetBuildResult result, IReadOnlyList<ReleasedBinary> binaries, CancellationToken cancellationToken)
+        {
+            var archive = Path.Combine(Staging, group.FileName);
+            var entries = result.Binaries.Select(b => new ArchiveEntry(Path.GetFileName(b.Path), b.Path, Executable: true)).Concat(Extras);
+            ReproducibleArchive.Write(archive, entries, Source.SourceDateEpoch);
+            return await ArtifactAsync(archive, group.Boards, group.Builder, binaries, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        public async Task<ReleaseArtifact> DebAsync(DebianPackagePlan package, TargetBuildResult result, IReadOnlyList<ReleasedBinary> binaries, CancellationToken cancellationToken)
+        {
+            var path = Path.Combine(Staging, package.FileName);
+            DebianPackageWriter.Write(path, package, Deb!, result.Binaries.Select(b => b.Path).ToArray(), DebContent, Source.SourceDateEpoch);
+            return await ArtifactAsync(path, package.Boards, package.From.Builder, binaries, package.Architecture, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>What the manifest says of a build's C side.</summary>
     private sealed record CSide(bool Cgo, string? Compiler, string? Sysroot);
 
     /// <summary>Each build's C side; a compiler's version and a sysroot's digest are asked for once however many builds share them.</summary>
-    private sealed class CSides(ProcessRunner runner)
+    private sealed class CSideCache(ProcessRunner runner)
     {
         private readonly Dictionary<string, string> _versions = new(StringComparer.Ordinal);
         private readonly Dictionary<string, string> _digests = new(StringComparer.Ordinal);
@@ -166,10 +221,10 @@ internal sealed class ReleaseBuild(ProcessRunner runner, PiBuildPaths paths, Fun
     }
 
     /// <summary>The group's build was verified for its first board; it goes out labelled for all of these, so each is checked.</summary>
-    private static void VerifyForEveryBoard(IReadOnlyList<TargetProfile> boards, TargetBuildResult result, GoToolchain toolchain, VerificationRules? rules = null)
+    private static void VerifyForEveryBoard(IReadOnlyList<TargetProfile> boards, TargetBuildResult result, string toolchain, VerificationRules? rules = null)
     {
         var rejected = boards.Where(b => b.Name != result.Target.Name)
-            .SelectMany(board => result.Binaries.Select(b => (Board: board, Check: BinaryVerifier.Check(b.Path, board, toolchain.Version.Text, rules))))
+            .SelectMany(board => result.Binaries.Select(b => (Board: board, Check: BinaryVerifier.Check(b.Path, board, toolchain, rules))))
             .Where(c => !c.Check.Passed)
             .ToArray();
         if (rejected.Length > 0)
@@ -177,62 +232,6 @@ internal sealed class ReleaseBuild(ProcessRunner runner, PiBuildPaths paths, Fun
             throw new WorkFailedException(string.Join("; ", rejected.Select(r =>
                 $"{Path.GetFileName(r.Check.Path)} for {r.Board.Name} failed verification: {string.Join(", ", r.Check.Problems)}")));
         }
-    }
-
-    /// <summary>The project's README and LICENSE (any extension), or the files <c>pibuild.yaml</c> names.</summary>
-    private static IReadOnlyList<ArchiveEntry> ExtraFiles(GoProject project, ProjectConfig config)
-    {
-        if (config.Files is { } named)
-        {
-            var root = PosixFiles.RealPath(project.Root) ?? project.Root;
-            return named.Select((f, i) =>
-            {
-                var path = Path.Combine(project.Root, f);
-                if (PosixFiles.KindOf(path) != FileKind.Regular)
-                {
-                    throw new ConfigurationException($"{config.FileLocation(i)}: file '{f}' listed in 'files' does not exist (or is not a regular file)");
-                }
-
-                // A symlink in the project may lead anywhere; only what really lies inside it is released.
-                return PosixFiles.RealPath(path) is { } real && real.StartsWith(root + "/", StringComparison.Ordinal)
-                    ? new ArchiveEntry(Path.GetFileName(f), path, Executable: false)
-                    : throw new ConfigurationException($"{config.FileLocation(i)}: file '{f}' listed in 'files' leads outside the project");
-            }).ToArray();
-        }
-
-        return RootDocuments(project, "README", "LICENSE")
-            .Select(p => new ArchiveEntry(Path.GetFileName(p), p, Executable: false))
-            .ToArray();
-    }
-
-    private static async Task<ReleaseArtifact> PackDebAsync(
-        DebianPackagePlan deb,
-        TargetBuildResult result,
-        IReadOnlyList<ReleasedBinary> binaries,
-        DebianPackageContent content,
-        DebPackageConfig config,
-        string staging,
-        ReleaseSource source,
-        CancellationToken cancellationToken)
-    {
-        var path = Path.Combine(staging, deb.FileName);
-        DebianPackageWriter.Write(path, deb, config, result.Binaries.Select(b => b.Path).ToArray(), content, source.SourceDateEpoch);
-        return await ArtifactAsync(path, deb.Boards, deb.From.Builder, binaries, cancellationToken, deb.Architecture).ConfigureAwait(false);
-    }
-
-    private static async Task<ReleaseArtifact> PackAsync(
-        ReleaseGroup group,
-        TargetBuildResult result,
-        IReadOnlyList<ReleasedBinary> binaries,
-        IReadOnlyList<ArchiveEntry> extras,
-        string staging,
-        ReleaseSource source,
-        CancellationToken cancellationToken)
-    {
-        var archive = Path.Combine(staging, group.FileName);
-        var entries = result.Binaries.Select(b => new ArchiveEntry(Path.GetFileName(b.Path), b.Path, Executable: true)).Concat(extras);
-        ReproducibleArchive.Write(archive, entries, source.SourceDateEpoch);
-        return await ArtifactAsync(archive, group.Boards, group.Builder, binaries, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The binaries as the manifest lists them, each hashed once however many artifacts hold it.</summary>
@@ -250,17 +249,11 @@ internal sealed class ReleaseBuild(ProcessRunner runner, PiBuildPaths paths, Fun
 
     /// <summary>An archive or package written at <paramref name="path"/>, for the boards it is labelled for.</summary>
     private static async Task<ReleaseArtifact> ArtifactAsync(
-        string path, IReadOnlyList<TargetProfile> boards, TargetProfile builder, IReadOnlyList<ReleasedBinary> binaries, CancellationToken cancellationToken, string? debArchitecture = null) =>
+        string path, IReadOnlyList<TargetProfile> boards, TargetProfile builder, IReadOnlyList<ReleasedBinary> binaries, string? debArchitecture, CancellationToken cancellationToken) =>
 
         // The level as the binaries record it, not as the profile asked: the manifest reports what was built.
         new(Path.GetFileName(path),
             boards.OrderBy(b => b.Name, StringComparer.Ordinal).Select(b => new ReleasedTarget(b.Name, b.Board, b.Fingerprint())).ToArray(),
             builder.GoOs, builder.GoArch, binaries.Select(b => b.GoArm).Distinct().SingleOrDefault(), binaries.Select(b => b.GoArm64).Distinct().SingleOrDefault(),
             new FileInfo(path).Length, await Sha256Hex.OfFileAsync(path, cancellationToken).ConfigureAwait(false), binaries, debArchitecture);
-
-    /// <summary>Files at the project's root whose names start with one of <paramref name="prefixes"/> (any case), in name order.</summary>
-    private static IEnumerable<string> RootDocuments(GoProject project, params string[] prefixes) =>
-        Directory.EnumerateFiles(project.Root)
-            .Where(p => prefixes.Any(prefix => Path.GetFileName(p).StartsWith(prefix, StringComparison.OrdinalIgnoreCase)))
-            .Order(StringComparer.Ordinal);
 }

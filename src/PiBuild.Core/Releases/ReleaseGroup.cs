@@ -1,4 +1,3 @@
-using PiBuild.Core.Go;
 using PiBuild.Core.Targets;
 
 namespace PiBuild.Core.Releases;
@@ -13,18 +12,14 @@ internal sealed record ReleaseGroup(IReadOnlyList<TargetProfile> Boards, string 
     public TargetProfile Builder => Boards[0];
 
     /// <summary>
-    /// The groups of <paramref name="targets"/>, in name order, each with its archive name: <c>{arch}</c> is
-    /// <c>armv6</c>, <c>armv7</c>, <c>arm64</c>, <c>arm64v8.2</c>; where two groups would share one (boards that
-    /// differ in cgo, say), it is the groups' board names instead, so no archive overwrites another.
+    /// The groups (boards whose builds are the same, <see cref="Builds.BuildSession.Groups"/>), each with its archive
+    /// name: <c>{arch}</c> is the level's archive token (<c>armv6</c>, <c>armv7</c>, <c>arm64</c>, <c>arm64v8.2</c>);
+    /// where two groups would share one (boards that differ in cgo, say), it is the groups' board names instead, so no
+    /// archive overwrites another.
     /// </summary>
-    /// <param name="sysroot">Each cgo board's sysroot: boards linked against different ones do not share a build.</param>
-    public static IReadOnlyList<ReleaseGroup> Of(IReadOnlyList<TargetProfile> targets, GoVersion toolchain, string template, string project, string version, Func<TargetProfile, string?>? sysroot = null)
+    public static IReadOnlyList<ReleaseGroup> Of(IReadOnlyList<IReadOnlyList<TargetProfile>> groups, bool toolchainKnowsGoArm64, string template, string project, string version)
     {
-        var groups = targets.OrderBy(t => t.Name, StringComparer.Ordinal)
-            .GroupBy(t => BuildIdentity(t, toolchain, sysroot?.Invoke(t)))
-            .Select(g => g.ToArray())
-            .ToArray();
-        var tokens = groups.Select(g => g[0].Level.ArchiveToken(toolchain.KnowsGoArm64)).ToArray();
+        var tokens = groups.Select(g => g[0].Level.ArchiveToken(toolchainKnowsGoArm64)).ToArray();
         return groups.Select((boards, i) =>
         {
             var names = string.Join("-", boards.Select(b => b.Name));
@@ -38,11 +33,4 @@ internal sealed record ReleaseGroup(IReadOnlyList<TargetProfile> Boards, string 
             return new ReleaseGroup(boards, file);
         }).ToArray();
     }
-
-    // What go builds from: the same environment (the C side's too, and the sysroot it links against) gives the same binaries.
-    private static string BuildIdentity(TargetProfile target, GoVersion toolchain, string? sysroot) =>
-        string.Join(' ', GoEnvironment.Clean().ForTarget(target, toolchain)
-            .With(target.Cgo ? CgoToolchain.For(target, null).Environment() : new Dictionary<string, string?>()).Variables
-            .Where(kv => kv.Value is not null).OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}")
-            .Concat(target.Cgo ? [$"sysroot={sysroot}"] : Array.Empty<string>()));
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using PiBuild.Core.Builds;
 using PiBuild.Core.Go;
 using PiBuild.Core.Processes;
 using PiBuild.Core.Projects;
@@ -14,10 +15,12 @@ internal static class GoTestPlanner
     /// <summary>go test's own default; the profile's scale multiplies it like any -timeout given.</summary>
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(10);
 
+    /// <param name="session">The session of the one board whose tests run.</param>
     /// <param name="exec">go test's -exec: qemu with the board's CPU, pibuild's device wrapper, or null to run test binaries here.</param>
-    /// <param name="cgo">The C toolchain when the tests build with cgo.</param>
-    public static GoTestPlan Plan(TargetProfile target, IReadOnlyList<string> packages, IReadOnlyList<string> goTestFlags, GoProject project, GoToolchain toolchain, PiBuildPaths paths, string? exec, CgoToolchain? cgo = null)
+    public static GoTestPlan Plan(BuildSession session, IReadOnlyList<string> packages, IReadOnlyList<string> goTestFlags, string? exec)
     {
+        var target = session.Targets.Single();
+        var project = session.Project;
         var (timeout, flags) = TakeTimeout(goTestFlags);
         var scaled = timeout * target.TestTimeoutScale;
         var emulator = exec;
@@ -28,11 +31,8 @@ internal static class GoTestPlanner
             .. flags,
             .. packages.Count > 0 ? packages : ["./..."],
         ];
-        var env = GoEnvironment.Clean().ForTarget(target, toolchain.Version).ForProject(project)
-            .WithCache(paths.GoBuildCache(target.Platform, toolchain.Version.Text))
-            .With("GO_TEST_TIMEOUT_SCALE", target.TestTimeoutScale.ToString(CultureInfo.InvariantCulture))
-            .With(cgo?.Environment() ?? new Dictionary<string, string?>());
-        var spec = new ProcessSpec(toolchain.GoExecutable, args, project.BuildDirectory, env.Variables);
+        var env = session.Environment(target).With("GO_TEST_TIMEOUT_SCALE", target.TestTimeoutScale.ToString(CultureInfo.InvariantCulture));
+        var spec = new ProcessSpec(session.Toolchain.GoExecutable, args, project.BuildDirectory, env.Variables);
         return new GoTestPlan(target, project, scaled, emulator, StackLimit.Apply(spec, target.ThreadStackKb));
     }
 

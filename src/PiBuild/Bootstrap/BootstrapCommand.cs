@@ -33,12 +33,12 @@ internal static class BootstrapCommand
     {
         var command = new Command("bootstrap", "Build Go from source on the board: bootstrap toolchain, make.bash with ulimit -s and GO_TEST_TIMEOUT_SCALE, resumable")
         {
-            GlobalOptions.DeviceTarget, GoVersion, Prefix, All, KeepBootstrap, Script, BootstrapUrl, BootstrapSha256, SourceUrl, SourceSha256, Index,
+            SharedOptions.DeviceTarget, GoVersion, Prefix, All, KeepBootstrap, Script, BootstrapUrl, BootstrapSha256, SourceUrl, SourceSha256, Index,
         };
         command.SetHandler(async (context, parseResult, cancellationToken) =>
         {
             var request = new BootstrapRequest(
-                parseResult.GetValue(GlobalOptions.DeviceTarget) ?? [], parseResult.GetValue(GoVersion), parseResult.GetValue(Prefix),
+                parseResult.GetValue(SharedOptions.DeviceTarget) ?? [], parseResult.GetValue(GoVersion), parseResult.GetValue(Prefix),
                 parseResult.GetValue(All), parseResult.GetValue(KeepBootstrap), parseResult.GetValue(BootstrapUrl), parseResult.GetValue(BootstrapSha256),
                 parseResult.GetValue(SourceUrl), parseResult.GetValue(SourceSha256), parseResult.GetRequiredValue(Index));
             var plan = await BootstrapPipeline.PlanAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false);
@@ -48,7 +48,7 @@ internal static class BootstrapCommand
                 return ExitCodes.Ok;
             }
 
-            context.Say(Describe(plan));
+            context.Print(Describe(plan));
             Render(context, plan, await BootstrapPipeline.RunAsync(context.Workspace, plan, cancellationToken).ConfigureAwait(false));
             return ExitCodes.Ok;
         });
@@ -64,13 +64,13 @@ internal static class BootstrapCommand
             return;
         }
 
-        context.Say($"{result.VersionLine}{(result.AlreadyBuilt ? " (already built)" : "")}");
+        context.Print($"{result.VersionLine}{(result.AlreadyBuilt ? " (already built)" : "")}");
         if (result.BootstrapRemoved)
         {
-            context.Say($"removed the bootstrap toolchain {plan.BootstrapDirectory}");
+            context.Print($"removed the bootstrap toolchain {plan.BootstrapDirectory}");
         }
 
-        context.Say($"add Go to your PATH: {plan.PathLine}");
+        context.Print($"add Go to your PATH: {plan.PathLine}");
     }
 
     private static string Describe(BootstrapPlan plan)

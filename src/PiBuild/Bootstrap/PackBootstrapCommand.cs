@@ -15,15 +15,15 @@ internal static class PackBootstrapCommand
     {
         var command = new Command("pack-bootstrap", "Make go-<os>-<arch>-bootstrap.tbz (+ .sha256) for a board with Go's bootstrap.bash")
         {
-            GlobalOptions.Target, GlobalOptions.Go, GlobalOptions.GoIndex, GoSource, Output,
+            SharedOptions.Target, SharedOptions.Go, SharedOptions.GoIndex, GoSource, Output,
         };
         command.SetHandler(async (context, parseResult, cancellationToken) =>
         {
-            var request = new PackBootstrapRequest(parseResult.GetValue(GlobalOptions.Target) ?? [], parseResult.GetValue(GoSource), parseResult.GetValue(Output));
+            var request = new PackBootstrapRequest(parseResult.GetValue(SharedOptions.Target) ?? [], parseResult.GetValue(GoSource), parseResult.GetValue(Output));
             var (target, result) = await PackBootstrapPipeline.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false);
-            context.Say($"{CliContext.Display(result.Archive)}  {ByteSize.Format(result.Size)}  sha256 {result.Sha256}");
-            context.Say(BinaryLine.Format(target.Name, result.GoCheck));
-            context.Say($"serve it and bootstrap with: pibuild bootstrap --target {target.Name} --bootstrap-url URL --bootstrap-sha256 {result.Sha256}");
+            context.Print($"{CliContext.Display(result.Archive)}  {ByteSize.Format(result.Size)}  sha256 {result.Sha256}");
+            context.Print(BinaryLine.Format(target.Name, result.GoCheck));
+            context.Print($"serve it and bootstrap with: pibuild bootstrap --target {target.Name} --bootstrap-url URL --bootstrap-sha256 {result.Sha256}");
             return ExitCodes.Ok;
         });
         return command;

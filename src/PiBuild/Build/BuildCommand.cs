@@ -16,12 +16,12 @@ internal static class BuildCommand
     {
         var command = new Command("build", "Build on the device itself, for the board it runs on")
         {
-            GlobalOptions.DeviceTarget, GlobalOptions.Go, GlobalOptions.GoIndex, GlobalOptions.Cgo, CrossCommand.Output, CrossCommand.Packages,
+            SharedOptions.DeviceTarget, SharedOptions.Go, SharedOptions.GoIndex, SharedOptions.Cgo, CrossCommand.Output, CrossCommand.Packages,
         };
         command.SetHandler(async (context, parseResult, cancellationToken) =>
         {
-            var request = new BuildRequest(parseResult.GetValue(GlobalOptions.DeviceTarget) ?? [], parseResult.GetValue(CrossCommand.Packages) ?? [], parseResult.GetValue(CrossCommand.Output),
-                parseResult.GetValue(GlobalOptions.Cgo));
+            var request = new BuildRequest(parseResult.GetValue(SharedOptions.DeviceTarget) ?? [], parseResult.GetValue(CrossCommand.Packages) ?? [], parseResult.GetValue(CrossCommand.Output),
+                parseResult.GetValue(SharedOptions.Cgo));
             CrossCommand.Render(context, await BuildPipeline.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false));
             return ExitCodes.Ok;
         });

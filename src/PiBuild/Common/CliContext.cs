@@ -17,8 +17,8 @@ internal sealed class CliContext : IDisposable
         var terminal = ReferenceEquals(Error, Console.Error) && !Console.IsErrorRedirected;
         Events = new CliEvents(Out, Error, Quiet, Json, terminal);
         Workspace = new Workspace(
-            parseResult.GetValue(GlobalOptions.Directory) ?? Environment.CurrentDirectory, parseResult.GetValue(GlobalOptions.Go), Verbose, Environment.GetEnvironmentVariable, Events,
-            parseResult.GetValue(GlobalOptions.GoIndex));
+            parseResult.GetValue(GlobalOptions.Directory) ?? Environment.CurrentDirectory, parseResult.GetValue(SharedOptions.Go), Verbose, Environment.GetEnvironmentVariable, Events,
+            parseResult.GetValue(SharedOptions.GoIndex));
     }
 
     public TextWriter Out { get; }
@@ -45,7 +45,7 @@ internal sealed class CliContext : IDisposable
     }
 
     /// <summary>Human output: suppressed by --quiet and by --json (stdout then carries JSON only).</summary>
-    public void Say(string line)
+    public void Print(string line)
     {
         if (!Quiet && !Json)
         {
@@ -54,7 +54,7 @@ internal sealed class CliContext : IDisposable
     }
 
     /// <summary>What must be read even under --quiet (a failure, a missing piece); not with --json.</summary>
-    public void Tell(string line)
+    public void PrintImportant(string line)
     {
         if (!Json)
         {

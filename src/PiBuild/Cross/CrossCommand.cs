@@ -24,13 +24,13 @@ internal static class CrossCommand
     {
         var command = new Command("cross", "Cross-build the project's commands for one or more boards, and verify every binary")
         {
-            GlobalOptions.Target, GlobalOptions.Go, GlobalOptions.GoIndex, GlobalOptions.Cgo, GlobalOptions.Sysroot, Output, Packages,
+            SharedOptions.Target, SharedOptions.Go, SharedOptions.GoIndex, SharedOptions.Cgo, SharedOptions.Sysroot, Output, Packages,
         };
         command.SetHandler(async (context, parseResult, cancellationToken) =>
         {
             var request = new CrossRequest(
-                parseResult.GetValue(GlobalOptions.Target) ?? [], parseResult.GetValue(Packages) ?? [], parseResult.GetValue(Output),
-                parseResult.GetValue(GlobalOptions.Cgo), parseResult.GetValue(GlobalOptions.Sysroot));
+                parseResult.GetValue(SharedOptions.Target) ?? [], parseResult.GetValue(Packages) ?? [], parseResult.GetValue(Output),
+                parseResult.GetValue(SharedOptions.Cgo), parseResult.GetValue(SharedOptions.Sysroot));
             Render(context, await CrossPipeline.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false));
             return ExitCodes.Ok;
         });
@@ -51,7 +51,7 @@ internal static class CrossCommand
         {
             foreach (var binary in result.Binaries)
             {
-                context.Say(BinaryLine.Format(result.Target.Name, binary));
+                context.Print(BinaryLine.Format(result.Target.Name, binary));
             }
         }
     }

@@ -40,14 +40,14 @@ internal static class DeployCommand
     {
         var command = new Command("deploy", "Build for your Pi (--on), verify, and install the commands there atomically, keeping the previous ones")
         {
-            GlobalOptions.On, GlobalOptions.DeviceTarget, GlobalOptions.Go, GlobalOptions.GoIndex, GlobalOptions.Cgo, GlobalOptions.Sysroot, To, Sudo, Restart, DryRun, Packages,
+            SharedOptions.On, SharedOptions.DeviceTarget, SharedOptions.Go, SharedOptions.GoIndex, SharedOptions.Cgo, SharedOptions.Sysroot, To, Sudo, Restart, DryRun, Packages,
         };
         command.SetHandler(async (context, parseResult, cancellationToken) =>
         {
             var request = new DeployRequest(
-                parseResult.GetValue(GlobalOptions.DeviceTarget) ?? [], parseResult.GetValue(Packages) ?? [], parseResult.GetValue(GlobalOptions.On),
+                parseResult.GetValue(SharedOptions.DeviceTarget) ?? [], parseResult.GetValue(Packages) ?? [], parseResult.GetValue(SharedOptions.On),
                 parseResult.GetRequiredValue(To), parseResult.GetValue(Sudo), parseResult.GetValue(Restart), parseResult.GetValue(DryRun),
-                parseResult.GetValue(GlobalOptions.Cgo), parseResult.GetValue(GlobalOptions.Sysroot));
+                parseResult.GetValue(SharedOptions.Cgo), parseResult.GetValue(SharedOptions.Sysroot));
             Render(context, await DeployPipeline.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false));
             return ExitCodes.Ok;
         });
@@ -81,18 +81,18 @@ internal static class DeployCommand
         {
             if (outcome.DryRun)
             {
-                context.Say($"{outcome.Target.Name}  would install {binary.Destination} on {outcome.Device} (via .{binary.Name}.pibuild-new, keeping any old one as {binary.Name}.previous)");
+                context.Print($"{outcome.Target.Name}  would install {binary.Destination} on {outcome.Device} (via .{binary.Name}.pibuild-new, keeping any old one as {binary.Name}.previous)");
                 continue;
             }
 
             var sent = binary.Copied ? "copied" : "already on the device";
             var previous = binary.KeptPrevious ? $", previous kept as {binary.Name}.previous" : "";
-            context.Say($"{outcome.Target.Name}  {binary.Destination} on {outcome.Device}  ({sent}{previous})");
+            context.Print($"{outcome.Target.Name}  {binary.Destination} on {outcome.Device}  ({sent}{previous})");
         }
 
         if (outcome.Restart is { } unit)
         {
-            context.Say(outcome.DryRun ? $"would restart {unit}" : $"{unit}: {outcome.UnitState}");
+            context.Print(outcome.DryRun ? $"would restart {unit}" : $"{unit}: {outcome.UnitState}");
         }
     }
 }

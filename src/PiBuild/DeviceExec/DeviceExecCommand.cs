@@ -21,7 +21,7 @@ internal static class DeviceExecCommand
     {
         var command = new Command(Core.Devices.DeviceExec.CommandName, "Run a test binary on a device (go test -exec for pibuild test --on)")
         {
-            GlobalOptions.On, Home, StackKb, Command,
+            SharedOptions.On, Home, StackKb, Command,
         };
         command.Hidden = true;
         command.SetHandler(async (context, parseResult, cancellationToken) =>
@@ -30,7 +30,7 @@ internal static class DeviceExecCommand
             await using var stderr = Console.OpenStandardError();
             var words = parseResult.GetRequiredValue(Command);
             var request = new DeviceExecRequest(
-                parseResult.GetValue(GlobalOptions.On) ?? "", parseResult.GetRequiredValue(Home), parseResult.GetValue(StackKb),
+                parseResult.GetValue(SharedOptions.On) ?? "", parseResult.GetRequiredValue(Home), parseResult.GetValue(StackKb),
                 words[0], words[1..], new ProcessStreams(Stream.Null, stdout, stderr));
             return await Core.Devices.DeviceExec.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false);
         });

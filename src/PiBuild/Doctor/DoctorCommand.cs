@@ -11,7 +11,7 @@ internal static class DoctorCommand
 {
     public static Command Create()
     {
-        var command = new Command("doctor", "Check Go, qemu-user, the cache and limits; print the fix for anything missing") { GlobalOptions.Go, GlobalOptions.GoIndex };
+        var command = new Command("doctor", "Check Go, qemu-user, the cache and limits; print the fix for anything missing") { SharedOptions.Go, SharedOptions.GoIndex };
         command.SetHandler(async (context, _, cancellationToken) =>
         {
             var report = await DoctorPipeline.RunAsync(context.Workspace, cancellationToken).ConfigureAwait(false);
@@ -37,12 +37,12 @@ internal static class DoctorCommand
             var line = $"{mark}  {check.Name,-12} {check.Detail}";
 
             // Problems are shown even with --quiet: they are the point of the command.
-            (check.Status == CheckStatus.Ok ? (Action<string>)context.Say : context.Tell)(line + (check.Fix is null || check.Status == CheckStatus.Ok ? "" : $"\n      fix: {check.Fix}"));
+            (check.Status == CheckStatus.Ok ? (Action<string>)context.Print : context.PrintImportant)(line + (check.Fix is null || check.Status == CheckStatus.Ok ? "" : $"\n      fix: {check.Fix}"));
         }
 
         if (report.Ready)
         {
-            context.Say("pibuild is ready.");
+            context.Print("pibuild is ready.");
         }
         else
         {

@@ -66,14 +66,14 @@ internal static class FetchCommand
         }
 
         var how = fetched.Origin == FetchOrigin.Store ? "from the cache" : fetched.Verification;
-        context.Say($"{fetched.Name}  {ByteSize.Format(fetched.Size)}  sha256 {fetched.Sha256}  ({how})");
+        context.Print($"{fetched.Name}  {ByteSize.Format(fetched.Size)}  sha256 {fetched.Sha256}  ({how})");
         if (fetched.Unverified)
         {
             // Shown even with --quiet: it is what the user needs to pin the download next time.
             context.Error.WriteLine($"pibuild: {fetched.Name} was not verified; pin it with --sha256 {fetched.Sha256}");
         }
 
-        context.Say(extracted is null
+        context.Print(extracted is null
             ? $"stored at {fetched.Path}"
             : $"extracted {extracted.Entries} entries ({ByteSize.Format(extracted.Bytes)}) into {CliContext.Display(extracted.Destination)}");
     }

@@ -28,11 +28,11 @@ internal static class LayoutCommand
     {
         var command = new Command("layout", "Report struct sizes that differ between boards and misaligned 64-bit atomics (exit 1 when one is found)")
         {
-            GlobalOptions.Target, GlobalOptions.Go, GlobalOptions.GoIndex, Reorder, Packages,
+            SharedOptions.Target, SharedOptions.Go, SharedOptions.GoIndex, Reorder, Packages,
         };
         command.SetHandler(async (context, parseResult, cancellationToken) =>
         {
-            var request = new LayoutRequest(parseResult.GetValue(GlobalOptions.Target) ?? [], parseResult.GetValue(Packages) ?? []);
+            var request = new LayoutRequest(parseResult.GetValue(SharedOptions.Target) ?? [], parseResult.GetValue(Packages) ?? []);
             var report = await LayoutPipeline.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false);
             Render(context, report, parseResult.GetValue(Reorder));
             return report.Passed ? ExitCodes.Ok : ExitCodes.Failure;
@@ -49,42 +49,42 @@ internal static class LayoutCommand
         }
 
         var groups = report.Groups;
-        context.Say($"layout of {report.Project.ModulePath ?? report.Project.Name} ({Count(report.Packages, "package")}, {report.GoVersion}): "
+        context.Print($"layout of {report.Project.ModulePath ?? report.Project.Name} ({Count(report.Packages, "package")}, {report.GoVersion}): "
             + string.Join("; ", groups.Select(g => $"linux/{g.GoArch} {string.Join(", ", g.Boards)}")));
 
         var differences = report.Differences;
         if (differences.Count > 0)
         {
-            context.Say("");
-            context.Say("struct sizes that differ between the boards:");
+            context.Print("");
+            context.Print("struct sizes that differ between the boards:");
             var width = differences.Max(d => d.Name.Length);
             foreach (var difference in differences)
             {
                 var sizes = groups.Zip(difference.Shapes, (g, s) => $"{Label(g)}: {s.Size} B ({s.Padding} padding)");
-                context.Say($"  {difference.Name.PadRight(width)}  {string.Join("  ", sizes)}  {difference.Position}");
+                context.Print($"  {difference.Name.PadRight(width)}  {string.Join("  ", sizes)}  {difference.Position}");
             }
         }
 
         if (report.Misaligned.Count > 0)
         {
-            context.Tell("");
-            context.Tell("misaligned 64-bit atomics (these panic with \"unaligned 64-bit atomic operation\"):");
+            context.PrintImportant("");
+            context.PrintImportant("misaligned 64-bit atomics (these panic with \"unaligned 64-bit atomic operation\"):");
             foreach (var atomic in report.Misaligned)
             {
                 var offset = atomic.Stride == 0 ? $"offset {atomic.Offset}" : $"offset {atomic.Offset} + {atomic.Stride}×i";
-                context.Tell($"  {atomic.Position}: {atomic.Function}(&{atomic.Path}) at {offset}, not 8-byte aligned on {string.Join(", ", atomic.Boards)}");
-                context.Tell($"    fix: {atomic.Fix}");
+                context.PrintImportant($"  {atomic.Position}: {atomic.Function}(&{atomic.Path}) at {offset}, not 8-byte aligned on {string.Join(", ", atomic.Boards)}");
+                context.PrintImportant($"    fix: {atomic.Fix}");
             }
         }
 
         if (reorder && report.Reorders.Count > 0)
         {
-            context.Say("");
-            context.Say("field orders with less padding:");
+            context.Print("");
+            context.Print("field orders with less padding:");
             foreach (var order in report.Reorders)
             {
                 var sizes = groups.Select((g, i) => $"{Label(g)}: {order.SizesBefore[i]} → {order.SizesAfter[i]} B");
-                context.Say($"  {order.Name} {{{string.Join(", ", order.Fields)}}}  {string.Join("  ", sizes)}  {order.Position}");
+                context.Print($"  {order.Name} {{{string.Join(", ", order.Fields)}}}  {string.Join("  ", sizes)}  {order.Position}");
             }
         }
 
@@ -94,8 +94,8 @@ internal static class LayoutCommand
             summary += $"; {report.Reorders.Count} could be smaller";
         }
 
-        context.Say("");
-        (report.Passed ? (Action<string>)context.Say : context.Tell)(summary);
+        context.Print("");
+        (report.Passed ? (Action<string>)context.Print : context.PrintImportant)(summary);
     }
 
     private static string Count(int n, string what) => n == 1 ? $"1 {what}" : $"{n} {what}s";

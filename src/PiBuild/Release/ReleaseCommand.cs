@@ -33,14 +33,14 @@ internal static class ReleaseCommand
 
         var release = new Command("release", "Build release archives for every target: reproducible .tar.gz, SHA256SUMS, manifest.json")
         {
-            GlobalOptions.Target, GlobalOptions.Go, GlobalOptions.GoIndex, GlobalOptions.Cgo, GlobalOptions.Sysroot, Version, Snapshot, Output, Clean, Shard, Deb, merge,
+            SharedOptions.Target, SharedOptions.Go, SharedOptions.GoIndex, SharedOptions.Cgo, SharedOptions.Sysroot, Version, Snapshot, Output, Clean, Shard, Deb, merge,
         };
         release.SetHandler(async (context, parseResult, cancellationToken) =>
         {
             var request = new ReleaseRequest(
-                parseResult.GetValue(GlobalOptions.Target) ?? [], parseResult.GetValue(Version), parseResult.GetValue(Snapshot),
+                parseResult.GetValue(SharedOptions.Target) ?? [], parseResult.GetValue(Version), parseResult.GetValue(Snapshot),
                 parseResult.GetRequiredValue(Output), parseResult.GetValue(Clean), parseResult.GetValue(Shard) is { } shard ? ShardInfo.Parse(shard) : null,
-                parseResult.GetValue(Deb), parseResult.GetValue(GlobalOptions.Cgo), parseResult.GetValue(GlobalOptions.Sysroot));
+                parseResult.GetValue(Deb), parseResult.GetValue(SharedOptions.Cgo), parseResult.GetValue(SharedOptions.Sysroot));
             Render(context, await ReleasePipeline.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false), request.OutputDirectory);
             return ExitCodes.Ok;
         });
@@ -70,10 +70,10 @@ internal static class ReleaseCommand
             }
 
             var targets = string.Join(",", artifact.Targets.Select(t => t.Name));
-            context.Say($"{targets,-6} {CliContext.Display(Path.Combine(output, artifact.File))}  {ByteSize.Format(artifact.Size)}  {arch}  {artifact.Binaries.Count} command(s)  sha256 {artifact.Sha256[..16]}…");
+            context.Print($"{targets,-6} {CliContext.Display(Path.Combine(output, artifact.File))}  {ByteSize.Format(artifact.Size)}  {arch}  {artifact.Binaries.Count} command(s)  sha256 {artifact.Sha256[..16]}…");
         }
 
-        context.Say(manifest.Shard is { } shard
+        context.Print(manifest.Shard is { } shard
             ? $"shard {shard.Index}/{shard.Count} of {manifest.Project} {manifest.Version} in {CliContext.Display(output)}; join the shards with: pibuild release merge DIR... -o dist"
             : $"{manifest.Project} {manifest.Version}: {manifest.Artifacts.Count} artifact(s), SHA256SUMS and manifest.json in {CliContext.Display(output)}");
     }

@@ -23,7 +23,7 @@ internal static class RunCommand
     {
         var command = new Command("run", "Build one command for a board and run it under qemu-user with that board's CPU, or on your Pi with --on")
         {
-            GlobalOptions.Target, GlobalOptions.On, GlobalOptions.Go, GlobalOptions.GoIndex, GlobalOptions.Cgo, GlobalOptions.Sysroot, Package, Arguments,
+            SharedOptions.Target, SharedOptions.On, SharedOptions.Go, SharedOptions.GoIndex, SharedOptions.Cgo, SharedOptions.Sysroot, Package, Arguments,
         };
         command.SetHandler(async (context, parseResult, cancellationToken) =>
         {
@@ -31,9 +31,9 @@ internal static class RunCommand
             await using var stdout = Console.OpenStandardOutput();
             await using var stderr = Console.OpenStandardError();
             var request = new RunRequest(
-                parseResult.GetValue(GlobalOptions.Target) ?? [], parseResult.GetRequiredValue(Package), parseResult.GetValue(Arguments) ?? [],
-                new ProcessStreams(stdin, stdout, stderr), parseResult.GetValue(GlobalOptions.On),
-                parseResult.GetValue(GlobalOptions.Cgo), parseResult.GetValue(GlobalOptions.Sysroot));
+                parseResult.GetValue(SharedOptions.Target) ?? [], parseResult.GetRequiredValue(Package), parseResult.GetValue(Arguments) ?? [],
+                new ProcessStreams(stdin, stdout, stderr), parseResult.GetValue(SharedOptions.On),
+                parseResult.GetValue(SharedOptions.Cgo), parseResult.GetValue(SharedOptions.Sysroot));
             var outcome = await RunPipeline.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false);
             return outcome.ExitCode;
         });

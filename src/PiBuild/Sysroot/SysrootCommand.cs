@@ -21,11 +21,11 @@ internal static class SysrootCommand
     {
         var command = new Command("sysroot", "Copy your Pi's headers and libraries (--on) into a directory, for cgo builds against them")
         {
-            GlobalOptions.On, Output,
+            SharedOptions.On, Output,
         };
         command.SetHandler(async (context, parseResult, cancellationToken) =>
         {
-            var request = new SysrootRequest(parseResult.GetValue(GlobalOptions.On), parseResult.GetRequiredValue(Output));
+            var request = new SysrootRequest(parseResult.GetValue(SharedOptions.On), parseResult.GetRequiredValue(Output));
             Render(context, await SysrootPipeline.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false));
             return ExitCodes.Ok;
         });
@@ -53,7 +53,7 @@ internal static class SysrootCommand
         }
 
         var board = outcome.Board.Profile?.Name ?? outcome.Board.Model ?? "unknown board";
-        context.Say($"{CliContext.Display(copy.Directory)}  from {outcome.Device} ({board}): {copy.FilesCopied} files copied ({ByteSize.Format(copy.BytesCopied)}), " +
+        context.Print($"{CliContext.Display(copy.Directory)}  from {outcome.Device} ({board}): {copy.FilesCopied} files copied ({ByteSize.Format(copy.BytesCopied)}), " +
             $"{copy.Unchanged} unchanged, {copy.Links} links, {copy.Removed} removed");
     }
 }

@@ -24,11 +24,11 @@ internal static class TargetsCommand
 
         var detect = new Command("detect", "Say which board this is (or the device --on names): its model, CPU and userland, and the profile that fits")
         {
-            GlobalOptions.On,
+            SharedOptions.On,
         };
         detect.SetHandler(async (context, parseResult, cancellationToken) =>
         {
-            Detected(context, await TargetsPipeline.DetectAsync(context.Workspace, parseResult.GetValue(GlobalOptions.On), cancellationToken).ConfigureAwait(false));
+            Detected(context, await TargetsPipeline.DetectAsync(context.Workspace, parseResult.GetValue(SharedOptions.On), cancellationToken).ConfigureAwait(false));
             return ExitCodes.Ok;
         });
 
@@ -58,7 +58,7 @@ internal static class TargetsCommand
         var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
         foreach (var row in rows.Prepend(header))
         {
-            context.Say(string.Join("  ", row.Select((cell, i) => cell.PadRight(widths[i]))).TrimEnd());
+            context.Print(string.Join("  ", row.Select((cell, i) => cell.PadRight(widths[i]))).TrimEnd());
         }
     }
 
@@ -82,7 +82,7 @@ internal static class TargetsCommand
         var width = shown.Max(f => f.Key.Length) + 2;
         foreach (var (key, value) in shown)
         {
-            context.Say($"{(key + ":").PadRight(width)}{value}");
+            context.Print($"{(key + ":").PadRight(width)}{value}");
         }
     }
 
@@ -105,7 +105,7 @@ internal static class TargetsCommand
         var seen = board.Model ?? $"CPU part {board.CpuPart}";
         var userland = board.UserlandBits is { } bits ? $", {bits}-bit userland" : "";
         var level = profile.GoArm is null && profile.GoArm64 is null ? "" : $" {profile.Level}";
-        context.Say($"{profile.Name}  {seen}{userland}  ({profile.Board}: {profile.GoOs}/{profile.GoArch}{level})");
+        context.Print($"{profile.Name}  {seen}{userland}  ({profile.Board}: {profile.GoOs}/{profile.GoArch}{level})");
     }
 
     private static string Source(TargetProfile p) =>

@@ -22,7 +22,7 @@ internal static class TestCommand
     {
         var command = new Command("test", "Run the project's Go tests on the board's CPU (qemu-user on a laptop, natively on the Pi, on your Pi with --on)")
         {
-            GlobalOptions.DeviceTarget, GlobalOptions.On, GlobalOptions.Go, GlobalOptions.GoIndex, GlobalOptions.Cgo, GlobalOptions.Sysroot, Arguments,
+            SharedOptions.DeviceTarget, SharedOptions.On, SharedOptions.Go, SharedOptions.GoIndex, SharedOptions.Cgo, SharedOptions.Sysroot, Arguments,
         };
         command.SetHandler(async (context, parseResult, cancellationToken) =>
         {
@@ -30,8 +30,8 @@ internal static class TestCommand
             var all = parseResult.GetValue(Arguments) ?? [];
             var separator = Array.IndexOf(parseResult.Tokens.Select(t => t.Value).ToArray(), "--");
             var flagCount = separator < 0 ? 0 : parseResult.Tokens.Count - separator - 1;
-            var request = new TestRequest(parseResult.GetValue(GlobalOptions.DeviceTarget) ?? [], all[..^flagCount], all[^flagCount..], parseResult.GetValue(GlobalOptions.On),
-                parseResult.GetValue(GlobalOptions.Cgo), parseResult.GetValue(GlobalOptions.Sysroot));
+            var request = new TestRequest(parseResult.GetValue(SharedOptions.DeviceTarget) ?? [], all[..^flagCount], all[^flagCount..], parseResult.GetValue(SharedOptions.On),
+                parseResult.GetValue(SharedOptions.Cgo), parseResult.GetValue(SharedOptions.Sysroot));
             var report = await TestPipeline.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false);
             Render(context, report);
             return report.Interrupted ? CommandAction.Interrupted(context) : report.Succeeded ? ExitCodes.Ok : ExitCodes.Failure;
@@ -71,10 +71,10 @@ internal static class TestCommand
                 PackageOutcome.NoTests => $"?     {package.Package}  [no test files]",
                 _ => $"FAIL  {package.Package}  {(package.BuildFailed ? "[build failed]" : $"{package.Seconds:0.00}s")}",
             };
-            (package.Outcome == PackageOutcome.Failed ? context.Tell : (Action<string>)context.Say)(line);
+            (package.Outcome == PackageOutcome.Failed ? context.PrintImportant : (Action<string>)context.Print)(line);
         }
 
         var total = $"{report.Passed} passed, {report.Failed} failed, {report.Skipped} skipped";
-        (report.Succeeded ? (Action<string>)context.Say : context.Tell)(total);
+        (report.Succeeded ? (Action<string>)context.Print : context.PrintImportant)(total);
     }
 }

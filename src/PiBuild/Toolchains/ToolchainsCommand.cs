@@ -55,13 +55,13 @@ internal static class ToolchainsCommand
 
         if (toolchains.Count == 0)
         {
-            context.Say(verb is null ? "no Go release fetched yet (pibuild fetches one when --go or a go.mod asks for it)" : "nothing to remove");
+            context.Print(verb is null ? "no Go release fetched yet (pibuild fetches one when --go or a go.mod asks for it)" : "nothing to remove");
             return;
         }
 
         foreach (var t in toolchains)
         {
-            context.Say($"{(verb is null ? "" : verb + " ")}{t.Version.Text,-12} {ByteSize.Format(t.Bytes),9}  last used {t.LastUsedUtc.ToLocalTime():yyyy-MM-dd HH:mm}  {CliContext.Display(t.Directory)}");
+            context.Print($"{(verb is null ? "" : verb + " ")}{t.Version.Text,-12} {ByteSize.Format(t.Bytes),9}  last used {t.LastUsedUtc.ToLocalTime():yyyy-MM-dd HH:mm}  {CliContext.Display(t.Directory)}");
         }
     }
 }

@@ -18,11 +18,11 @@ internal static class VerifyCommand
     {
         var command = new Command("verify", "Check that binaries are right for a board: ELF machine, EABI5, static, GOOS/GOARCH/GOARM")
         {
-            GlobalOptions.Target, Files,
+            SharedOptions.Target, Files,
         };
         command.SetHandler((context, parseResult, _) =>
         {
-            var report = VerifyPipeline.Run(context.Workspace, new VerifyRequest(parseResult.GetValue(GlobalOptions.Target) ?? [], parseResult.GetValue(Files) ?? []));
+            var report = VerifyPipeline.Run(context.Workspace, new VerifyRequest(parseResult.GetValue(SharedOptions.Target) ?? [], parseResult.GetValue(Files) ?? []));
             Render(context, report);
             return Task.FromResult(report.Passed ? ExitCodes.Ok : ExitCodes.Failure);
         });
@@ -40,7 +40,7 @@ internal static class VerifyCommand
 
         foreach (var check in report.Checks.Where(c => c.Passed))
         {
-            context.Say(BinaryLine.Format(target, check));
+            context.Print(BinaryLine.Format(target, check));
         }
 
         foreach (var check in report.Checks.Where(c => !c.Passed))

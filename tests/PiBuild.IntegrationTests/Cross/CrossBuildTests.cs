@@ -60,6 +60,31 @@ public sealed class CrossBuildTests(SharedGoCache cache) : IDisposable
     }
 
     [Fact]
+    public async Task Boards_of_one_level_share_one_go_build_and_each_gets_a_copy_verified_for_it()
+    {
+        var project = Repository.CopyExample("hello", _dir.Path);
+        var result = await Run.PiBuildAsync(["cross", "--target", "pi2,pi3-32,zero2-32,pi1", "-C", project, "-v"], _dir.Path, cache.Environment());
+        result.AssertSucceeded();
+
+        // One go build for the three ARMv7 boards, one for the Pi 1: the verbose plan shows each command once.
+        var announced = result.StandardError.Split('\n').Where(l => l.StartsWith("# pi", StringComparison.Ordinal) && l.Contains(" build ", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(2, announced.Length);
+        Assert.StartsWith("# pi2, pi3-32, zero2-32: ", announced[0], StringComparison.Ordinal);
+        Assert.StartsWith("# pi1: ", announced[1], StringComparison.Ordinal);
+
+        var lines = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["pi2", "pi3-32", "zero2-32", "pi1"], lines.Select(l => l.Split(' ')[0]));
+        var copies = new[] { "pi2", "pi3-32", "zero2-32" }.Select(b => Path.Combine(project, "bin", b, "helloworld")).ToArray();
+        Assert.Single(copies.Select(c => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(c)))).Distinct());
+        foreach (var copy in copies)
+        {
+            Assert.Equal("Hello world from gb\n", (await Qemu.RunAsync("cortex-a7", copy)).StandardOutput);
+        }
+
+        Assert.Equal("Hello world from gb\n", (await Qemu.RunAsync("arm1176", Path.Combine(project, "bin", "pi1", "helloworld"))).StandardOutput);
+    }
+
+    [Fact]
     public async Task A_GOARM_GOARCH_and_GOFLAGS_left_in_the_shell_do_not_change_the_result()
     {
         var project = Repository.CopyExample("hello", _dir.Path);

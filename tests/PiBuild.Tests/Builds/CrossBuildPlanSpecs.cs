@@ -17,7 +17,7 @@ public sealed class CrossBuildPlanSpecs : IDisposable
     private readonly ProfileCatalog _catalog = ProfileCatalog.FromLayers([ProfileLayer.LoadBuiltIn()]);
 
     private CrossBuildPlan Plan(GoProject project, string targets, string[]? packages = null, string? output = null, bool verbose = false) =>
-        CrossBuildPlanner.Plan(new CrossBuildRequest(TargetSelection.Many(_catalog, [targets], [], "cross"), packages ?? [], output, verbose), project, Go119, WarmPaths());
+        CrossBuildPlanner.Plan(Sessions.Of(TargetSelection.Many(_catalog, [targets], [], "cross"), Go119, project, WarmPaths()), new CrossBuildRequest(packages ?? [], output, verbose));
 
     /// <summary>Paths whose per-board caches already hold a build, as on every build after a board's first.</summary>
     private PiBuildPaths WarmPaths()
@@ -106,29 +106,30 @@ public sealed class CrossBuildPlanSpecs : IDisposable
     public void A_GOARM_float_suffix_needs_Go_1_22_and_an_older_toolchain_is_a_configuration_error()
     {
         var catalog = ProfileCatalog.FromLayers([ProfileLayer.LoadBuiltIn(), Targets.Profiles.Layer("project", ("t/hf.yaml", "name: pi1-hf\nextends: pi1\ngoarm: 6,hardfloat\n"))]);
-        var request = new CrossBuildRequest([catalog.Get("pi1-hf")], [], null, false);
-        var e = Assert.Throws<ConfigurationException>(() => CrossBuildPlanner.Plan(request, Module, Go119, WarmPaths()));
+        var request = new CrossBuildRequest([], null, false);
+        var e = Assert.Throws<ConfigurationException>(() => CrossBuildPlanner.Plan(Sessions.Of([catalog.Get("pi1-hf")], Go119, Module, WarmPaths()), request));
         Assert.Equal(
             "target 'pi1-hf' sets GOARM=6,hardfloat, which needs Go 1.22 or later, but /usr/lib/go-1.19/bin/go is go1.19.8; install a newer Go (--go PATH) or drop the float suffix in t/hf.yaml",
             e.Message);
 
         var go122 = Go119 with { Version = GoVersion.Parse("go1.22.6") };
-        Assert.Equal("6,hardfloat", CrossBuildPlanner.Plan(request, Module, go122, WarmPaths()).Builds[0].GoBuild.Environment["GOARM"]);
+        Assert.Equal("6,hardfloat", CrossBuildPlanner.Plan(Sessions.Of([catalog.Get("pi1-hf")], go122, Module, WarmPaths()), request).Builds[0].GoBuild.Environment["GOARM"]);
     }
 
     [Fact]
     public void A_boards_first_build_lists_what_it_needs_and_asks_go_to_name_each_package_it_compiles()
     {
         var paths = new PiBuildPaths(_cache.Path, _cache.Combine("config"));
-        var request = new CrossBuildRequest(TargetSelection.Many(_catalog, ["pi4"], [], "cross"), [], null, StreamToolOutput: false);
-        var cold = CrossBuildPlanner.Plan(request, Module, Go119, paths).Builds[0];
+        var session = Sessions.Of(TargetSelection.Many(_catalog, ["pi4"], [], "cross"), Go119, Module, paths);
+        var request = new CrossBuildRequest([], null, StreamToolOutput: false);
+        var cold = CrossBuildPlanner.Plan(session, request).Builds[0];
         Assert.Contains("-v", cold.GoBuild.Arguments);
         Assert.Equal(["list", "-deps", "-f", "{{.ImportPath}}", "./..."], cold.ListDependencies!.Arguments);
         Assert.Equal(cold.GoBuild.Environment, cold.ListDependencies.Environment);
 
         // Once the board's cache holds something, the build is quiet again and nothing is listed.
         _cache.Write($"go-build/linux-arm64-v8.0-go1.19.8/README", "cache");
-        var warm = CrossBuildPlanner.Plan(request, Module, Go119, paths).Builds[0];
+        var warm = CrossBuildPlanner.Plan(session, request).Builds[0];
         Assert.DoesNotContain("-v", warm.GoBuild.Arguments);
         Assert.Null(warm.ListDependencies);
     }
@@ -138,11 +139,36 @@ public sealed class CrossBuildPlanSpecs : IDisposable
     {
         Assert.False(Plan(Module, "pi5").Builds[0].GoBuild.Environment.TryGetValue("GOARM64", out var old) && old is not null);
         var go123 = Go119 with { Version = GoVersion.Parse("go1.23.5") };
-        var request = new CrossBuildRequest(TargetSelection.Many(_catalog, ["pi5", "pi4"], [], "cross"), [], null, false);
-        var builds = CrossBuildPlanner.Plan(request, Module, go123, Paths).Builds;
+        var session = Sessions.Of(TargetSelection.Many(_catalog, ["pi5", "pi4"], [], "cross"), go123, Module, Paths);
+        var builds = CrossBuildPlanner.Plan(session, new CrossBuildRequest([], null, false)).Builds;
         Assert.Equal(["v8.2", "v8.0"], builds.Select(b => b.GoBuild.Environment["GOARM64"]));
         Assert.All(builds, b => Assert.Equal("arm64", b.GoBuild.Environment["GOARCH"]));
         Assert.All(builds, b => Assert.Null(b.GoBuild.Environment["GOARM"]));
+    }
+
+    [Fact]
+    public void Boards_whose_builds_are_the_same_share_one_go_build_and_each_gets_its_own_directory()
+    {
+        var plan = Plan(Module, "pi2,pi1,pi3-32,zero2-32,pi0");
+        Assert.Equal(["pi2,pi3-32,zero2-32", "pi1,pi0"], plan.Builds.Select(b => string.Join(",", b.Boards.Select(t => t.Name))));
+        Assert.Equal(["pi2", "pi1", "pi3-32", "zero2-32", "pi0"], plan.Targets.Select(t => t.Name));
+        Assert.Equal("/work/sensors/bin/zero2-32", plan.Builds[0].OutputDirectoryOf(plan.Builds[0].Boards[2]));
+        Assert.Equal("pi2, pi3-32, zero2-32", plan.Builds[0].BoardNames);
+
+        // A Pi 4 and a Pi 5 share a build only with a Go that cannot tell their levels apart.
+        var pi4pi5 = TargetSelection.Many(_catalog, ["pi4,pi5"], [], "cross");
+        Assert.Single(CrossBuildPlanner.Plan(Sessions.Of(pi4pi5, Go119, Module, Paths), new CrossBuildRequest([], null, false)).Builds);
+        Assert.Equal(2, CrossBuildPlanner.Plan(Sessions.Of(pi4pi5, Go119 with { Version = GoVersion.Parse("go1.23.5") }, Module, Paths), new CrossBuildRequest([], null, false)).Builds.Count);
+    }
+
+    [Fact]
+    public void A_cgo_board_never_shares_a_build_with_one_without()
+    {
+        var catalog = Targets.Profiles.WithProject(("t/pi2-cgo.yaml", "name: pi2-cgo\nextends: pi2\ncgo: true\n"));
+        var session = Sessions.Of([catalog.Get("pi2"), catalog.Get("pi2-cgo")], Go119, Module, Paths);
+        var builds = CrossBuildPlanner.Plan(session, new CrossBuildRequest([], null, false)).Builds;
+        Assert.Equal(2, builds.Count);
+        Assert.Equal("arm-linux-gnueabihf-gcc", builds[1].GoBuild.Environment["CC"]);
     }
 
     public void Dispose() => _cache.Dispose();

@@ -8,7 +8,7 @@ namespace PiBuild.Tests.Builds;
 public sealed class GoBuildFailureSpecs
 {
     private static readonly TargetBuild Pi1 = new(
-        ProfileCatalog.FromLayers([ProfileLayer.LoadBuiltIn()]).Get("pi1"), "/o/pi1", "/o/s", ["./..."], ProcessSpec.Plain("go", [], "/"), ListDependencies: null);
+        [ProfileCatalog.FromLayers([ProfileLayer.LoadBuiltIn()]).Get("pi1")], "/o", "/o/s", ["./..."], ProcessSpec.Plain("go", [], "/"), ListDependencies: null);
 
     [Fact]
     public void A_compile_error_is_a_failure_carrying_the_compilers_lines_verbatim()

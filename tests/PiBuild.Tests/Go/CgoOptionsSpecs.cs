@@ -57,7 +57,7 @@ public sealed class CgoOptionsSpecs
     public void A_sysroot_without_cgo_is_said_before_anything_is_built()
     {
         var options = CgoOptions.From(false, ["/some/sysroot"], ProjectConfig.Empty, null, Catalog);
-        var error = Assert.ThrowsAny<PiBuildException>(() => options.Check([Catalog.Get("pi2")], PiBuildPaths.FromEnvironment(_ => null), _ => null));
+        var error = Assert.ThrowsAny<PiBuildException>(() => options.CheckSysrootsUsed([Catalog.Get("pi2")]));
         Assert.Equal("--sysroot is for cgo builds; add --cgo (or cgo: true in pibuild.yaml)", error.Message);
     }
 }

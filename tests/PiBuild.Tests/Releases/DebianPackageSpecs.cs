@@ -19,7 +19,8 @@ public sealed class DebianPackageSpecs
 
     private IReadOnlyList<(string File, string From, string Boards)> Plans(GoVersion go, string version, params string[] targets)
     {
-        var groups = ReleaseGroup.Of(targets.Select(_catalog.Get).ToArray(), go, ProjectConfig.DefaultArchiveTemplate, "Sensors", version);
+        var boards = targets.Order(StringComparer.Ordinal).Select(_catalog.Get).ToArray();
+        var groups = ReleaseGroup.Of(Builds.Sessions.Of(boards, Builds.Sessions.Go(go.Text)).Groups(boards), go.KnowsGoArm64, ProjectConfig.DefaultArchiveTemplate, "Sensors", version);
         var config = ProjectConfig.Parse(Deb, "pibuild.yaml").Deb!;
         return DebianPackagePlan.For(groups, config, "Sensors", version)
             .Select(p => (p.FileName, p.From.Builder.Name, string.Join(",", p.Boards.Select(b => b.Name)))).ToArray();

@@ -14,7 +14,7 @@ public sealed class ReleaseGroupSpecs
     private readonly ProfileCatalog _catalog = WithProject(("t/pi4-cgo.yaml", "name: pi4-cgo\nextends: pi4\ncgo: true\n"));
 
     private IReadOnlyList<(string File, string Boards)> Groups(GoVersion go, params string[] targets) =>
-        ReleaseGroup.Of(targets.Select(_catalog.Get).ToArray(), go, Template, "hello", "1.2.3")
+        ReleaseGroup.Of(Builds.Sessions.Of(targets.Select(_catalog.Get).ToArray(), Builds.Sessions.Go(go.Text)).Groups(targets.Order(StringComparer.Ordinal).Select(_catalog.Get)), go.KnowsGoArm64, Template, "hello", "1.2.3")
             .Select(g => (g.FileName, string.Join(",", g.Boards.Select(b => b.Name)))).ToArray();
 
     [Fact]

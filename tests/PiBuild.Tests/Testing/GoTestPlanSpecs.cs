@@ -16,7 +16,7 @@ public sealed class GoTestPlanSpecs
     private readonly TargetProfile _pi1 = ProfileCatalog.FromLayers([ProfileLayer.LoadBuiltIn()]).Get("pi1");
 
     private GoTestPlan Plan(string[] packages, string[] flags, BoardExecutor? executor = null) =>
-        GoTestPlanner.Plan(_pi1, packages, flags, Module, Go, Paths, (executor ?? new EmulatedExecutor(_pi1, Qemu)).GoTestExec);
+        GoTestPlanner.Plan(Builds.Sessions.Of([_pi1], Go, Module, Paths), packages, flags, (executor ?? new EmulatedExecutor(_pi1, Qemu)).GoTestExec);
 
     /// <summary>The go test arguments inside the stack-limit wrapper.</summary>
     private static string[] GoArguments(GoTestPlan plan) => plan.GoTest.Arguments.SkipWhile(a => a != "/usr/bin/go").Skip(1).ToArray();

@@ -18,7 +18,8 @@ internal sealed class ParallelBzip2Stream : ReadOnlyStream
 
     // A block holds at most 900 kB before its initial run-length coding; compressed it is not much larger.
     private const int MaxBlockBytes = 1 << 21;
-    private static readonly byte[][] Cores = [.. new[] { BlockMagic, EndMagic }.SelectMany(magic => Enumerable.Range(0, 8).Select(shift => Core(magic, shift)))];
+    // Each magic as it looks at every bit offset, less the edge bytes its neighbours change: what the scanner searches for.
+    private static readonly byte[][] MagicPatterns = [.. new[] { BlockMagic, EndMagic }.SelectMany(magic => Enumerable.Range(0, 8).Select(shift => MagicPattern(magic, shift)))];
 
     private readonly Stream _input;
     private readonly BlockingCollection<Item> _items;
@@ -150,7 +151,7 @@ internal sealed class ParallelBzip2Stream : ReadOnlyStream
                     }
 
                     var crc = (uint)(reader.PeekAt(48, 32));
-                    var block = reader.TakeBlock(level, crc, Cores, MaxBlockBytes);
+                    var block = reader.TakeBlock(level, crc, MagicPatterns, MaxBlockBytes);
                     Add(new Item(block, Task.Run(() => DecodeBlock(block)), null));
                 }
             }
@@ -172,7 +173,7 @@ internal sealed class ParallelBzip2Stream : ReadOnlyStream
     private void Add(Item item) => _items.Add(item, _stop.Token);
 
     /// <summary>Bytes 1–5 of the 7-byte window holding <paramref name="magic"/> at bit <paramref name="shift"/>: the part no neighbouring bit changes.</summary>
-    private static byte[] Core(ulong magic, int shift)
+    private static byte[] MagicPattern(ulong magic, int shift)
     {
         var window = magic << (8 - shift);
         return [.. Enumerable.Range(1, 5).Select(i => (byte)(window >> (8 * (6 - i))))];
@@ -315,7 +316,7 @@ internal sealed class BitReader(Stream input)
     public void AlignToByte() => _position = (_position + 7) / 8 * 8;
 
     /// <summary>Cuts out the block starting here: its bits up to the next block or end magic, found by its byte-aligned core.</summary>
-    public BlockBits TakeBlock(int level, uint crc, byte[][] cores, int maxBytes)
+    public BlockBits TakeBlock(int level, uint crc, byte[][] magicPatterns, int maxBytes)
     {
         var start = _position;
         var from = (int)(((start + 80) / 8) - _baseByte);
@@ -323,12 +324,12 @@ internal sealed class BitReader(Stream input)
         {
             var found = long.MaxValue;
             var searchEnd = _length - 6;
-            for (var c = 0; c < cores.Length && from < searchEnd; c++)
+            for (var c = 0; c < magicPatterns.Length && from < searchEnd; c++)
             {
                 var shift = c % 8;
                 for (var at = from; at < searchEnd;)
                 {
-                    var index = _buffer.AsSpan(at, searchEnd - at + 5).IndexOf(cores[c]);
+                    var index = _buffer.AsSpan(at, searchEnd - at + 5).IndexOf(magicPatterns[c]);
                     if (index < 0)
                     {
                         break;

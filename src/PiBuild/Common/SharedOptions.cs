@@ -1,0 +1,56 @@
+using System.CommandLine;
+using PiBuild.Core.Targets;
+
+namespace PiBuild.Cli.Common;
+
+/// <summary>Options that several commands share, declared once so they read the same everywhere.</summary>
+internal static class SharedOptions
+{
+    /// <summary>For the commands that drive a toolchain; <c>bootstrap</c> has its own <c>--go VERSION</c>.</summary>
+    public static readonly Option<string?> Go = new("--go")
+    {
+        Description = "The Go to build with: a go executable, or a release fetched into the cache (1.23.5, 1.23 for its newest, stable); default: $PIBUILD_GO, then what go.mod asks for, then go on PATH",
+        HelpName = "PATH|VERSION",
+    };
+
+    /// <summary>Where releases named by --go or go.mod are looked up; <c>bootstrap</c> and <c>fetch</c> have their own.</summary>
+    public static readonly Option<string?> GoIndex = new("--index")
+    {
+        Description = "Go's download index, for the releases --go or go.mod name (default: $PIBUILD_GO_INDEX, then https://go.dev/dl/?mode=json&include=all)",
+        HelpName = "URL",
+    };
+
+    /// <summary>The device reached over ssh for run, test, deploy, targets detect.</summary>
+    public static readonly Option<string?> On = new("--on")
+    {
+        Description = "Your Pi, over ssh: [user@]host[:port] (default: $PIBUILD_ON); ssh options through $PIBUILD_SSH",
+        HelpName = "[USER@]HOST[:PORT]",
+    };
+
+    /// <summary>cgo with the boards' C compilers, for cross, build, run, test, deploy and release.</summary>
+    public static readonly Option<bool> Cgo = new("--cgo")
+    {
+        Description = $"Build with cgo and the board's C cross compiler ({string.Join(", ", BoardAbi.PiUserlands.Reverse().Select(abi => abi.CCompiler))})",
+    };
+
+    /// <summary>Repeatable: one for every board, or one per board named before '='.</summary>
+    public static readonly Option<string[]> Sysroot = new("--sysroot")
+    {
+        Description = "The board's headers and libraries for cgo (from: pibuild sysroot --on pi@host -o DIR), for every board or for one as BOARD=DIR; needed for pi0/pi1",
+        HelpName = "[BOARD=]DIR",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary>Board profile(s); whether one or many, named or detected, is Core's decision.</summary>
+    public static readonly Option<string[]> Target = Targets("Board profile(s), comma-separated or repeated (see: pibuild targets)");
+
+    /// <summary>For commands that work on the device, where the board is detected when none is named.</summary>
+    public static readonly Option<string[]> DeviceTarget = Targets("The board (default: detected from /proc/device-tree/model and /proc/cpuinfo)");
+
+    private static Option<string[]> Targets(string description) => new("--target", "-t")
+    {
+        Description = description,
+        HelpName = "NAME",
+        AllowMultipleArgumentsPerToken = false,
+    };
+}
