@@ -20,6 +20,12 @@ internal sealed record SyntheticBinary
 
     public bool WithBuildInfo { get; init; } = true;
 
+    /// <summary>A 32-bit ARM binary as Go 1.19 writes it for GOARM=<paramref name="goarm"/>.</summary>
+    public static SyntheticBinary ForGoArm(string goarm) => new()
+    {
+        Settings = new Dictionary<string, string> { ["GOOS"] = "linux", ["GOARCH"] = "arm", ["GOARM"] = goarm, ["CGO_ENABLED"] = "0" },
+    };
+
     /// <summary>A 64-bit ARM binary as Go 1.23 writes it for a board of the given GOARM64 level (null: Go 1.22 and older).</summary>
     public static SyntheticBinary Arm64(string? goarm64) => new()
     {
