@@ -6,19 +6,35 @@ using PiBuild.Core.Targets;
 namespace PiBuild.Core.Projects;
 
 /// <summary>
-/// <c>pibuild.yaml</c> at a project's root, all optional: the project's name, default targets (for cross and
-/// release), the packages to build, ldflags (with <c>{version}</c> and <c>{commit}</c>), extra files, and the
-/// release archive name template; whether the project needs cgo, and the sysroot each board's C code links against.
+/// <c>pibuild.yaml</c> at a project's root, all optional; its keys are <see cref="ProjectKeys.All"/>, each declared
+/// once with its kind, meaning and check.
 /// </summary>
-internal sealed partial record ProjectConfig(
-    string? Project,
-    IReadOnlyList<string> Targets,
-    IReadOnlyList<string> Commands,
-    string? LdFlags,
-    IReadOnlyList<string>? Files,
-    string? ArchiveTemplate,
-    ProjectConfigLocations? Locations = null)
+internal sealed partial record ProjectConfig
 {
+    public const string TarGzFormat = "tar.gz";
+    public const string DebFormat = "deb";
+
+    public const string FileName = "pibuild.yaml";
+    public const string DefaultArchiveTemplate = "{project}_{version}_{os}_{arch}";
+
+    /// <summary>The project's name in file names; null: the module's or directory's.</summary>
+    public string? Project { get; init; }
+
+    /// <summary>The boards cross, release and layout build for when no --target is given.</summary>
+    public IReadOnlyList<string> Targets { get; init; } = [];
+
+    /// <summary>The command packages a release builds; empty: every main package.</summary>
+    public IReadOnlyList<string> Commands { get; init; } = [];
+
+    /// <summary>A release's linker flags, with <c>{version}</c> and <c>{commit}</c> still in them.</summary>
+    public string? LdFlags { get; init; }
+
+    /// <summary>Files a release packs beside the binaries; null: README* and LICENSE*.</summary>
+    public IReadOnlyList<string>? Files { get; init; }
+
+    /// <summary>The archive name template; null: <see cref="DefaultArchiveTemplate"/>.</summary>
+    public string? ArchiveTemplate { get; init; }
+
     /// <summary>The release formats: <c>formats</c>, default tar.gz only.</summary>
     public IReadOnlyList<string> Formats { get; init; } = [TarGzFormat];
 
@@ -31,31 +47,10 @@ internal sealed partial record ProjectConfig(
     /// <summary><c>sysroots:</c> a board's name to its sysroot (relative to the project), as --sysroot BOARD=DIR gives one.</summary>
     public IReadOnlyList<ConfiguredSysroot> Sysroots { get; init; } = [];
 
-    public const string TarGzFormat = "tar.gz";
-    public const string DebFormat = "deb";
+    /// <summary>The file, and where it named each target and file, for errors found after parsing.</summary>
+    public ProjectConfigLocations? Locations { get; init; }
 
-    public const string FileName = "pibuild.yaml";
-    public const string DefaultArchiveTemplate = "{project}_{version}_{os}_{arch}";
-
-    private static readonly YamlSchema Schema = new(
-        new Dictionary<string, ValueKind>
-        {
-            ["project"] = ValueKind.Text,
-            ["targets"] = ValueKind.TextList,
-            ["commands"] = ValueKind.TextList,
-            ["ldflags"] = ValueKind.Text,
-            ["files"] = ValueKind.TextList,
-            ["archive"] = ValueKind.Text,
-            ["formats"] = ValueKind.TextList,
-            ["deb"] = ValueKind.Section,
-            ["cgo"] = ValueKind.Boolean,
-            ["sysroots"] = ValueKind.TextMap,
-        },
-        new Dictionary<string, IReadOnlyDictionary<string, ValueKind>> { ["deb"] = DebPackageConfig.Keys });
-
-    private static readonly string[] Placeholders = ["{project}", "{version}", "{os}", "{arch}", "{target}"];
-
-    public static ProjectConfig Empty { get; } = new(null, [], [], null, null, null);
+    public static ProjectConfig Empty { get; } = new();
 
     /// <summary>The project's <c>pibuild.yaml</c>, or <see cref="Empty"/> when it has none.</summary>
     public static ProjectConfig Load(string projectRoot)
@@ -67,72 +62,19 @@ internal sealed partial record ProjectConfig(
     public static ProjectConfig Parse(string text, string file)
     {
         var sections = new Dictionary<string, SourceLocation>(StringComparer.Ordinal);
-        var (values, _) = StrictYaml.Read(text, file, Schema, FileName, sections);
-        string? Text(string key) => values.TryGetValue(key, out var v) ? (string)v.Value : null;
-        string[]? List(string key) => values.TryGetValue(key, out var v) ? (string[])v.Value : null;
+        var (values, _) = StrictYaml.Read(text, file, ProjectKeys.Schema, FileName, sections);
+        var read = new ProjectValues(values, sections);
+        var config = ProjectKeys.All.Where(key => read.Has(key.Name)).Aggregate(new ProjectConfig(), (config, key) => key.Apply(config, read));
 
-        if (values.TryGetValue("archive", out var archive))
+        // The one rule between keys: a deb format needs the deb: section that says who maintains the package.
+        if (config.Deb is null && config.Formats.Contains(DebFormat))
         {
-            var template = (string)archive.Value;
-            var unknown = System.Text.RegularExpressions.Regex.Matches(template, @"\{[^}]*\}").Select(m => m.Value).FirstOrDefault(p => !Placeholders.Contains(p));
-            if (unknown is not null)
-            {
-                throw new ConfigurationException(
-                    $"{archive.Location}: unknown placeholder {unknown} in 'archive'{NameSuggestion.Hint(unknown, Placeholders)} (known: {string.Join(", ", Placeholders)})");
-            }
-
-            if (template.Contains('/', StringComparison.Ordinal) || !template.Contains("{version}", StringComparison.Ordinal))
-            {
-                throw new ConfigurationException($"{archive.Location}: 'archive' must be a file name containing {{version}}, without '/'");
-            }
+            throw new ConfigurationException($"{values["formats"].Location}: 'formats' names deb, but there is no 'deb:' section with its maintainer");
         }
 
-        // The project's name becomes part of file names; the extra files are read from inside the project only.
-        if (values.TryGetValue("project", out var project) && !ProjectName().IsMatch((string)project.Value))
+        return config with
         {
-            throw new ConfigurationException($"{project.Location}: 'project' must be a name of letters, digits, '.', '_', '+' and '-' (starting with a letter or digit), not '{ArchiveName.Display((string)project.Value)}'");
-        }
-
-        var files = values.GetValueOrDefault("files");
-        foreach (var (name, at) in (List("files") ?? []).Zip(files?.ItemLocations ?? []))
-        {
-            if (name.Length == 0 || name.StartsWith('/') || name.Split('/').Contains(".."))
-            {
-                throw new ConfigurationException($"{at}: 'files' names files inside the project, by a relative path without '..', not '{ArchiveName.Display(name)}'");
-            }
-        }
-
-        string[] known = [TarGzFormat, DebFormat];
-        var formats = values.GetValueOrDefault("formats");
-        foreach (var (format, at) in (List("formats") ?? []).Zip(formats?.ItemLocations ?? []))
-        {
-            if (!known.Contains(format))
-            {
-                throw new ConfigurationException($"{at}: unknown format '{ArchiveName.Display(format)}' in 'formats'{NameSuggestion.Hint(format, known)} (known: {string.Join(", ", known)})");
-            }
-        }
-
-        if (formats is not null && List("formats") is [])
-        {
-            throw new ConfigurationException($"{formats.Location}: 'formats' lists no format; name tar.gz, deb or both");
-        }
-
-        var deb = sections.TryGetValue("deb", out var debAt) ? DebPackageConfig.Parse(values, debAt) : null;
-        if (deb is null && List("formats")?.Contains(DebFormat) == true)
-        {
-            throw new ConfigurationException($"{formats!.Location}: 'formats' names deb, but there is no 'deb:' section with its maintainer");
-        }
-
-        var sysroots = values.TryGetValue("sysroots", out var map)
-            ? ((KeyValuePair<string, string>[])map.Value).Zip(map.ItemLocations!).Select(p => new ConfiguredSysroot(p.First.Key, p.First.Value, p.Second)).ToArray()
-            : [];
-        var locations = new ProjectConfigLocations(file, values.GetValueOrDefault("targets")?.ItemLocations ?? [], files?.ItemLocations ?? []);
-        return new ProjectConfig(Text("project"), List("targets") ?? [], List("commands") ?? [], Text("ldflags"), List("files"), Text("archive"), locations)
-        {
-            Formats = List("formats")?.Distinct().ToArray() ?? [TarGzFormat],
-            Deb = deb,
-            Cgo = values.TryGetValue("cgo", out var cgo) && (bool)cgo.Value,
-            Sysroots = sysroots,
+            Locations = new ProjectConfigLocations(file, values.GetValueOrDefault("targets")?.ItemLocations ?? [], values.GetValueOrDefault("files")?.ItemLocations ?? []),
         };
     }
 
@@ -154,11 +96,11 @@ internal sealed partial record ProjectConfig(
         Locations?.Files.ElementAtOrDefault(index) is { File: not null } found ? found.ToString() : Locations?.File ?? FileName;
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._+-]*$")]
-    private static partial System.Text.RegularExpressions.Regex ProjectName();
+    internal static partial System.Text.RegularExpressions.Regex ProjectName();
 }
 
 /// <summary>A <c>sysroots:</c> entry: the board, its sysroot as written, and where.</summary>
 internal sealed record ConfiguredSysroot(string Target, string Directory, SourceLocation At);
 
-/// <summary>Where <c>pibuild.yaml</c> named each target and file, for errors found after parsing.</summary>
+/// <summary>Where <c>pibuild.yaml</c> is, and where it named each target and file, for errors found after parsing.</summary>
 internal sealed record ProjectConfigLocations(string File, IReadOnlyList<SourceLocation> Targets, IReadOnlyList<SourceLocation> Files);

@@ -54,4 +54,21 @@ public sealed class ProjectConfigSpecs
         var e = Assert.Throws<ConfigurationException>(() => config.CheckTargets(catalog));
         Assert.Equal("pibuild.yaml:3:5: unknown target 'pi9' in 'targets' (did you mean 'pi5'?)", e.Message);
     }
+
+    [Fact]
+    public void Every_key_is_declared_once_and_shown_in_the_READMEs_example()
+    {
+        var repository = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(repository.FullName, "PiBuild.sln")))
+        {
+            repository = repository.Parent!;
+        }
+
+        var readme = File.ReadAllText(Path.Combine(repository.FullName, "README.md"));
+        var example = readme[readme.IndexOf("An optional `pibuild.yaml`", StringComparison.Ordinal)..];
+        example = example[..example.IndexOf("```\n\n", example.IndexOf("```yaml", StringComparison.Ordinal), StringComparison.Ordinal)];
+        var documented = example.Split('\n').Select(l => l.Split(':')[0]).Where(k => ProjectKeys.Schema.Keys.ContainsKey(k)).ToArray();
+        Assert.Equal(ProjectKeys.All.Select(k => k.Name), documented);
+        Assert.Equal(ProjectKeys.All.Count, ProjectKeys.All.Select(k => k.Name).Distinct().Count());
+    }
 }
