@@ -10,10 +10,16 @@ namespace PiBuild.Core;
 /// directories, the environment, the one process runner, and where progress goes. The CLI makes one per
 /// invocation; a spec makes its own.
 /// </summary>
-public sealed class Workspace
+public sealed partial class Workspace
 {
     /// <summary>Where board detection reads <c>/proc</c>; specs and the SSH tests point it at fake files.</summary>
     public const string HostRootVariable = "PIBUILD_HOST_ROOT";
+
+    /// <summary>The C cross compilers <c>--cgo</c> builds with, one per Raspberry Pi userland (from the board model).</summary>
+    public static IReadOnlyList<string> CCompilers { get; } = [.. PiBuild.Core.Targets.BoardAbi.PiUserlands.Reverse().Select(abi => abi.CCompiler)];
+
+    /// <summary>Why pibuild cannot run here (it needs Linux), as one line with the way out; null on Linux.</summary>
+    public static string? UnsupportedSystem => Interop.Libc.UnsupportedSystem;
 
     private ProfileCatalog? _catalog;
     private ProjectConfig? _config;

@@ -1,6 +1,6 @@
 namespace PiBuild.Core.Archives;
 
-public enum ArchiveFormat
+internal enum ArchiveFormat
 {
     Tar,
     TarGzip,

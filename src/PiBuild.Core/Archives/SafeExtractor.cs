@@ -12,7 +12,7 @@ namespace PiBuild.Core.Archives;
 /// <param name="DisplayName">What the user calls the archive (the file name of the URL), for messages; a store path is not that.</param>
 internal sealed record ExtractOptions(int StripComponents = 0, string? ExpectedSha256 = null, bool ComputeSha256 = false, string? DisplayName = null);
 
-public sealed record ExtractResult(string Destination, ArchiveFormat Format, int Entries, long Bytes, string? Sha256);
+internal sealed record ExtractResult(string Destination, ArchiveFormat Format, int Entries, long Bytes, string? Sha256);
 
 /// <summary>
 /// The one extraction path. Unpacks tar (plain, gzip, bzip2, xz) and zip into a temporary sibling of the

@@ -1,7 +1,7 @@
 namespace PiBuild.Core.Binaries;
 
 /// <summary>An ARM architecture as <c>Tag_CPU_arch</c> numbers it (ARM IHI 0045, "Addenda to the ARM ABI").</summary>
-public readonly record struct ArmArchitecture(int Tag)
+internal readonly record struct ArmArchitecture(int Tag)
 {
     private static readonly string[] Names =
     [

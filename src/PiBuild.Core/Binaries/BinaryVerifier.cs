@@ -4,15 +4,33 @@ using PiBuild.Core.Targets;
 namespace PiBuild.Core.Binaries;
 
 /// <summary>What a binary was found to be, and every way it does not fit its target (empty when it fits).</summary>
-public sealed record BinaryCheck(string Path, long Size, ElfFile? Elf, GoBuildInfo? BuildInfo, IReadOnlyList<string> Problems)
+public sealed record BinaryCheck(string Path, long Size, IReadOnlyList<string> Problems)
 {
+    /// <summary>Its ELF headers; null when it is not ELF.</summary>
+    internal ElfFile? Elf { get; init; }
+
+    /// <summary>What Go recorded in it; null when it is not a Go binary (or predates Go 1.13).</summary>
+    internal GoBuildInfo? BuildInfo { get; init; }
+
     public bool Passed => Problems.Count == 0;
+
+    /// <summary>The Go release that built it ("go1.19.8"), as recorded in the binary.</summary>
+    public string? GoVersion => BuildInfo?.GoVersion;
+
+    public string? GoOs => BuildInfo?.Setting("GOOS");
+
+    public string? GoArch => BuildInfo?.Setting("GOARCH");
 
     /// <summary>GOARM as recorded in the binary itself, not as the profile asked.</summary>
     public string? GoArm => BuildInfo?.Setting("GOARM");
 
+    public string? GoArm64 => BuildInfo?.Setting("GOARM64");
+
+    /// <summary>Built with cgo (CGO_ENABLED=1 recorded).</summary>
+    public bool Cgo => BuildInfo?.Setting("CGO_ENABLED") == "1";
+
     /// <summary>What the binary records it was built for: "GOARM=6", "GOARM64=v8.2", "linux/amd64".</summary>
-    public string BuiltFor => ArchLevel.Label(BuildInfo?.Setting("GOOS"), BuildInfo?.Setting("GOARCH"), GoArm, BuildInfo?.Setting("GOARM64"));
+    public string BuiltFor => ArchLevel.Label(GoOs, GoArch, GoArm, GoArm64);
 }
 
 /// <summary>How strict a check is. A cross-built binary must match exactly; a Go toolchain that only has to run on
@@ -46,7 +64,7 @@ internal static class BinaryVerifier
         rules ??= VerificationRules.Exact;
         if (PosixFiles.KindOf(path) is var kind && kind != FileKind.Regular)
         {
-            return new BinaryCheck(path, 0, null, null, [kind is null ? "no such file" : $"it is {RegularFile.Describe(kind.Value)}, not a regular file"]);
+            return new BinaryCheck(path, 0, [kind is null ? "no such file" : $"it is {RegularFile.Describe(kind.Value)}, not a regular file"]);
         }
 
         BinaryImage image;
@@ -56,7 +74,7 @@ internal static class BinaryVerifier
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return new BinaryCheck(path, 0, null, null, [$"cannot read it: {e.Message}"]);
+            return new BinaryCheck(path, 0, [$"cannot read it: {e.Message}"]);
         }
 
         using var opened = image;
@@ -98,7 +116,7 @@ internal static class BinaryVerifier
             }
         }
 
-        return new BinaryCheck(path, image.Length, elf, info, problems);
+        return new BinaryCheck(path, image.Length, problems) { Elf = elf, BuildInfo = info };
     }
 
     private static void CheckElf(ElfFile? elf, TargetProfile profile, VerificationRules rules, List<string> problems)

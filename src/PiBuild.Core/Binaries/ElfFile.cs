@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace PiBuild.Core.Binaries;
 
 /// <summary>The parts of an ELF header pibuild checks, read straight from the file (no <c>file</c> or <c>readelf</c>).</summary>
-public sealed record ElfFile(
+internal sealed record ElfFile(
     int Class,
     bool LittleEndian,
     int Machine,
@@ -212,4 +212,4 @@ public sealed record ElfFile(
 }
 
 /// <summary>A PT_LOAD segment: where bytes at a virtual address are found in the file.</summary>
-public sealed record ElfSegment(ulong VirtualAddress, ulong FileOffset, ulong FileSize);
+internal sealed record ElfSegment(ulong VirtualAddress, ulong FileOffset, ulong FileSize);

@@ -7,7 +7,7 @@ namespace PiBuild.Core.Binaries;
 /// What a Go binary says about how it was built (what <c>go version -m</c> prints): the Go version, the main
 /// package path and the build settings (<c>GOOS</c>, <c>GOARCH</c>, <c>GOARM</c>, …).
 /// </summary>
-public sealed record GoBuildInfo(string GoVersion, string? Path, IReadOnlyDictionary<string, string> Settings)
+internal sealed record GoBuildInfo(string GoVersion, string? Path, IReadOnlyDictionary<string, string> Settings)
 {
     // "\xff Go buildinf:" as bytes (a C# string literal would encode 0xff as two UTF-8 bytes).
     private static ReadOnlySpan<byte> Magic => [0xff, 0x20, 0x47, 0x6f, 0x20, 0x62, 0x75, 0x69, 0x6c, 0x64, 0x69, 0x6e, 0x66, 0x3a];

@@ -7,7 +7,7 @@ namespace PiBuild.Core.Bootstrap;
 /// ulimit, env) for boards .NET does not run on (ARMv6: Pi 1, Zero). Same plan, same steps, same limits as the
 /// C# run; it too skips what an interrupted earlier run finished, and curl/wget resume partial downloads.
 /// </summary>
-public static class BootstrapScript
+internal static class BootstrapScript
 {
     public static string Render(BootstrapPlan plan) => Header(plan) + Functions + Downloads(plan) + Build(plan);
 

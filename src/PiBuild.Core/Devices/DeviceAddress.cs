@@ -6,7 +6,7 @@ namespace PiBuild.Core.Devices;
 /// Where the device is: <c>[user@]host[:port]</c> as given with <c>--on</c> or <c>PIBUILD_ON</c>; an IPv6 address
 /// takes brackets (<c>pi@[fe80::1]:2222</c>). A host alone is fine: the user's ~/.ssh/config may name it.
 /// </summary>
-public sealed record DeviceAddress(string? User, string Host, int? Port)
+internal sealed record DeviceAddress(string? User, string Host, int? Port)
 {
     /// <summary>The device for every command that takes --on, when --on is not given.</summary>
     public const string Variable = "PIBUILD_ON";

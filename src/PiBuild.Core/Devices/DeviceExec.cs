@@ -6,7 +6,11 @@ using PiBuild.Core.Targets;
 namespace PiBuild.Core.Devices;
 
 /// <summary>What go test hands its -exec program: a test binary, its flags, and the package directory as working directory.</summary>
-public sealed record DeviceExecRequest(string On, string Home, int StackKb, string Binary, IReadOnlyList<string> Arguments, ProcessStreams Streams);
+public sealed record DeviceExecRequest(string On, string Home, int StackKb, string Binary, IReadOnlyList<string> Arguments, ProcessStreams Streams)
+{
+    /// <summary>The hidden command go test runs as its -exec.</summary>
+    public const string CommandName = "device-exec";
+}
 
 /// <summary>
 /// pibuild as go test's <c>-exec</c> for a device: go test runs <c>pibuild device-exec … BINARY FLAGS</c> in each
@@ -14,14 +18,12 @@ public sealed record DeviceExecRequest(string On, string Home, int StackKb, stri
 /// and the binary runs there in that copy with the board's stack limit and GO_TEST_TIMEOUT_SCALE, its output streamed
 /// back to go test, which reads it as it reads an emulated run's. So the counts come from go test itself.
 /// </summary>
-public static class DeviceExec
+internal static class DeviceExec
 {
-    public const string CommandName = "device-exec";
-
     /// <summary>go test's -exec value that runs test binaries on <paramref name="device"/> with the board's stack limit.</summary>
     internal static string GoTestExec(Device device, TargetProfile target) => ShellQuote.Join(
     [
-        .. Self(), CommandName, "--on", device.Address.ToString(), "--home", device.Facts.Home,
+        .. Self(), DeviceExecRequest.CommandName, "--on", device.Address.ToString(), "--home", device.Facts.Home,
         "--stack-kb", target.ThreadStackKb.ToString(CultureInfo.InvariantCulture), "--",
     ]);
 

@@ -7,9 +7,13 @@ using PiBuild.Core.Streams;
 namespace PiBuild.Core.Fetching;
 
 /// <summary>What to fetch, how its checksum is known, and where to unpack it (when it is to be unpacked).</summary>
-public sealed record FetchRequest(string Source, string? Sha256 = null, string? IndexUrl = null, bool Insecure = false, string? ExtractTo = null, int StripComponents = 0);
+public sealed record FetchRequest(string Source, string? Sha256 = null, string? IndexUrl = null, bool Insecure = false, string? ExtractTo = null, int StripComponents = 0)
+{
+    /// <summary>Go's own download index, where checksums of Go's releases are looked up by default.</summary>
+    public const string GoIndex = GoDownloadIndex.DefaultUrl;
+}
 
-public enum FetchOrigin
+internal enum FetchOrigin
 {
     /// <summary>Already in the store under its checksum: nothing was downloaded.</summary>
     Store,
@@ -18,7 +22,7 @@ public enum FetchOrigin
 }
 
 /// <summary>A fetched file: where it is now, its SHA-256, and how that digest was checked.</summary>
-public sealed record FetchResult(string Name, string Path, string Sha256, long Size, FetchOrigin Origin, string Verification)
+internal sealed record FetchResult(string Name, string Path, string Sha256, long Size, FetchOrigin Origin, string Verification)
 {
     /// <summary>A remote file accepted without a known checksum (--insecure): its digest should be pinned.</summary>
     public bool Unverified => Verification == Fetcher.InsecureVerification;

@@ -17,7 +17,7 @@ internal sealed record GoDownloadFile(string Version, string FileName, string Os
 /// Go's download index (<c>https://go.dev/dl/?mode=json&amp;include=all</c>): every release with its files'
 /// names, kinds, sizes and SHA-256 digests. pibuild uses it to know the checksum of an official tarball.
 /// </summary>
-public sealed class GoDownloadIndex
+internal sealed class GoDownloadIndex
 {
     private readonly IReadOnlyList<GoDownloadFile> _files;
 

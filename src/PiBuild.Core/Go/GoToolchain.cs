@@ -7,7 +7,7 @@ using PiBuild.Core.Processes;
 namespace PiBuild.Core.Go;
 
 /// <summary>A Go toolchain pibuild drives: the <c>go</c> executable and what it says about itself.</summary>
-public sealed record GoToolchain(string GoExecutable, GoVersion Version, string GoRoot, string HostOs, string HostArch)
+internal sealed record GoToolchain(string GoExecutable, GoVersion Version, string GoRoot, string HostOs, string HostArch)
 {
     public const string ExecutableVariable = "PIBUILD_GO";
 

@@ -11,7 +11,7 @@ namespace PiBuild.Core.Go;
 /// </summary>
 /// <param name="Reason">Why: what was asked (--go, $PIBUILD_GO, go.mod's go and toolchain lines) and, for a go that is here, what answers it.</param>
 /// <param name="Named">Where <see cref="Executable"/> was named (--go, $PIBUILD_GO, PATH), for messages.</param>
-public sealed record ToolchainPlan(string Reason, string? Executable, GoVersion? Cached, GoVersion? Fetch, string? Url = null, string? Sha256 = null, string Named = "PATH");
+internal sealed record ToolchainPlan(string Reason, string? Executable, GoVersion? Cached, GoVersion? Fetch, string? Url = null, string? Sha256 = null, string Named = "PATH");
 
 /// <summary>
 /// The rules: <c>--go</c> (or <c>$PIBUILD_GO</c>) names a path or a version; otherwise a module's go.mod decides as

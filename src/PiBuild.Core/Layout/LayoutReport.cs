@@ -22,8 +22,10 @@ public sealed record MisalignedAtomic(string Position, string Function, string P
 public sealed record FieldOrder(string Name, string Position, IReadOnlyList<string> Fields, IReadOnlyList<long> SizesBefore, IReadOnlyList<long> SizesAfter);
 
 /// <summary>What <c>pibuild layout</c> found; it passes when no 64-bit atomic is misaligned on any selected board.</summary>
+/// <param name="Project">The module path, else the project's name.</param>
 public sealed record LayoutReport(
-    GoProject Project,
+    string Project,
+    string ProjectRoot,
     GoVersion GoVersion,
     IReadOnlyList<BoardGroup> Groups,
     int Packages,
@@ -86,7 +88,7 @@ public sealed record LayoutReport(
             .ToArray();
 
         return new LayoutReport(
-            plan.Project, plan.Toolchain.Version, plan.Groups, output.Targets.Max(t => t.Packages), output.Targets.Max(t => t.Atomics), layouts, misaligned, reorders);
+            plan.Project.ModulePath ?? plan.Project.Name, plan.Project.Root, plan.Toolchain.Version, plan.Groups, output.Targets.Max(t => t.Packages), output.Targets.Max(t => t.Atomics), layouts, misaligned, reorders);
     }
 
     /// <summary>A <c>file:line:col</c> (or a message starting with one) with the file relative to the project.</summary>

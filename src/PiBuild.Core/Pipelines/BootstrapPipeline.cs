@@ -8,7 +8,7 @@ namespace PiBuild.Core.Pipelines;
 /// <c>pibuild bootstrap</c>: first the plan (versions, downloads and their checksums, prefix, limits), which the
 /// CLI shows or renders as a POSIX sh script; then the run: preflight, fetch, make.bash, verify, clean up.
 /// </summary>
-public static class BootstrapPipeline
+internal static class BootstrapPipeline
 {
     public static async Task<BootstrapPlan> PlanAsync(Workspace workspace, BootstrapRequest request, CancellationToken cancellationToken)
     {

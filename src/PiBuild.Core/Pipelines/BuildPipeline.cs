@@ -8,7 +8,7 @@ namespace PiBuild.Core.Pipelines;
 public sealed record BuildRequest(IReadOnlyList<string> Targets, IReadOnlyList<string> Packages, string? OutputDirectory, bool Cgo = false);
 
 /// <summary><c>pibuild build</c> on the device: the same build, cache and verification as cross, for this board.</summary>
-public static class BuildPipeline
+internal static class BuildPipeline
 {
     public static async Task<BuildReport> RunAsync(Workspace workspace, BuildRequest request, CancellationToken cancellationToken)
     {

@@ -10,11 +10,11 @@ namespace PiBuild.Core.Pipelines;
 /// <param name="Sysroots">The boards' headers and libraries for cgo (--sysroot [BOARD=]DIR); none: pibuild.yaml's, else the cross toolchain's own.</param>
 public sealed record CrossRequest(IReadOnlyList<string> Targets, IReadOnlyList<string> Packages, string? OutputDirectory, bool Cgo = false, IReadOnlyList<string>? Sysroots = null);
 
-/// <summary>What a build made: each board's verified binaries, in place.</summary>
-public sealed record BuildReport(GoProject Project, GoToolchain Toolchain, IReadOnlyList<TargetBuildResult> Targets);
+/// <summary>What a build made: each board's verified binaries, in place, and the Go release that built them.</summary>
+public sealed record BuildReport(string ProjectRoot, string GoVersion, IReadOnlyList<TargetBuildResult> Targets);
 
 /// <summary><c>pibuild cross</c>: every command of the project for each board, each binary verified before it is moved into place.</summary>
-public static class CrossPipeline
+internal static class CrossPipeline
 {
     public static async Task<BuildReport> RunAsync(Workspace workspace, CrossRequest request, CancellationToken cancellationToken)
     {
@@ -40,6 +40,6 @@ public static class CrossPipeline
         }
 
         var results = await new CrossBuild(workspace.Runner).RunAsync(plan, workspace.Events, workspace.Verbose, CrossBuild.DefaultParallelism(), cancellationToken).ConfigureAwait(false);
-        return new BuildReport(session.Project, session.Toolchain, results);
+        return new BuildReport(session.Project.Root, session.Toolchain.Version.Text, results);
     }
 }

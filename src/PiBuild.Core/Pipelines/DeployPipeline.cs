@@ -25,7 +25,7 @@ public sealed record DeployOutcome(string Device, TargetProfile Target, IReadOnl
 /// place there the way a running service can bear: copied beside its destination under a temporary name, the old file
 /// kept as NAME.previous (a hard link, so the destination never disappears), then renamed over it in one step.
 /// </summary>
-public static class DeployPipeline
+internal static class DeployPipeline
 {
     public static async Task<DeployOutcome> RunAsync(Workspace workspace, DeployRequest request, CancellationToken cancellationToken)
     {

@@ -9,7 +9,7 @@ public sealed record DoctorReport(IReadOnlyList<SetupCheck> Checks)
 }
 
 /// <summary><c>pibuild doctor</c>: what this machine has, what is missing, and the command that fixes each.</summary>
-public static class DoctorPipeline
+internal static class DoctorPipeline
 {
     public static async Task<DoctorReport> RunAsync(Workspace workspace, CancellationToken cancellationToken)
     {

@@ -12,7 +12,7 @@ public sealed record LayoutRequest(IReadOnlyList<string> Targets, IReadOnlyList<
 /// <c>pibuild layout</c>: the project's struct layouts and 64-bit atomics on each selected board, found by
 /// type-checking with the project's toolchain, before anything runs.
 /// </summary>
-public static class LayoutPipeline
+internal static class LayoutPipeline
 {
     public static async Task<LayoutReport> RunAsync(Workspace workspace, LayoutRequest request, CancellationToken cancellationToken)
     {

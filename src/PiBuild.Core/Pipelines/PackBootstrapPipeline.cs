@@ -7,7 +7,7 @@ namespace PiBuild.Core.Pipelines;
 public sealed record PackBootstrapRequest(IReadOnlyList<string> Targets, string? GoSource, string? OutputDirectory);
 
 /// <summary><c>pibuild pack-bootstrap</c>: a board's bootstrap toolchain, made on the laptop by Go's own bootstrap.bash.</summary>
-public static class PackBootstrapPipeline
+internal static class PackBootstrapPipeline
 {
     public static async Task<(TargetProfile Target, PackBootstrapResult Result)> RunAsync(Workspace workspace, PackBootstrapRequest request, CancellationToken cancellationToken)
     {

@@ -8,7 +8,7 @@ namespace PiBuild.Core.Pipelines;
 public sealed record ReleaseMergeRequest(IReadOnlyList<string> ShardDirectories, string OutputDirectory, bool Clean);
 
 /// <summary><c>pibuild release</c> (reproducible archives, SHA256SUMS, manifest) and <c>release merge</c> (the shards of a CI matrix joined).</summary>
-public static class ReleasePipeline
+internal static class ReleasePipeline
 {
     public static async Task<ReleaseManifest> RunAsync(Workspace workspace, ReleaseRequest request, CancellationToken cancellationToken)
     {

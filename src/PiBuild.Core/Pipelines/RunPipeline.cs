@@ -19,7 +19,7 @@ public sealed record RunOutcome(int ExitCode, TargetProfile Target, BinaryCheck 
 /// <c>pibuild run</c>: build one command for a board, then run it as that board would (qemu-user with its CPU, or
 /// natively), or on the device itself over ssh: the board it says it is, the verified binary copied once per content.
 /// </summary>
-public static class RunPipeline
+internal static class RunPipeline
 {
     public static async Task<RunOutcome> RunAsync(Workspace workspace, RunRequest request, CancellationToken cancellationToken)
     {

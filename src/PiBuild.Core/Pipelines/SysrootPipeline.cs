@@ -10,7 +10,7 @@ public sealed record SysrootRequest(string? On, string Output);
 public sealed record SysrootOutcome(string Device, DetectedBoard Board, SysrootCopyResult Copy);
 
 /// <summary><c>pibuild sysroot --on host -o DIR</c>: the device's headers and libraries, for cgo builds that link against them.</summary>
-public static class SysrootPipeline
+internal static class SysrootPipeline
 {
     public static async Task<SysrootOutcome> RunAsync(Workspace workspace, SysrootRequest request, CancellationToken cancellationToken)
     {

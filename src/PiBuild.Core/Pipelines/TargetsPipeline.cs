@@ -4,7 +4,7 @@ using PiBuild.Core.Targets;
 namespace PiBuild.Core.Pipelines;
 
 /// <summary><c>pibuild targets</c> and <c>targets show NAME</c>: the profiles every layer defines, resolved.</summary>
-public static class TargetsPipeline
+internal static class TargetsPipeline
 {
     public static IReadOnlyList<TargetProfile> List(Workspace workspace) => workspace.Catalog().All;
 

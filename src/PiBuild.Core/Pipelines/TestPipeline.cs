@@ -15,7 +15,7 @@ public sealed record TestRequest(IReadOnlyList<string> Targets, IReadOnlyList<st
 /// <c>pibuild test</c>: the project's tests cross-compiled and run as the board runs them (qemu-user with its CPU,
 /// or natively on the board), with its stack limit and timeout scale.
 /// </summary>
-public static class TestPipeline
+internal static class TestPipeline
 {
     public static async Task<GoTestReport> RunAsync(Workspace workspace, TestRequest request, CancellationToken cancellationToken)
     {

@@ -3,7 +3,7 @@ using PiBuild.Core.Go;
 namespace PiBuild.Core.Pipelines;
 
 /// <summary><c>pibuild toolchains</c> and <c>toolchains prune</c>: the Go releases pibuild fetched into its cache.</summary>
-public static class ToolchainsPipeline
+internal static class ToolchainsPipeline
 {
     /// <summary>Newest first.</summary>
     public static IReadOnlyList<CachedToolchain> List(Workspace workspace) => new ToolchainStore(workspace.Paths).List();

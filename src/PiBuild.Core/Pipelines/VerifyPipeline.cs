@@ -13,7 +13,7 @@ public sealed record VerifyReport(TargetProfile Target, IReadOnlyList<BinaryChec
 }
 
 /// <summary><c>pibuild verify</c>: the proof cross runs on every binary, for any file.</summary>
-public static class VerifyPipeline
+internal static class VerifyPipeline
 {
     public static VerifyReport Run(Workspace workspace, VerifyRequest request)
     {

@@ -1,6 +1,6 @@
 namespace PiBuild.Core.Projects;
 
-public enum ProjectLayout
+internal enum ProjectLayout
 {
     /// <summary>A Go module: <c>go.mod</c> at the root, built in module mode.</summary>
     Module,
@@ -10,7 +10,7 @@ public enum ProjectLayout
 }
 
 /// <summary>A Go project pibuild can build, and how Go must be invoked for it.</summary>
-public sealed record GoProject(string Root, ProjectLayout Layout, string? ModulePath = null)
+internal sealed record GoProject(string Root, ProjectLayout Layout, string? ModulePath = null)
 {
     /// <summary>The project's name: its directory's name (used for default archive names).</summary>
     public string Name => Path.GetFileName(Root.TrimEnd(Path.DirectorySeparatorChar));

@@ -6,7 +6,7 @@ namespace PiBuild.Core.Projects;
 /// What a module asks of the Go that builds it: its go.mod's <c>go</c> line (the minimum, from Go 1.21 on) and
 /// <c>toolchain</c> line (the release it suggests). A gb-style project asks nothing.
 /// </summary>
-public sealed record GoRequirement(GoVersion? Go, GoVersion? Toolchain, string Source)
+internal sealed record GoRequirement(GoVersion? Go, GoVersion? Toolchain, string Source)
 {
     public static GoRequirement None { get; } = new(null, null, "");
 

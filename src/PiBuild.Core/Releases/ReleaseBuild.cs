@@ -199,7 +199,7 @@ internal sealed class ReleaseBuild(ProcessRunner runner, IPipelineEvents events,
         public async Task<CSide> OfAsync(TargetBuild build, TargetBuildResult result, CancellationToken cancellationToken)
         {
             // What the binaries record, not what was asked: cgo on for a board whose profile turns it off says false.
-            var cgo = result.Binaries.Count > 0 && result.Binaries.All(b => b.BuildInfo?.Setting("CGO_ENABLED") == "1");
+            var cgo = result.Binaries.Count > 0 && result.Binaries.All(b => b.Cgo);
             if (!cgo || build.Cgo is not { } c)
             {
                 return new CSide(cgo, null, null);
@@ -241,7 +241,7 @@ internal sealed class ReleaseBuild(ProcessRunner runner, IPipelineEvents events,
         foreach (var binary in result.Binaries)
         {
             binaries.Add(new ReleasedBinary(Path.GetFileName(binary.Path), binary.Size,
-                await Sha256Hex.OfFileAsync(binary.Path, cancellationToken).ConfigureAwait(false), binary.GoArm, binary.BuildInfo?.Setting("GOARM64")));
+                await Sha256Hex.OfFileAsync(binary.Path, cancellationToken).ConfigureAwait(false), binary.GoArm, binary.GoArm64));
         }
 
         return binaries;

@@ -34,7 +34,12 @@ public sealed record ReleaseArtifact(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? DebArchitecture = null,
     bool Cgo = false,
     [property: JsonPropertyName("c_compiler"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? CCompiler = null,
-    [property: JsonPropertyName("sysroot_sha256"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SysrootSha256 = null);
+    [property: JsonPropertyName("sysroot_sha256"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SysrootSha256 = null)
+{
+    /// <summary>"GOARM=6", "GOARM64=v8.2": what the binaries record they were built for.</summary>
+    [JsonIgnore]
+    public string BuiltFor => PiBuild.Core.Targets.ArchLevel.Label(GoOs, GoArch, GoArm, GoArm64);
+}
 
 /// <summary>The shard a partial manifest came from (1-based), absent in a complete release.</summary>
 public sealed record ShardInfo(int Index, int Count)

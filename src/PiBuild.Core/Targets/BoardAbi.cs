@@ -35,7 +35,7 @@ internal sealed record GoArchitecture(string Name, int Bits, bool LittleEndian, 
 /// needs about that world — the GNU triplet of its C compiler and the Debian packages that bring it, its dynamic
 /// loader (which also tells a device's userland apart), its Debian architecture — is in this one table.
 /// </summary>
-public sealed record BoardAbi(string DebianArchitecture, string GoArch, int Bits, string Triplet, string Loader, string CrossPackages)
+internal sealed record BoardAbi(string DebianArchitecture, string GoArch, int Bits, string Triplet, string Loader, string CrossPackages)
 {
     public static BoardAbi Armhf { get; } = new("armhf", "arm", 32, "arm-linux-gnueabihf", "/lib/ld-linux-armhf.so.3", "gcc-arm-linux-gnueabihf libc6-dev-armhf-cross");
 
@@ -88,7 +88,7 @@ public sealed record BoardAbi(string DebianArchitecture, string GoArch, int Bits
 /// 64-bit code on a 32-bit userland, and an ARMv8 level only on a CPU of that level or above.
 /// </summary>
 /// <param name="GoArm64">Null where the profile leaves Go's default (v8.0).</param>
-public readonly record struct ArchLevel(string GoOs, string GoArch, GoArm? GoArm, GoArm64? GoArm64)
+internal readonly record struct ArchLevel(string GoOs, string GoArch, GoArm? GoArm, GoArm64? GoArm64)
 {
     public static ArchLevel Of(TargetProfile target) => new(target.GoOs, target.GoArch, target.GoArm, target.GoArm64);
 

@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace PiBuild.Core.Targets;
 
-public enum FloatAbi
+internal enum FloatAbi
 {
     /// <summary>No suffix: the toolchain picks (hard float on GOARM=6/7 since Go 1.22 when a VFP is present).</summary>
     Default,
@@ -11,7 +11,7 @@ public enum FloatAbi
 }
 
 /// <summary>A GOARM value: level 5–7 and, for Go 1.22 and later, an optional float ABI suffix.</summary>
-public readonly record struct GoArm(int Level, FloatAbi Float)
+internal readonly record struct GoArm(int Level, FloatAbi Float)
 {
     public bool HasFloatSuffix => Float != FloatAbi.Default;
 

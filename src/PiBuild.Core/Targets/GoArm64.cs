@@ -7,7 +7,7 @@ namespace PiBuild.Core.Targets;
 /// A GOARM64 value (Go 1.23+): the ARMv8/ARMv9 level a 64-bit build may use, e.g. <c>v8.0</c> for a Cortex-A53 or
 /// A72, <c>v8.2</c> for a Cortex-A76, optionally with <c>,lse</c> and <c>,crypto</c>.
 /// </summary>
-public readonly partial record struct GoArm64(int Major, int Minor, bool Lse, bool Crypto) : IComparable<GoArm64>
+internal readonly partial record struct GoArm64(int Major, int Minor, bool Lse, bool Crypto) : IComparable<GoArm64>
 {
     /// <summary>Go's default when GOARM64 is not set.</summary>
     public static GoArm64 Default { get; } = new(8, 0, false, false);

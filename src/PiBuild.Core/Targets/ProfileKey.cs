@@ -8,7 +8,7 @@ namespace PiBuild.Core.Targets;
 /// value is read and checked, whether it is part of the board's fingerprint, and how it is shown. Parsing,
 /// validation, inheritance, the fingerprint, JSON and <c>targets show</c> all work from <see cref="ProfileKeys.All"/>.
 /// </summary>
-public abstract class ProfileKey
+internal abstract class ProfileKey
 {
     private protected ProfileKey(string name, ValueKind kind, bool fingerprinted)
     {
@@ -45,7 +45,7 @@ public abstract class ProfileKey
 }
 
 /// <summary>A key whose value is a <typeparamref name="T"/>.</summary>
-public sealed class ProfileKey<T> : ProfileKey
+internal sealed class ProfileKey<T> : ProfileKey
 {
     private readonly Func<ProfileValues, YamlValue?, T> _read;
     private readonly Func<T, string?> _display;

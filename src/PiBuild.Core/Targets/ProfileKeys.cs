@@ -10,7 +10,7 @@ namespace PiBuild.Core.Targets;
 /// declaration here (and its tests): the YAML schema, validation with file:line:col errors, inheritance,
 /// the fingerprint, JSON and <c>targets show</c> follow from it. Code reads a key with <c>profile.Get(key)</c>.
 /// </summary>
-public static class ProfileKeys
+internal static class ProfileKeys
 {
     public const int DefaultThreadStackKb = 1024;
     public const int DefaultTestTimeoutScale = 10;

@@ -5,16 +5,16 @@ using System.Text.Json.Nodes;
 namespace PiBuild.Core.Targets;
 
 /// <summary>Where a profile was defined: the layer ("built-in", "project", "user") and the file.</summary>
-public sealed record ProfileOrigin(string Layer, string File)
+internal sealed record ProfileOrigin(string Layer, string File)
 {
     public bool IsBuiltIn => Layer == ProfileLayer.BuiltIn;
 }
 
 /// <summary>How a device gets a Go toolchain to bootstrap from.</summary>
-public sealed record BootstrapSource(string From, string? ArchiveArch, string? Url, string? Sha256);
+internal sealed record BootstrapSource(string From, string? ArchiveArch, string? Url, string? Sha256);
 
 /// <summary>How pibuild recognises the board it runs on.</summary>
-public sealed record BoardDetection(IReadOnlyList<string> Models, string? CpuPart);
+internal sealed record BoardDetection(IReadOnlyList<string> Models, string? CpuPart);
 
 /// <summary>
 /// One board, fully resolved: inheritance applied, every key of <see cref="ProfileKeys"/> read and validated.
@@ -36,7 +36,15 @@ public sealed class TargetProfile
 
     public string Name { get; }
 
-    public ProfileOrigin Origin { get; }
+    internal ProfileOrigin Origin { get; }
+
+    /// <summary>Where the profile was defined: "built-in", "project" or "user".</summary>
+    public string Layer => Origin.Layer;
+
+    /// <summary>The file that defined it.</summary>
+    public string File => Origin.File;
+
+    public bool IsBuiltIn => Origin.IsBuiltIn;
 
     /// <summary>The profiles this one inherits from, nearest first (empty when it extends nothing).</summary>
     public IReadOnlyList<string> Extends { get; }
@@ -56,10 +64,13 @@ public sealed class TargetProfile
     public string GoArch => Get(ProfileKeys.GoArch);
 
     /// <summary>Set exactly when <see cref="GoArch"/> is <c>arm</c>.</summary>
-    public GoArm? GoArm => Get(ProfileKeys.GoArm);
+    internal GoArm? GoArm => Get(ProfileKeys.GoArm);
 
     /// <summary>Only for goarch arm64; null means Go's default (v8.0).</summary>
-    public GoArm64? GoArm64 => Get(ProfileKeys.GoArm64);
+    internal GoArm64? GoArm64 => Get(ProfileKeys.GoArm64);
+
+    /// <summary>The level setting as the profile writes it ("6", "7,softfloat", "v8.2"); null when it leaves Go's default.</summary>
+    public string? LevelSetting => GoArm?.ToString() ?? GoArm64?.ToString();
 
     public bool Cgo => Get(ProfileKeys.Cgo);
 
@@ -67,7 +78,10 @@ public sealed class TargetProfile
     public int UserlandBits => GoArchitecture.Find(GoArch)?.Bits ?? 32;
 
     /// <summary>The instruction-set level its code is built for, and what runs it.</summary>
-    public ArchLevel Level => ArchLevel.Of(this);
+    internal ArchLevel Level => ArchLevel.Of(this);
+
+    /// <summary>"GOARM=6", "GOARM64=v8.2", "linux/arm64": the label every listing shows.</summary>
+    public string LevelLabel => Level.ToString();
 
     public string? QemuCpu => Get(ProfileKeys.QemuCpu);
 
@@ -75,16 +89,19 @@ public sealed class TargetProfile
 
     public int TestTimeoutScale => Get(ProfileKeys.TestTimeoutScale);
 
-    public BoardDetection Detect => new(Get(ProfileKeys.DetectModels), Get(ProfileKeys.DetectCpuPart));
+    internal BoardDetection Detect => new(Get(ProfileKeys.DetectModels), Get(ProfileKeys.DetectCpuPart));
 
-    public BootstrapSource? Bootstrap => Get(ProfileKeys.BootstrapFrom) is { } from
+    internal BootstrapSource? Bootstrap => Get(ProfileKeys.BootstrapFrom) is { } from
         ? new BootstrapSource(from, Get(ProfileKeys.BootstrapArchiveArch), Get(ProfileKeys.BootstrapUrl), Get(ProfileKeys.BootstrapSha256))
         : null;
 
     /// <summary>GOOS-GOARCH and the architecture level (<c>linux-arm-6</c>, <c>linux-arm64-v8.2</c>), for cache keys.</summary>
     public string Platform => Level.CacheKey;
 
-    public T Get<T>(ProfileKey<T> key) => (T)_values[key]!;
+    internal T Get<T>(ProfileKey<T> key) => (T)_values[key]!;
+
+    /// <summary>Every key as <c>targets show</c> prints it, in the order the keys are declared (null: nothing to show).</summary>
+    public IReadOnlyList<(string Key, string? Value)> Shown() => ProfileKeys.All.Select(k => (k.Name, k.Display(this))).ToArray();
 
     /// <summary>The same board with cgo on when <paramref name="on"/> (--cgo); itself otherwise, or when its profile says cgo: true.</summary>
     internal TargetProfile WithCgo(bool on) => !on || Cgo

@@ -26,7 +26,7 @@ internal static class BootstrapCommand
     {
         Description = "Go's download index (versions, files, checksums)",
         HelpName = "URL",
-        DefaultValueFactory = _ => GoDownloadIndex.DefaultUrl,
+        DefaultValueFactory = _ => FetchRequest.GoIndex,
     };
 
     public static Command Create()
@@ -41,15 +41,15 @@ internal static class BootstrapCommand
                 parseResult.GetValue(SharedOptions.DeviceTarget) ?? [], parseResult.GetValue(GoVersion), parseResult.GetValue(Prefix),
                 parseResult.GetValue(All), parseResult.GetValue(KeepBootstrap), parseResult.GetValue(BootstrapUrl), parseResult.GetValue(BootstrapSha256),
                 parseResult.GetValue(SourceUrl), parseResult.GetValue(SourceSha256), parseResult.GetRequiredValue(Index));
-            var plan = await BootstrapPipeline.PlanAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false);
+            var plan = await context.Workspace.PlanBootstrapAsync(request, cancellationToken).ConfigureAwait(false);
             if (parseResult.GetValue(Script))
             {
-                await context.Out.WriteAsync(BootstrapScript.Render(plan)).ConfigureAwait(false);
+                await context.Out.WriteAsync(plan.ToScript()).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
 
             context.Print(Describe(plan));
-            Render(context, plan, await BootstrapPipeline.RunAsync(context.Workspace, plan, cancellationToken).ConfigureAwait(false));
+            Render(context, plan, await context.Workspace.BootstrapAsync(plan, cancellationToken).ConfigureAwait(false));
             return ExitCodes.Ok;
         });
         return command;
@@ -84,7 +84,7 @@ internal static class BootstrapCommand
               bootstrap   {plan.MinimumBootstrap} or later from {plan.Toolchain.Url}
                           sha256 {plan.Toolchain.Sha256} ({plan.Toolchain.ChecksumFrom})
               prefix      {plan.Prefix} (bootstrap toolchain in {plan.BootstrapDirectory}{(plan.KeepBootstrap ? ", kept" : ", removed afterwards")})
-              build       src/{plan.BuildScript} with ulimit -s {target.ThreadStackKb}, GO_TEST_TIMEOUT_SCALE={target.TestTimeoutScale}{(target.GoArm is null ? "" : $", {target.Level}")}, GOROOT unset
+              build       src/{plan.BuildScript} with ulimit -s {target.ThreadStackKb}, GO_TEST_TIMEOUT_SCALE={target.TestTimeoutScale}{(target.LevelSetting is null ? "" : $", {target.LevelLabel}")}, GOROOT unset
               estimate    {estimate}{plan.Estimate.DiskBytes / (1024 * 1024)} MiB of disk
             """;
     }

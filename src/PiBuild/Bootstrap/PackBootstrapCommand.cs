@@ -20,7 +20,7 @@ internal static class PackBootstrapCommand
         command.SetHandler(async (context, parseResult, cancellationToken) =>
         {
             var request = new PackBootstrapRequest(parseResult.GetValue(SharedOptions.Target) ?? [], parseResult.GetValue(GoSource), parseResult.GetValue(Output));
-            var (target, result) = await PackBootstrapPipeline.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false);
+            var (target, result) = await context.Workspace.PackBootstrapAsync(request, cancellationToken).ConfigureAwait(false);
             context.Print($"{CliContext.Display(result.Archive)}  {ByteSize.Format(result.Size)}  sha256 {result.Sha256}");
             context.Print(BinaryLine.Format(target.Name, result.GoCheck));
             context.Print($"serve it and bootstrap with: pibuild bootstrap --target {target.Name} --bootstrap-url URL --bootstrap-sha256 {result.Sha256}");

@@ -22,7 +22,7 @@ internal static class BuildCommand
         {
             var request = new BuildRequest(parseResult.GetValue(SharedOptions.DeviceTarget) ?? [], parseResult.GetValue(CrossCommand.Packages) ?? [], parseResult.GetValue(CrossCommand.Output),
                 parseResult.GetValue(SharedOptions.Cgo));
-            CrossCommand.Render(context, await BuildPipeline.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false));
+            CrossCommand.Render(context, await context.Workspace.BuildAsync(request, cancellationToken).ConfigureAwait(false));
             return ExitCodes.Ok;
         });
         return command;

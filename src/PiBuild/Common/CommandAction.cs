@@ -25,7 +25,7 @@ internal static class CommandAction
         CancellationToken cancellationToken)
     {
         using var context = CliContext.From(parseResult);
-        if (HostSystem.WhyUnsupported is { } unsupported)
+        if (Workspace.UnsupportedSystem is { } unsupported)
         {
             await context.Error.WriteLineAsync($"pibuild: {unsupported}").ConfigureAwait(false);
             return ExitCodes.Usage;

@@ -17,8 +17,7 @@ public sealed record BinaryJson(
     IReadOnlyList<string> Problems)
 {
     public static BinaryJson From(string target, BinaryCheck check) => new(
-        target, check.Path, check.Size, check.BuildInfo?.GoVersion, check.BuildInfo?.Setting("GOOS"),
-        check.BuildInfo?.Setting("GOARCH"), check.GoArm, check.Passed, check.Problems);
+        target, check.Path, check.Size, check.GoVersion, check.GoOs, check.GoArch, check.GoArm, check.Passed, check.Problems);
 }
 
 public sealed record BuildResultJson(string Project, string GoVersion, IReadOnlyList<BinaryJson> Binaries);

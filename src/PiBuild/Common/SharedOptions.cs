@@ -1,5 +1,5 @@
 using System.CommandLine;
-using PiBuild.Core.Targets;
+using PiBuild.Core;
 
 namespace PiBuild.Cli.Common;
 
@@ -30,7 +30,7 @@ internal static class SharedOptions
     /// <summary>cgo with the boards' C compilers, for cross, build, run, test, deploy and release.</summary>
     public static readonly Option<bool> Cgo = new("--cgo")
     {
-        Description = $"Build with cgo and the board's C cross compiler ({string.Join(", ", BoardAbi.PiUserlands.Reverse().Select(abi => abi.CCompiler))})",
+        Description = $"Build with cgo and the board's C cross compiler ({string.Join(", ", Workspace.CCompilers)})",
     };
 
     /// <summary>Repeatable: one for every board, or one per board named before '='.</summary>

@@ -31,7 +31,7 @@ internal static class CrossCommand
             var request = new CrossRequest(
                 parseResult.GetValue(SharedOptions.Target) ?? [], parseResult.GetValue(Packages) ?? [], parseResult.GetValue(Output),
                 parseResult.GetValue(SharedOptions.Cgo), parseResult.GetValue(SharedOptions.Sysroot));
-            Render(context, await CrossPipeline.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false));
+            Render(context, await context.Workspace.CrossAsync(request, cancellationToken).ConfigureAwait(false));
             return ExitCodes.Ok;
         });
         return command;
@@ -43,7 +43,7 @@ internal static class CrossCommand
         if (context.Json)
         {
             var binaries = report.Targets.SelectMany(r => r.Binaries.Select(b => BinaryJson.From(r.Target.Name, b))).ToArray();
-            JsonOutput.Write(context.Out, new BuildResultJson(report.Project.Root, report.Toolchain.Version.Text, binaries), JsonOutput.Default.BuildResultJson);
+            JsonOutput.Write(context.Out, new BuildResultJson(report.ProjectRoot, report.GoVersion, binaries), JsonOutput.Default.BuildResultJson);
             return;
         }
 

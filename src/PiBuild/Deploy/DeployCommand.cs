@@ -48,7 +48,7 @@ internal static class DeployCommand
                 parseResult.GetValue(SharedOptions.DeviceTarget) ?? [], parseResult.GetValue(Packages) ?? [], parseResult.GetValue(SharedOptions.On),
                 parseResult.GetRequiredValue(To), parseResult.GetValue(Sudo), parseResult.GetValue(Restart), parseResult.GetValue(DryRun),
                 parseResult.GetValue(SharedOptions.Cgo), parseResult.GetValue(SharedOptions.Sysroot));
-            Render(context, await DeployPipeline.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false));
+            Render(context, await context.Workspace.DeployAsync(request, cancellationToken).ConfigureAwait(false));
             return ExitCodes.Ok;
         });
         return command;

@@ -19,7 +19,7 @@ internal static class DeviceExecCommand
 
     public static Command Create()
     {
-        var command = new Command(Core.Devices.DeviceExec.CommandName, "Run a test binary on a device (go test -exec for pibuild test --on)")
+        var command = new Command(DeviceExecRequest.CommandName, "Run a test binary on a device (go test -exec for pibuild test --on)")
         {
             SharedOptions.On, Home, StackKb, Command,
         };
@@ -32,7 +32,7 @@ internal static class DeviceExecCommand
             var request = new DeviceExecRequest(
                 parseResult.GetValue(SharedOptions.On) ?? "", parseResult.GetRequiredValue(Home), parseResult.GetValue(StackKb),
                 words[0], words[1..], new ProcessStreams(Stream.Null, stdout, stderr));
-            return await Core.Devices.DeviceExec.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false);
+            return await context.Workspace.DeviceExecAsync(request, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }

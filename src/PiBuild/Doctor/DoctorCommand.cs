@@ -14,7 +14,7 @@ internal static class DoctorCommand
         var command = new Command("doctor", "Check Go, qemu-user, the cache and limits; print the fix for anything missing") { SharedOptions.Go, SharedOptions.GoIndex };
         command.SetHandler(async (context, _, cancellationToken) =>
         {
-            var report = await DoctorPipeline.RunAsync(context.Workspace, cancellationToken).ConfigureAwait(false);
+            var report = await context.Workspace.DoctorAsync(cancellationToken).ConfigureAwait(false);
             Render(context, report);
             return report.Ready ? ExitCodes.Ok : ExitCodes.Failure;
         });

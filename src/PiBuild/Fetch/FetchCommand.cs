@@ -18,7 +18,7 @@ internal static class FetchCommand
 
     private static readonly Option<string?> Index = new("--index")
     {
-        Description = $"Take the checksum from Go's download index ({GoDownloadIndex.DefaultUrl})",
+        Description = $"Take the checksum from Go's download index ({FetchRequest.GoIndex})",
         HelpName = "URL",
     };
 
@@ -45,7 +45,7 @@ internal static class FetchCommand
         {
             var request = new FetchRequest(parseResult.GetRequiredValue(Source), parseResult.GetValue(Sha256), parseResult.GetValue(Index),
                 parseResult.GetValue(Insecure), parseResult.GetValue(Extract), parseResult.GetValue(Strip));
-            var outcome = await FetchPipeline.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false);
+            var outcome = await context.Workspace.FetchAsync(request, cancellationToken).ConfigureAwait(false);
             context.Events.FinishProgress();
             Render(context, outcome);
             return ExitCodes.Ok;
@@ -55,17 +55,17 @@ internal static class FetchCommand
 
     private static void Render(CliContext context, FetchOutcome outcome)
     {
-        var (fetched, extracted) = (outcome.Fetched, outcome.Extracted);
+        var fetched = outcome;
         if (context.Json)
         {
             JsonOutput.Write(context.Out, new FetchResultJson(
-                fetched.Name, fetched.Path, fetched.Sha256, fetched.Size, fetched.Origin.ToString().ToLowerInvariant(), fetched.Verification,
-                extracted is null ? null : new ExtractResultJson(extracted.Destination, extracted.Format.ToString().ToLowerInvariant(), extracted.Entries, extracted.Bytes)),
+                fetched.Name, fetched.Path, fetched.Sha256, fetched.Size, fetched.Origin, fetched.Verification,
+                fetched.ExtractedTo is null ? null : new ExtractResultJson(fetched.ExtractedTo, fetched.Format!, fetched.Entries, fetched.Bytes)),
                 JsonOutput.Default.FetchResultJson);
             return;
         }
 
-        var how = fetched.Origin == FetchOrigin.Store ? "from the cache" : fetched.Verification;
+        var how = fetched.FromStore ? "from the cache" : fetched.Verification;
         context.Print($"{fetched.Name}  {ByteSize.Format(fetched.Size)}  sha256 {fetched.Sha256}  ({how})");
         if (fetched.Unverified)
         {
@@ -73,8 +73,8 @@ internal static class FetchCommand
             context.Error.WriteLine($"pibuild: {fetched.Name} was not verified; pin it with --sha256 {fetched.Sha256}");
         }
 
-        context.Print(extracted is null
+        context.Print(fetched.ExtractedTo is null
             ? $"stored at {fetched.Path}"
-            : $"extracted {extracted.Entries} entries ({ByteSize.Format(extracted.Bytes)}) into {CliContext.Display(extracted.Destination)}");
+            : $"extracted {fetched.Entries} entries ({ByteSize.Format(fetched.Bytes)}) into {CliContext.Display(fetched.ExtractedTo)}");
     }
 }

@@ -33,7 +33,7 @@ internal static class LayoutCommand
         command.SetHandler(async (context, parseResult, cancellationToken) =>
         {
             var request = new LayoutRequest(parseResult.GetValue(SharedOptions.Target) ?? [], parseResult.GetValue(Packages) ?? []);
-            var report = await LayoutPipeline.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false);
+            var report = await context.Workspace.LayoutAsync(request, cancellationToken).ConfigureAwait(false);
             Render(context, report, parseResult.GetValue(Reorder));
             return report.Passed ? ExitCodes.Ok : ExitCodes.Failure;
         });
@@ -49,7 +49,7 @@ internal static class LayoutCommand
         }
 
         var groups = report.Groups;
-        context.Print($"layout of {report.Project.ModulePath ?? report.Project.Name} ({Count(report.Packages, "package")}, {report.GoVersion}): "
+        context.Print($"layout of {report.Project} ({Count(report.Packages, "package")}, {report.GoVersion}): "
             + string.Join("; ", groups.Select(g => $"linux/{g.GoArch} {string.Join(", ", g.Boards)}")));
 
         var differences = report.Differences;
@@ -109,7 +109,7 @@ internal static class LayoutCommand
             report.Groups.SelectMany((g, i) => g.Boards.Select(board => (board, value: perGroup[i]))).ToDictionary(x => x.board, x => x.value, StringComparer.Ordinal);
 
         return new LayoutJson(
-            report.Project.Root,
+            report.ProjectRoot,
             report.GoVersion.Text,
             report.Groups.Select(g => new LayoutGroupJson(g.GoArch, g.Boards)).ToArray(),
             report.Packages,

@@ -27,7 +27,7 @@ internal static class ReleaseCommand
         merge.SetHandler(async (context, parseResult, cancellationToken) =>
         {
             var request = new ReleaseMergeRequest(parseResult.GetValue(ShardDirectories) ?? [], parseResult.GetRequiredValue(Output), parseResult.GetValue(Clean));
-            Render(context, await ReleasePipeline.MergeAsync(request, cancellationToken).ConfigureAwait(false), request.OutputDirectory);
+            Render(context, await Workspace.MergeReleaseAsync(request, cancellationToken).ConfigureAwait(false), request.OutputDirectory);
             return ExitCodes.Ok;
         });
 
@@ -41,7 +41,7 @@ internal static class ReleaseCommand
                 parseResult.GetValue(SharedOptions.Target) ?? [], parseResult.GetValue(Version), parseResult.GetValue(Snapshot),
                 parseResult.GetRequiredValue(Output), parseResult.GetValue(Clean), parseResult.GetValue(Shard) is { } shard ? ShardInfo.Parse(shard) : null,
                 parseResult.GetValue(Deb), parseResult.GetValue(SharedOptions.Cgo), parseResult.GetValue(SharedOptions.Sysroot));
-            Render(context, await ReleasePipeline.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false), request.OutputDirectory);
+            Render(context, await context.Workspace.ReleaseAsync(request, cancellationToken).ConfigureAwait(false), request.OutputDirectory);
             return ExitCodes.Ok;
         });
         return release;
@@ -58,7 +58,7 @@ internal static class ReleaseCommand
         var output = Path.GetFullPath(outputDirectory);
         foreach (var artifact in manifest.Artifacts)
         {
-            var arch = ArchLevel.Label(artifact.GoOs, artifact.GoArch, artifact.GoArm, artifact.GoArm64);
+            var arch = artifact.BuiltFor;
             if (artifact.DebArchitecture is { } debArch)
             {
                 arch = $"{debArch} ({arch})";

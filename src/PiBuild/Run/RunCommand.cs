@@ -34,7 +34,7 @@ internal static class RunCommand
                 parseResult.GetValue(SharedOptions.Target) ?? [], parseResult.GetRequiredValue(Package), parseResult.GetValue(Arguments) ?? [],
                 new ProcessStreams(stdin, stdout, stderr), parseResult.GetValue(SharedOptions.On),
                 parseResult.GetValue(SharedOptions.Cgo), parseResult.GetValue(SharedOptions.Sysroot));
-            var outcome = await RunPipeline.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false);
+            var outcome = await context.Workspace.RunAsync(request, cancellationToken).ConfigureAwait(false);
             return outcome.ExitCode;
         });
         return command;

@@ -26,7 +26,7 @@ internal static class SysrootCommand
         command.SetHandler(async (context, parseResult, cancellationToken) =>
         {
             var request = new SysrootRequest(parseResult.GetValue(SharedOptions.On), parseResult.GetRequiredValue(Output));
-            Render(context, await SysrootPipeline.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false));
+            Render(context, await context.Workspace.SysrootAsync(request, cancellationToken).ConfigureAwait(false));
             return ExitCodes.Ok;
         });
         return command;

@@ -18,7 +18,7 @@ internal static class TargetsCommand
         var show = new Command("show", "Print one profile, fully resolved (inheritance applied)") { Name };
         show.SetHandler((context, parseResult, _) =>
         {
-            Show(context, TargetsPipeline.Show(context.Workspace, parseResult.GetRequiredValue(Name)));
+            Show(context, context.Workspace.Target(parseResult.GetRequiredValue(Name)));
             return Task.FromResult(ExitCodes.Ok);
         });
 
@@ -28,14 +28,14 @@ internal static class TargetsCommand
         };
         detect.SetHandler(async (context, parseResult, cancellationToken) =>
         {
-            Detected(context, await TargetsPipeline.DetectAsync(context.Workspace, parseResult.GetValue(SharedOptions.On), cancellationToken).ConfigureAwait(false));
+            Detected(context, await context.Workspace.DetectAsync(parseResult.GetValue(SharedOptions.On), cancellationToken).ConfigureAwait(false));
             return ExitCodes.Ok;
         });
 
         var list = new Command("targets", "List the board profiles: built-in, the project's targets/, and the user's") { show, detect };
         list.SetHandler((context, _, _) =>
         {
-            List(context, TargetsPipeline.List(context.Workspace));
+            List(context, context.Workspace.Targets());
             return Task.FromResult(ExitCodes.Ok);
         });
         return list;
@@ -53,7 +53,7 @@ internal static class TargetsCommand
         string[] header = ["NAME", "BOARD", "GOOS/GOARCH", "LEVEL", "CPU", "QEMU CPU", "FROM"];
         var rows = profiles.Select(p => new[]
         {
-            p.Name, p.Board, $"{p.GoOs}/{p.GoArch}", p.GoArm?.ToString() ?? p.GoArm64?.ToString() ?? "-", p.Cpu, p.QemuCpu ?? "-", Source(p),
+            p.Name, p.Board, $"{p.GoOs}/{p.GoArch}", p.LevelSetting ?? "-", p.Cpu, p.QemuCpu ?? "-", Source(p),
         }).ToArray();
         var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
         foreach (var row in rows.Prepend(header))
@@ -62,7 +62,7 @@ internal static class TargetsCommand
         }
     }
 
-    /// <summary>Every key of the profile that has a value, in the order <see cref="ProfileKeys"/> declares them.</summary>
+    /// <summary>Every key of the profile that has a value, in the order the keys are declared.</summary>
     private static void Show(CliContext context, TargetProfile profile)
     {
         if (context.Json)
@@ -74,7 +74,7 @@ internal static class TargetsCommand
         (string Key, string? Value)[] fields =
         [
             ("name", profile.Name),
-            .. ProfileKeys.All.Select(k => (k.Name, k.Display(profile))),
+            .. profile.Shown(),
             ("extends", profile.Extends.Count > 0 ? string.Join(" -> ", profile.Extends) : null),
             ("from", Source(profile)),
         ];
@@ -104,10 +104,10 @@ internal static class TargetsCommand
 
         var seen = board.Model ?? $"CPU part {board.CpuPart}";
         var userland = board.UserlandBits is { } bits ? $", {bits}-bit userland" : "";
-        var level = profile.GoArm is null && profile.GoArm64 is null ? "" : $" {profile.Level}";
+        var level = profile.LevelSetting is null ? "" : $" {profile.LevelLabel}";
         context.Print($"{profile.Name}  {seen}{userland}  ({profile.Board}: {profile.GoOs}/{profile.GoArch}{level})");
     }
 
     private static string Source(TargetProfile p) =>
-        p.Origin.IsBuiltIn ? p.Origin.Layer : $"{p.Origin.Layer} {CliContext.Display(p.Origin.File)}";
+        p.IsBuiltIn ? p.Layer : $"{p.Layer} {CliContext.Display(p.File)}";
 }

@@ -32,7 +32,7 @@ internal static class TestCommand
             var flagCount = separator < 0 ? 0 : parseResult.Tokens.Count - separator - 1;
             var request = new TestRequest(parseResult.GetValue(SharedOptions.DeviceTarget) ?? [], all[..^flagCount], all[^flagCount..], parseResult.GetValue(SharedOptions.On),
                 parseResult.GetValue(SharedOptions.Cgo), parseResult.GetValue(SharedOptions.Sysroot));
-            var report = await TestPipeline.RunAsync(context.Workspace, request, cancellationToken).ConfigureAwait(false);
+            var report = await context.Workspace.TestAsync(request, cancellationToken).ConfigureAwait(false);
             Render(context, report);
             return report.Interrupted ? CommandAction.Interrupted(context) : report.Succeeded ? ExitCodes.Ok : ExitCodes.Failure;
         });

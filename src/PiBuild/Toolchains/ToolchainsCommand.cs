@@ -24,14 +24,14 @@ internal static class ToolchainsCommand
         var prune = new Command("prune", "Remove the Go releases not used lately, keeping the N most recently used") { Keep };
         prune.SetHandler((context, parseResult, _) =>
         {
-            Render(context, ToolchainsPipeline.Prune(context.Workspace, parseResult.GetValue(Keep)), "removed");
+            Render(context, context.Workspace.PruneToolchains(parseResult.GetValue(Keep)), "removed");
             return Task.FromResult(ExitCodes.Ok);
         });
 
         var list = new Command("toolchains", "List the Go releases pibuild fetched into its cache: version, size, last used") { prune };
         list.SetHandler((context, _, _) =>
         {
-            Render(context, ToolchainsPipeline.List(context.Workspace), verb: null);
+            Render(context, context.Workspace.Toolchains(), verb: null);
             return Task.FromResult(ExitCodes.Ok);
         });
         return list;

@@ -22,7 +22,7 @@ internal static class VerifyCommand
         };
         command.SetHandler((context, parseResult, _) =>
         {
-            var report = VerifyPipeline.Run(context.Workspace, new VerifyRequest(parseResult.GetValue(SharedOptions.Target) ?? [], parseResult.GetValue(Files) ?? []));
+            var report = context.Workspace.Verify(new VerifyRequest(parseResult.GetValue(SharedOptions.Target) ?? [], parseResult.GetValue(Files) ?? []));
             Render(context, report);
             return Task.FromResult(report.Passed ? ExitCodes.Ok : ExitCodes.Failure);
         });

@@ -24,7 +24,10 @@ public sealed class NativeDecoderSpecs
 
     private static readonly string Content = string.Concat(Enumerable.Range(1, 200).Select(i => $"line {i:0000}\n"));
 
-    public static TheoryData<ArchiveFormat> Formats => [ArchiveFormat.TarGzip, ArchiveFormat.TarBzip2, ArchiveFormat.TarXz];
+    public static TheoryData<string> Formats => ["gzip", "bzip2", "xz"];
+
+    /// <summary>The format a theory names (the formats themselves are internal to pibuild).</summary>
+    private static ArchiveFormat Of(string name) => name switch { "gzip" => ArchiveFormat.TarGzip, "bzip2" => ArchiveFormat.TarBzip2, _ => ArchiveFormat.TarXz };
 
     private static string Decode(ArchiveFormat format, byte[] data, int bufferSize = 4096)
     {
@@ -36,47 +39,52 @@ public sealed class NativeDecoderSpecs
 
     [Theory]
     [MemberData(nameof(Formats))]
-    public void A_good_stream_decodes_whole_even_a_byte_at_a_time(ArchiveFormat format)
+    public void A_good_stream_decodes_whole_even_a_byte_at_a_time(string name)
     {
+        var format = Of(name);
         Assert.Equal(Content, Decode(format, Compressed[format]));
         Assert.Equal(Content, Decode(format, Compressed[format], bufferSize: 1));
     }
 
     [Theory]
     [MemberData(nameof(Formats))]
-    public void Concatenated_streams_and_zero_padding_decode_as_one(ArchiveFormat format)
+    public void Concatenated_streams_and_zero_padding_decode_as_one(string name)
     {
+        var format = Of(name);
         byte[] twice = [.. Compressed[format], .. Compressed[format], .. new byte[512]];
         Assert.Equal(Content + Content, Decode(format, twice));
     }
 
     [Theory]
     [MemberData(nameof(Formats))]
-    public void A_stream_cut_short_is_refused(ArchiveFormat format)
+    public void A_stream_cut_short_is_refused(string name)
     {
+        var format = Of(name);
         var data = Compressed[format];
         foreach (var length in new[] { data.Length - 1, data.Length / 2, 12 })
         {
             var e = Assert.Throws<InvalidDataException>(() => Decode(format, data[..length]));
-            Assert.Contains(format == ArchiveFormat.TarBzip2 ? "bzip2" : format == ArchiveFormat.TarGzip ? "gzip" : "xz", e.Message);
+            Assert.Contains(name, e.Message);
         }
     }
 
     [Theory]
     [MemberData(nameof(Formats))]
-    public void A_corrupt_byte_is_refused_by_the_formats_checks(ArchiveFormat format)
+    public void A_corrupt_byte_is_refused_by_the_formats_checks(string name)
     {
+        var format = Of(name);
         var data = (byte[])Compressed[format].Clone();
         data[data.Length / 2] ^= 0x55;
         Assert.Throws<InvalidDataException>(() => Decode(format, data));
     }
 
     [Theory]
-    [InlineData(ArchiveFormat.TarGzip, true)]
-    [InlineData(ArchiveFormat.TarXz, true)]
-    [InlineData(ArchiveFormat.TarBzip2, false)]
-    public void Trailing_garbage_is_refused_as_GNU_tar_does_and_ignored_after_bzip2_as_bzip2_does(ArchiveFormat format, bool refused)
+    [InlineData("gzip", true)]
+    [InlineData("xz", true)]
+    [InlineData("bzip2", false)]
+    public void Trailing_garbage_is_refused_as_GNU_tar_does_and_ignored_after_bzip2_as_bzip2_does(string name, bool refused)
     {
+        var format = Of(name);
         byte[] data = [.. Compressed[format], .. "garbage!"u8];
         if (refused)
         {
@@ -90,8 +98,9 @@ public sealed class NativeDecoderSpecs
 
     [Theory]
     [MemberData(nameof(Formats))]
-    public void A_decoder_disposed_twice_frees_once_and_refuses_use_after(ArchiveFormat format)
+    public void A_decoder_disposed_twice_frees_once_and_refuses_use_after(string name)
     {
+        var format = Of(name);
         var decoder = NativeDecoderStream.Decoder(format);
         decoder.Dispose();
         decoder.Dispose();

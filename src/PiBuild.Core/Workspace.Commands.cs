@@ -1,0 +1,61 @@
+using PiBuild.Core.Bootstrap;
+using PiBuild.Core.Devices;
+using PiBuild.Core.Fetching;
+using PiBuild.Core.Go;
+using PiBuild.Core.Layout;
+using PiBuild.Core.Pipelines;
+using PiBuild.Core.Releases;
+using PiBuild.Core.Setup;
+using PiBuild.Core.Targets;
+using PiBuild.Core.Testing;
+
+namespace PiBuild.Core;
+
+/// <summary>
+/// Every command pibuild runs, as the CLI calls it: a request in, a result out, progress through
+/// <see cref="IPipelineEvents"/>. Each is one line into its pipeline (<c>Pipelines/</c>), where the work is.
+/// </summary>
+public sealed partial class Workspace
+{
+    public Task<BuildReport> CrossAsync(CrossRequest request, CancellationToken cancellationToken) => CrossPipeline.RunAsync(this, request, cancellationToken);
+
+    public Task<BuildReport> BuildAsync(BuildRequest request, CancellationToken cancellationToken) => BuildPipeline.RunAsync(this, request, cancellationToken);
+
+    public Task<RunOutcome> RunAsync(RunRequest request, CancellationToken cancellationToken) => RunPipeline.RunAsync(this, request, cancellationToken);
+
+    public Task<GoTestReport> TestAsync(TestRequest request, CancellationToken cancellationToken) => TestPipeline.RunAsync(this, request, cancellationToken);
+
+    public Task<DeployOutcome> DeployAsync(DeployRequest request, CancellationToken cancellationToken) => DeployPipeline.RunAsync(this, request, cancellationToken);
+
+    public VerifyReport Verify(VerifyRequest request) => VerifyPipeline.Run(this, request);
+
+    public Task<LayoutReport> LayoutAsync(LayoutRequest request, CancellationToken cancellationToken) => LayoutPipeline.RunAsync(this, request, cancellationToken);
+
+    public Task<ReleaseManifest> ReleaseAsync(ReleaseRequest request, CancellationToken cancellationToken) => ReleasePipeline.RunAsync(this, request, cancellationToken);
+
+    public static Task<ReleaseManifest> MergeReleaseAsync(ReleaseMergeRequest request, CancellationToken cancellationToken) => ReleasePipeline.MergeAsync(request, cancellationToken);
+
+    public Task<FetchOutcome> FetchAsync(FetchRequest request, CancellationToken cancellationToken) => FetchPipeline.RunAsync(this, request, cancellationToken);
+
+    public Task<BootstrapPlan> PlanBootstrapAsync(BootstrapRequest request, CancellationToken cancellationToken) => BootstrapPipeline.PlanAsync(this, request, cancellationToken);
+
+    public Task<BootstrapResult> BootstrapAsync(BootstrapPlan plan, CancellationToken cancellationToken) => BootstrapPipeline.RunAsync(this, plan, cancellationToken);
+
+    public Task<(TargetProfile Target, PackBootstrapResult Result)> PackBootstrapAsync(PackBootstrapRequest request, CancellationToken cancellationToken) => PackBootstrapPipeline.RunAsync(this, request, cancellationToken);
+
+    public Task<SysrootOutcome> SysrootAsync(SysrootRequest request, CancellationToken cancellationToken) => SysrootPipeline.RunAsync(this, request, cancellationToken);
+
+    public Task<int> DeviceExecAsync(DeviceExecRequest request, CancellationToken cancellationToken) => DeviceExec.RunAsync(this, request, cancellationToken);
+
+    public Task<DoctorReport> DoctorAsync(CancellationToken cancellationToken) => DoctorPipeline.RunAsync(this, cancellationToken);
+
+    public IReadOnlyList<TargetProfile> Targets() => TargetsPipeline.List(this);
+
+    public TargetProfile Target(string name) => TargetsPipeline.Show(this, name);
+
+    public Task<DetectedBoard> DetectAsync(string? on, CancellationToken cancellationToken) => TargetsPipeline.DetectAsync(this, on, cancellationToken);
+
+    public IReadOnlyList<CachedToolchain> Toolchains() => ToolchainsPipeline.List(this);
+
+    public IReadOnlyList<CachedToolchain> PruneToolchains(int keep) => ToolchainsPipeline.Prune(this, keep);
+}
