@@ -1,10 +1,23 @@
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using System.Text.Json.Nodes;
+using PiBuild.Cli.Bootstrap;
+using PiBuild.Cli.Cross;
+using PiBuild.Cli.Deploy;
+using PiBuild.Cli.Doctor;
+using PiBuild.Cli.Fetch;
+using PiBuild.Cli.Layout;
+using PiBuild.Cli.Sysroot;
+using PiBuild.Cli.Targets;
+using PiBuild.Cli.Test;
+using PiBuild.Cli.Toolchains;
+using PiBuild.Cli.Verify;
 using PiBuild.Core.Binaries;
 using PiBuild.Core.Json;
 
 namespace PiBuild.Cli.Common;
 
+/// <summary>A verified binary, as cross, build and verify list it; each command's own records are beside it (Cross/CrossJson.cs, …).</summary>
 public sealed record BinaryJson(
     string Target,
     string Path,
@@ -20,48 +33,10 @@ public sealed record BinaryJson(
         target, check.Path, check.Size, check.GoVersion, check.GoOs, check.GoArch, check.GoArm, check.Passed, check.Problems);
 }
 
-public sealed record BuildResultJson(string Project, string GoVersion, IReadOnlyList<BinaryJson> Binaries);
-
-public sealed record VerifyResultJson(IReadOnlyList<BinaryJson> Binaries);
-
-public sealed record DoctorCheckJson(string Name, string Status, string Detail, string? Fix, bool Required);
-
-public sealed record DoctorJson(bool Ready, IReadOnlyList<DoctorCheckJson> Checks);
-
-public sealed record ExtractResultJson(string Destination, string Format, int Entries, long Bytes);
-
-public sealed record FetchResultJson(string Name, string Path, string Sha256, long Size, string Origin, string Verification, ExtractResultJson? Extracted);
-
-public sealed record TestPackageJson(string Package, string Outcome, double Seconds, bool BuildFailed);
-
-public sealed record FailedTestJson(string Package, string Test, string Output);
-
-public sealed record TestReportJson(string Target, IReadOnlyList<TestPackageJson> Packages, int Passed, int Failed, int Skipped, IReadOnlyList<FailedTestJson> FailedTests, string BuildOutput, bool Interrupted);
-
-public sealed record BootstrapResultJson(string Target, string GoVersion, string Prefix, string Go, string Log, bool AlreadyBuilt, bool BootstrapRemoved, string PathLine);
-
-public sealed record LayoutGroupJson(string Goarch, IReadOnlyList<string> Boards);
-
-public sealed record StructShapeJson(long Size, long Align, long Padding);
-
-public sealed record StructLayoutJson(string Name, string Position, bool DiffersBetweenBoards, IReadOnlyDictionary<string, StructShapeJson> Boards);
-
-public sealed record MisalignedAtomicJson(string Position, string Function, string Path, long Offset, long Stride, IReadOnlyList<string> Boards, string Fix);
-
-public sealed record FieldOrderJson(string Name, string Position, IReadOnlyList<string> Fields, IReadOnlyDictionary<string, long> SizeBefore, IReadOnlyDictionary<string, long> SizeAfter);
-
-public sealed record LayoutJson(
-    string Project,
-    string GoVersion,
-    IReadOnlyList<LayoutGroupJson> Architectures,
-    int Packages,
-    int AtomicCalls,
-    bool Passed,
-    IReadOnlyList<StructLayoutJson> Structs,
-    IReadOnlyList<MisalignedAtomicJson> MisalignedAtomics,
-    IReadOnlyList<FieldOrderJson> Reorders);
-
-/// <summary>The CLI's results as JSON, through source-generated type information and Core's one writer configuration.</summary>
+/// <summary>
+/// The CLI's results as JSON, the one way: each command's records (beside the command) through this source-generated
+/// context and Core's one writer configuration. A profile is the exception inside them: its keys make its JSON.
+/// </summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(BuildResultJson))]
 [JsonSerializable(typeof(VerifyResultJson))]
@@ -70,6 +45,13 @@ public sealed record LayoutJson(
 [JsonSerializable(typeof(TestReportJson))]
 [JsonSerializable(typeof(BootstrapResultJson))]
 [JsonSerializable(typeof(LayoutJson))]
+[JsonSerializable(typeof(ToolchainsJson))]
+[JsonSerializable(typeof(RemovedToolchainsJson))]
+[JsonSerializable(typeof(SysrootJson))]
+[JsonSerializable(typeof(DeployJson))]
+[JsonSerializable(typeof(TargetsJson))]
+[JsonSerializable(typeof(DetectedJson))]
+[JsonSerializable(typeof(JsonObject))]
 internal sealed partial class JsonOutput : JsonSerializerContext
 {
     public static void Write<T>(TextWriter writer, T value, JsonTypeInfo<T> typeInfo) => writer.Write(JsonText.Serialize(value, typeInfo));

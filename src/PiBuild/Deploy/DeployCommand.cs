@@ -1,8 +1,6 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using PiBuild.Cli.Common;
 using PiBuild.Core;
-using PiBuild.Core.Json;
 using PiBuild.Core.Pipelines;
 
 namespace PiBuild.Cli.Deploy;
@@ -58,22 +56,8 @@ internal static class DeployCommand
     {
         if (context.Json)
         {
-            context.Out.Write(JsonText.Serialize(new JsonObject
-            {
-                ["device"] = outcome.Device,
-                ["target"] = outcome.Target.Name,
-                ["dry_run"] = outcome.DryRun,
-                ["binaries"] = new JsonArray(outcome.Binaries.Select(b => (JsonNode)new JsonObject
-                {
-                    ["name"] = b.Name,
-                    ["destination"] = b.Destination,
-                    ["sha256"] = b.Sha256.Length > 0 ? b.Sha256 : null,
-                    ["copied"] = b.Copied,
-                    ["previous_kept"] = b.KeptPrevious,
-                }).ToArray()),
-                ["restart"] = outcome.Restart,
-                ["unit_state"] = outcome.UnitState,
-            }));
+            var binaries = outcome.Binaries.Select(b => new DeployedBinaryJson(b.Name, b.Destination, b.Sha256.Length > 0 ? b.Sha256 : null, b.Copied, b.KeptPrevious)).ToArray();
+            JsonOutput.Write(context.Out, new DeployJson(outcome.Device, outcome.Target.Name, outcome.DryRun, binaries, outcome.Restart, outcome.UnitState), JsonOutput.Default.DeployJson);
             return;
         }
 

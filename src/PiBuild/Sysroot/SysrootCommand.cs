@@ -1,8 +1,6 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using PiBuild.Cli.Common;
 using PiBuild.Core;
-using PiBuild.Core.Json;
 using PiBuild.Core.Pipelines;
 
 namespace PiBuild.Cli.Sysroot;
@@ -37,18 +35,8 @@ internal static class SysrootCommand
         var copy = outcome.Copy;
         if (context.Json)
         {
-            context.Out.Write(JsonText.Serialize(new JsonObject
-            {
-                ["device"] = outcome.Device,
-                ["target"] = outcome.Board.Profile?.Name,
-                ["model"] = outcome.Board.Model,
-                ["directory"] = copy.Directory,
-                ["files_copied"] = copy.FilesCopied,
-                ["bytes_copied"] = copy.BytesCopied,
-                ["links"] = copy.Links,
-                ["removed"] = copy.Removed,
-                ["unchanged"] = copy.Unchanged,
-            }));
+            JsonOutput.Write(context.Out, new SysrootJson(outcome.Device, outcome.Board.Profile?.Name, outcome.Board.Model, copy.Directory,
+                copy.FilesCopied, copy.BytesCopied, copy.Links, copy.Removed, copy.Unchanged), JsonOutput.Default.SysrootJson);
             return;
         }
 

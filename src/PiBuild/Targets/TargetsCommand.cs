@@ -1,8 +1,6 @@
 using System.CommandLine;
-using System.Text.Json.Nodes;
 using PiBuild.Cli.Common;
 using PiBuild.Core;
-using PiBuild.Core.Json;
 using PiBuild.Core.Pipelines;
 using PiBuild.Core.Targets;
 
@@ -45,7 +43,7 @@ internal static class TargetsCommand
     {
         if (context.Json)
         {
-            context.Out.Write(JsonText.Serialize(new JsonObject { ["targets"] = new JsonArray(profiles.Select(p => (JsonNode)p.ToJson()).ToArray()) }));
+            JsonOutput.Write(context.Out, new TargetsJson(profiles.Select(p => p.ToJson()).ToArray()), JsonOutput.Default.TargetsJson);
             return;
         }
 
@@ -67,7 +65,7 @@ internal static class TargetsCommand
     {
         if (context.Json)
         {
-            context.Out.Write(JsonText.Serialize(profile.ToJson()));
+            JsonOutput.Write(context.Out, profile.ToJson(), JsonOutput.Default.JsonObject);
             return;
         }
 
@@ -91,14 +89,7 @@ internal static class TargetsCommand
         var profile = board.Profile!;
         if (context.Json)
         {
-            context.Out.Write(JsonText.Serialize(new JsonObject
-            {
-                ["target"] = profile.Name,
-                ["model"] = board.Model,
-                ["cpu_part"] = board.CpuPart,
-                ["userland_bits"] = board.UserlandBits,
-                ["profile"] = profile.ToJson(),
-            }));
+            JsonOutput.Write(context.Out, new DetectedJson(profile.Name, board.Model, board.CpuPart, board.UserlandBits, profile.ToJson()), JsonOutput.Default.DetectedJson);
             return;
         }
 

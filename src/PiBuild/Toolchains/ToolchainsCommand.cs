@@ -1,10 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json.Nodes;
 using PiBuild.Cli.Common;
 using PiBuild.Core;
 using PiBuild.Core.Go;
-using PiBuild.Core.Json;
 using PiBuild.Core.Pipelines;
 
 namespace PiBuild.Cli.Toolchains;
@@ -42,14 +40,16 @@ internal static class ToolchainsCommand
     {
         if (context.Json)
         {
-            var array = new JsonArray(toolchains.Select(t => (JsonNode)new JsonObject
+            var listed = toolchains.Select(t => new ToolchainJson(t.Version.Text, t.Directory, t.Bytes, t.LastUsedUtc.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture))).ToArray();
+            if (verb is null)
             {
-                ["version"] = t.Version.Text,
-                ["directory"] = t.Directory,
-                ["bytes"] = t.Bytes,
-                ["last_used"] = t.LastUsedUtc.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
-            }).ToArray());
-            context.Out.Write(JsonText.Serialize(new JsonObject { [verb ?? "toolchains"] = array }));
+                JsonOutput.Write(context.Out, new ToolchainsJson(listed), JsonOutput.Default.ToolchainsJson);
+            }
+            else
+            {
+                JsonOutput.Write(context.Out, new RemovedToolchainsJson(listed), JsonOutput.Default.RemovedToolchainsJson);
+            }
+
             return;
         }
 

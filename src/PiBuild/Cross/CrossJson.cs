@@ -1,0 +1,6 @@
+using System.Text.Json.Serialization;
+using PiBuild.Cli.Common;
+
+namespace PiBuild.Cli.Cross;
+
+public sealed record BuildResultJson(string Project, string GoVersion, IReadOnlyList<BinaryJson> Binaries);

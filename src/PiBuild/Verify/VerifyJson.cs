@@ -1,0 +1,6 @@
+using System.Text.Json.Serialization;
+using PiBuild.Cli.Common;
+
+namespace PiBuild.Cli.Verify;
+
+public sealed record VerifyResultJson(IReadOnlyList<BinaryJson> Binaries);
