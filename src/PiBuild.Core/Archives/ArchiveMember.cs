@@ -1,3 +1,4 @@
+using PiBuild.Core.FileSystem;
 namespace PiBuild.Core.Archives;
 
 internal enum MemberKind

@@ -1,3 +1,5 @@
+using PiBuild.Core.FileSystem;
+
 namespace PiBuild.Core.Archives;
 
 /// <summary>An entry that would write outside the destination, or something no toolchain tarball contains.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using PiBuild.Core.FileSystem;
 
 namespace PiBuild.Core.Archives;
 

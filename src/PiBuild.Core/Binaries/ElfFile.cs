@@ -27,7 +27,7 @@ internal sealed record ElfFile(
 
     public const int Class32 = 1;
     public const int Class64 = 2;
-    public const int MachineArm = 40;
+    public const int MachineArm = Targets.GoArchitecture.ElfMachineArm;
 
     /// <summary>EF_ARM_EABIMASK: the top byte of e_flags holds the ARM EABI version.</summary>
     public int ArmEabiVersion => (int)(Flags >> 24);

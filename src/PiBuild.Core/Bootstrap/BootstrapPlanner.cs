@@ -43,8 +43,8 @@ internal static class BootstrapPlanner
         }
         else if (source is null)
         {
-            version = GoVersion.Parse((await Index().ConfigureAwait(false)).LatestStable()
-                ?? throw new ConfigurationException($"Go's download index {request.IndexUrl} lists no stable release; name one with --go VERSION"));
+            version = GoVersion.NewestStableIn(await Index().ConfigureAwait(false))
+                ?? throw new ConfigurationException($"Go's download index {request.IndexUrl} lists no stable release; name one with --go VERSION");
         }
         else
         {

@@ -43,12 +43,6 @@ internal sealed class GoDownloadIndex
 
     internal GoDownloadFile? Find(string fileName) => _files.FirstOrDefault(f => f.FileName == fileName);
 
-    /// <summary>The newest stable release the index lists, by version order.</summary>
-    internal string? LatestStable() =>
-        _files.Where(f => f.Stable && GoVersion.TryParse(f.Version, out _))
-            .Select(f => GoVersion.Parse(f.Version))
-            .Max()?.Text;
-
     /// <summary>Where the index's files are downloaded from: <c>https://go.dev/dl/?mode=json</c> lists files under <c>https://go.dev/dl/</c>.</summary>
     internal static string FileUrl(string indexUrl, string fileName)
     {

@@ -4,8 +4,8 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Threading.Channels;
-using PiBuild.Core.Archives;
 using PiBuild.Core.Streams;
+using PiBuild.Core.FileSystem;
 
 namespace PiBuild.Core.Fetching;
 

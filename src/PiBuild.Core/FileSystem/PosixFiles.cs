@@ -1,5 +1,4 @@
 using Microsoft.Win32.SafeHandles;
-using PiBuild.Core.Archives;
 using PiBuild.Interop;
 
 namespace PiBuild.Core.FileSystem;

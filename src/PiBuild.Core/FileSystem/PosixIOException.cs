@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using PiBuild.Core.Archives;
 
 namespace PiBuild.Core.FileSystem;
 

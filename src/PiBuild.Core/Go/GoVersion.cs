@@ -80,4 +80,8 @@ public sealed partial record GoVersion(int Major, int Minor, int Patch, string T
 
     [GeneratedRegex(@"go(\d+)\.(\d+)(?:\.(\d+))?(?:(rc|beta)(\d+))?")]
     private static partial Regex Pattern();
+
+    /// <summary>The newest stable release <paramref name="index"/> lists, by version order; null when it lists none.</summary>
+    internal static GoVersion? NewestStableIn(Fetching.GoDownloadIndex index) =>
+        index.Files.Where(f => f.Stable && TryParse(f.Version, out _)).Select(f => Parse(f.Version)).Max();
 }

@@ -55,7 +55,7 @@ internal sealed class ToolchainSelection(Workspace workspace)
             workspace.Events.Step($"fetching {fetch} for this machine: {plan.Reason}");
             using var fetcher = Fetcher.For(workspace);
             await _store.InstallAsync(fetch, plan.Url!, plan.Sha256!, fetcher, fetcher.Store, workspace.Runner,
-                new Pipelines.DownloadProgress(workspace.Events), cancellationToken).ConfigureAwait(false);
+                new DownloadProgress(workspace.Events), cancellationToken).ConfigureAwait(false);
         }
 
         var executable = version is null ? plan.Executable! : _store.GoExecutable(version);
@@ -142,7 +142,7 @@ internal sealed class ToolchainSelection(Workspace workspace)
                 : throw new WorkFailedException($"the newest stable Go is needed ({why}), but Go's download index {IndexUrl} could not be reached ({index.Failure!.Message}); connect, point --index (or ${IndexVariable}) at a reachable copy, or pass --go PATH");
         }
 
-        var newest = GoVersion.Parse(index.Index.LatestStable() ?? throw new ConfigurationException($"Go's download index {IndexUrl} lists no stable release; name one with --go 1.N.P"));
+        var newest = GoVersion.NewestStableIn(index.Index) ?? throw new ConfigurationException($"Go's download index {IndexUrl} lists no stable release; name one with --go 1.N.P");
         return _store.IsInstalled(newest) ? new ToolchainPlan($"{why}: cached {newest}", null, newest, null) : Download(index.Index, newest, why);
     }
 

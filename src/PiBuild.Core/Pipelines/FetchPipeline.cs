@@ -40,9 +40,3 @@ internal static class FetchPipeline
         return FetchOutcome.Of(await fetcher.FetchAsync(request, progress, cancellationToken).ConfigureAwait(false), null);
     }
 }
-
-/// <summary>Download progress as pipeline events, reported synchronously on the downloading thread.</summary>
-internal sealed class DownloadProgress(IPipelineEvents events) : IProgress<FetchProgress>
-{
-    public void Report(FetchProgress value) => events.Download(value);
-}

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using PiBuild.Core.Archives;
 using PiBuild.Core.Configuration;
 using PiBuild.Core.FileSystem;
 

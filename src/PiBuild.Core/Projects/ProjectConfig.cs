@@ -1,4 +1,3 @@
-using PiBuild.Core.Archives;
 using PiBuild.Core.Configuration;
 using PiBuild.Core.FileSystem;
 using PiBuild.Core.Targets;

@@ -1,5 +1,5 @@
-using PiBuild.Core.Archives;
 using PiBuild.Core.Configuration;
+using PiBuild.Core.FileSystem;
 
 namespace PiBuild.Core.Projects;
 

@@ -5,11 +5,14 @@ namespace PiBuild.Core.Targets;
 /// </summary>
 internal sealed record GoArchitecture(string Name, int Bits, bool LittleEndian, int ElfMachine, string QemuName)
 {
+    /// <summary>EM_ARM: the one ELF machine number other code names (ARM attributes are read only for it).</summary>
+    public const int ElfMachineArm = 40;
+
     public static IReadOnlyList<GoArchitecture> All { get; } =
     [
         new("386", 32, true, 3, "i386"),
         new("amd64", 64, true, 62, "x86_64"),
-        new("arm", 32, true, Binaries.ElfFile.MachineArm, "arm"),
+        new("arm", 32, true, ElfMachineArm, "arm"),
         new("arm64", 64, true, 183, "aarch64"),
         new("loong64", 64, true, 258, "loongarch64"),
         new("mips", 32, false, 8, "mips"),
@@ -73,9 +76,10 @@ internal sealed record BoardAbi(string DebianArchitecture, string GoArch, int Bi
     /// </summary>
     internal static int? UserlandBitsFrom(ReadOnlySpan<byte> shellHead, IEnumerable<BoardAbi> loadersPresent)
     {
-        if (Binaries.ElfFile.ClassOf(shellHead) is { } elfClass)
+        // ELF's fifth byte is its class: 1 for 32-bit, 2 for 64-bit.
+        if (shellHead.Length >= 5 && shellHead.StartsWith("\x7fELF"u8) && shellHead[4] is 1 or 2)
         {
-            return elfClass == Binaries.ElfFile.Class64 ? 64 : 32;
+            return shellHead[4] == 2 ? 64 : 32;
         }
 
         return loadersPresent.Select(a => a.Bits).Distinct().ToArray() is [var bits] ? bits : null;

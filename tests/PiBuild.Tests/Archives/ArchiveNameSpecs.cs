@@ -1,4 +1,5 @@
 using PiBuild.Core.Archives;
+using PiBuild.Core.FileSystem;
 
 namespace PiBuild.Tests.Archives;
 

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace PiBuild.Core.Archives;
+namespace PiBuild.Core.FileSystem;
 
 /// <summary>
 /// Names in archives are bytes, not text. They are held as strings in which each byte that is not valid UTF-8 is

@@ -1,6 +1,6 @@
-using PiBuild.Core.Go;
+using PiBuild.Core.Projects;
 
-namespace PiBuild.Core.Projects;
+namespace PiBuild.Core.Go;
 
 /// <summary>
 /// What a module asks of the Go that builds it: its go.mod's <c>go</c> line (the minimum, from Go 1.21 on) and
