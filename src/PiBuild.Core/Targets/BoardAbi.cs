@@ -77,7 +77,7 @@ internal sealed record BoardAbi(string DebianArchitecture, string GoArch, int Bi
     internal static int? UserlandBitsFrom(ReadOnlySpan<byte> shellHead, IEnumerable<BoardAbi> loadersPresent)
     {
         // ELF's fifth byte is its class: 1 for 32-bit, 2 for 64-bit.
-        if (shellHead.Length >= 5 && shellHead.StartsWith("\x7fELF"u8) && shellHead[4] is 1 or 2)
+        if (shellHead.Length >= 5 && shellHead.StartsWith((ReadOnlySpan<byte>)[0x7f, (byte)'E', (byte)'L', (byte)'F']) && shellHead[4] is 1 or 2)
         {
             return shellHead[4] == 2 ? 64 : 32;
         }
