@@ -4,7 +4,7 @@ using Microsoft.Win32.SafeHandles;
 namespace PiBuild.Interop;
 
 /// <summary>What a path is, as statx(2) says.</summary>
-internal enum FileType
+internal enum FileKind
 {
     Regular,
     Directory,
@@ -148,7 +148,7 @@ internal static unsafe partial class Libc
     }
 
     /// <summary>What a path is (following links unless <paramref name="followLinks"/> is false); null when it cannot be read.</summary>
-    public static FileType? TypeOf(ReadOnlySpan<byte> path, bool followLinks = true)
+    public static FileKind? KindOf(ReadOnlySpan<byte> path, bool followLinks = true)
     {
         Statx result;
         fixed (byte* name = Terminated(path))
@@ -161,14 +161,14 @@ internal static unsafe partial class Libc
 
         return (result.Mode & TypeMask) switch
         {
-            0x8000 => FileType.Regular,
-            0x4000 => FileType.Directory,
-            0x1000 => FileType.Fifo,
-            0x2000 => FileType.CharacterDevice,
-            0x6000 => FileType.BlockDevice,
-            0xA000 => FileType.SymbolicLink,
-            0xC000 => FileType.Socket,
-            _ => FileType.Other,
+            0x8000 => FileKind.Regular,
+            0x4000 => FileKind.Directory,
+            0x1000 => FileKind.Fifo,
+            0x2000 => FileKind.CharacterDevice,
+            0x6000 => FileKind.BlockDevice,
+            0xA000 => FileKind.SymbolicLink,
+            0xC000 => FileKind.Socket,
+            _ => FileKind.Other,
         };
     }
 

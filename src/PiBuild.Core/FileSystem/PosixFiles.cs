@@ -1,18 +1,8 @@
+global using FileKind = PiBuild.Interop.FileKind;
 using Microsoft.Win32.SafeHandles;
 using PiBuild.Interop;
 
 namespace PiBuild.Core.FileSystem;
-
-internal enum FileKind
-{
-    Regular,
-    Directory,
-    Fifo,
-    CharacterDevice,
-    BlockDevice,
-    Socket,
-    Other,
-}
 
 /// <summary>
 /// Files by name for what .NET cannot do: create hardlinks, and name files by bytes that are not UTF-8 (paths here are
@@ -107,17 +97,7 @@ internal static class PosixFiles
     }
 
     /// <summary>What a path is, following symlinks; null when it does not exist.</summary>
-    public static FileKind? KindOf(string path) => Libc.TypeOf(ArchiveName.Encode(path)) switch
-    {
-        null => null,
-        FileType.Regular => FileKind.Regular,
-        FileType.Directory => FileKind.Directory,
-        FileType.Fifo => FileKind.Fifo,
-        FileType.CharacterDevice => FileKind.CharacterDevice,
-        FileType.BlockDevice => FileKind.BlockDevice,
-        FileType.Socket => FileKind.Socket,
-        _ => FileKind.Other,
-    };
+    public static FileKind? KindOf(string path) => Libc.KindOf(ArchiveName.Encode(path));
 
     /// <summary>The path with every symlink resolved (realpath(3)); null when it does not exist.</summary>
     public static string? RealPath(string path) => Libc.RealPath(ArchiveName.Encode(path)) is { } resolved ? ArchiveName.Decode(resolved) : null;

@@ -16,6 +16,15 @@ public sealed class PipelineSpecs : IDisposable
 
     private string Bin(string board) => Path.Combine(_go.Project, "bin", board, "hello");
 
+    /// <summary>A qemu-user stand-in (the programs it would run are synthetic): a sh script with <paramref name="body"/>.</summary>
+    private async Task<string> FakeQemuAsync(string body)
+    {
+        var qemu = Path.GetFullPath(Path.Combine(_go.Project, "..", "qemu-arm-static"));
+        await File.WriteAllTextAsync(qemu, $"#!/bin/sh\n{body}\n");
+        File.SetUnixFileMode(qemu, (UnixFileMode)0x1ED);
+        return qemu;
+    }
+
     [Fact]
     public async Task Cross_runs_one_go_build_per_level_and_places_a_verified_copy_for_every_board()
     {
@@ -79,24 +88,20 @@ public sealed class PipelineSpecs : IDisposable
     [Fact]
     public async Task Tests_run_with_the_boards_stack_limit_timeout_scale_and_CPU()
     {
-        var qemu = Path.Combine(_go.Project, "..", "qemu-arm-static");
-        await File.WriteAllTextAsync(qemu, "#!/bin/sh\nexit 0\n");
-        File.SetUnixFileMode(qemu, (UnixFileMode)0x1ED);
+        var qemu = await FakeQemuAsync("exit 0");
         var workspace = _go.Workspace(_events, variables: new Dictionary<string, string?> { ["PIBUILD_QEMU"] = qemu });
 
         await TestPipeline.RunAsync(workspace, new TestRequest(["pi1"], ["./..."], ["-run", "TestX"]), CancellationToken.None);
 
         var test = _go.Calls().Single(c => c.Command.StartsWith("test ", StringComparison.Ordinal));
-        Assert.Equal($"test -json -timeout 100m -exec {ShellQuote.Join([Path.GetFullPath(qemu), "-cpu", "arm1176"])} -run TestX ./...", test.Command);
+        Assert.Equal($"test -json -timeout 100m -exec {ShellQuote.Join([qemu, "-cpu", "arm1176"])} -run TestX ./...", test.Command);
         Assert.Equal(("6", "10", "1024"), (test.Variables["GOARM"], test.Variables["GO_TEST_TIMEOUT_SCALE"], test.Variables["ulimit"]));
     }
 
     [Fact]
     public async Task Run_builds_one_command_and_runs_it_as_the_board_would()
     {
-        var qemu = Path.Combine(_go.Project, "..", "qemu-arm-static");
-        await File.WriteAllTextAsync(qemu, "#!/bin/sh\n[ \"$1 $2\" = '-cpu cortex-a7' ] || exit 9\nexit 3\n");
-        File.SetUnixFileMode(qemu, (UnixFileMode)0x1ED);
+        var qemu = await FakeQemuAsync("[ \"$1 $2\" = '-cpu cortex-a7' ] || exit 9\nexit 3");
         var workspace = _go.Workspace(_events, variables: new Dictionary<string, string?> { ["PIBUILD_QEMU"] = qemu });
 
         var outcome = await RunPipeline.RunAsync(workspace, new RunRequest(["pi2"], ".", [], new ProcessStreams(Stream.Null, Stream.Null, Stream.Null)), CancellationToken.None);
