@@ -363,6 +363,12 @@ internal sealed class TarArchiveReader(Stream input)
                 throw Corrupt(start, "has an extended header record without a keyword");
             }
 
+            // A keyword is text up to '='; a NUL in it is a malformed header to GNU tar and Go's archive/tar alike.
+            if (record[..equals].Contains((byte)0))
+            {
+                throw Corrupt(start, "has an extended header keyword containing a NUL byte");
+            }
+
             var key = Encoding.UTF8.GetString(record[..equals]);
             var value = record[(equals + 1)..];
             if (key is "path" or "linkpath" or "GNU.sparse.name" && value.IndexOf((byte)0) is >= 0 and var nul)

@@ -44,6 +44,33 @@ public sealed class TarArchiveReaderSpecs
         Assert.Equal(20L << 30, Reader(header).Next()!.Size);
     }
 
+    [Theory]
+    [InlineData("mtime", true)]
+    [InlineData("mt\0ime", false)]
+    public void A_PAX_keyword_holding_a_NUL_is_a_malformed_header_as_in_GNU_tar(string keyword, bool accepted)
+    {
+        var record = $" {keyword}=1700000000\n";
+        var text = $"{record.Length + 2}{record}";
+        var data = Encoding.ASCII.GetBytes(text);
+        var pax = Header("PaxHeaders/x", h =>
+        {
+            h[156] = (byte)'x';
+            Encoding.ASCII.GetBytes(Convert.ToString(data.Length, 8).PadLeft(11, '0') + "\0").CopyTo(h, 124);
+        });
+        var body = new byte[512];
+        data.CopyTo(body, 0);
+        var read = () => Reader(pax, body, Header("x", _ => { })).Next();
+        if (accepted)
+        {
+            Assert.Equal(1700000000, read()!.ModifiedSeconds);
+        }
+        else
+        {
+            var e = Assert.Throws<InvalidDataException>(read);
+            Assert.Equal("the tar header at byte 0 has an extended header keyword containing a NUL byte", e.Message);
+        }
+    }
+
     [Fact]
     public void A_negative_base_256_size_is_refused()
     {
