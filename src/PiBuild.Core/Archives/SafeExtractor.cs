@@ -351,6 +351,13 @@ internal static class SafeExtractor
             }
 
             var source = tree.HardlinkSource(linkName, name);
+            if (source == relative)
+            {
+                // GNU tar stores a file named twice (tar cf a.tar f f) as a link to itself: there is nothing to do.
+                Entries++;
+                return;
+            }
+
             tree.EnsureParent(relative);
             tree.AddFile(relative, name);
             PosixFiles.Link(tree.FullPath(source), tree.FullPath(relative));

@@ -92,6 +92,23 @@ public sealed class ArchiveFormatTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_GNU_tar_stored_twice_as_a_link_to_itself_unpacks_as_tar_does()
+    {
+        var source = _dir.Combine("twice");
+        Directory.CreateDirectory(source);
+        await File.WriteAllTextAsync(Path.Combine(source, "f.txt"), "once\n");
+        var tar = _dir.Combine("dup.tar");
+        (await Run.ProgramAsync("tar", ["-C", source, "-cf", tar, "f.txt", "f.txt"])).AssertSucceeded();
+        var listing = await Run.ProgramAsync("tar", ["-tvf", tar]);
+        Assert.Contains("link to f.txt", listing.StandardOutput, StringComparison.Ordinal);
+
+        var (result, destination) = await Extract(await File.ReadAllBytesAsync(tar), "dup.tar");
+        result.AssertSucceeded();
+        Assert.Equal("once\n", await File.ReadAllTextAsync(Path.Combine(destination, "f.txt")));
+        Assert.Equal(["f.txt"], Directory.EnumerateFileSystemEntries(destination).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public async Task A_git_archive_tarball_with_a_global_header_unpacks()
     {
         var repo = _dir.Combine("repo");
