@@ -33,6 +33,7 @@ public sealed partial class Workspace
         GetVariable = getVariable;
         Events = events;
         Paths = PiBuildPaths.FromEnvironment(getVariable);
+        Processes.InterruptOrigin.Watch();
     }
 
     public string ProjectDirectory { get; }

@@ -18,10 +18,21 @@ internal static class InterruptOrigin
         }
     });
 
-    private static int _fromTerminal;
+    // Only noted: the command line's own handler turns SIGTERM into cancellation, as it does Ctrl-C.
+    private static readonly PosixSignalRegistration TermRegistration = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => Volatile.Write(ref _terminated, 1));
 
-    /// <summary>Starts listening (the first runner does this, before any child exists).</summary>
-    public static void Watch() => GC.KeepAlive(Registration);
+    private static int _fromTerminal;
+    private static int _terminated;
+
+    /// <summary>Starts listening (each workspace does, before any child exists).</summary>
+    public static void Watch()
+    {
+        GC.KeepAlive(Registration);
+        GC.KeepAlive(TermRegistration);
+    }
+
+    /// <summary>A SIGTERM arrived: the run ends with <see cref="ExitCodes.Terminated"/>.</summary>
+    public static bool Terminated => Volatile.Read(ref _terminated) == 1;
 
     public static bool ReachedChildren => Volatile.Read(ref _fromTerminal) == 1;
 

@@ -12,11 +12,12 @@ internal static class CommandAction
     public static void SetHandler(this Command command, Func<CliContext, ParseResult, CancellationToken, Task<int>> handler) =>
         command.SetAction((parseResult, cancellationToken) => RunAsync(parseResult, handler, cancellationToken));
 
-    /// <summary>The line that ends an interrupted run; its exit code is <see cref="ExitCodes.Interrupted"/>.</summary>
+    /// <summary>The line that ends an interrupted run; its exit code is 130 after Ctrl-C, 143 after SIGTERM.</summary>
     public static int Interrupted(CliContext context)
     {
-        context.Error.WriteLine("pibuild: interrupted; nothing half-written was kept");
-        return ExitCodes.Interrupted;
+        var code = ExitCodes.ForStop;
+        context.Error.WriteLine(code == ExitCodes.Terminated ? "pibuild: terminated; nothing half-written was kept" : "pibuild: interrupted; nothing half-written was kept");
+        return code;
     }
 
     private static async Task<int> RunAsync(

@@ -2,7 +2,7 @@ using PiBuild.IntegrationTests.Infrastructure;
 
 namespace PiBuild.IntegrationTests.Cross;
 
-/// <summary>Ctrl-C in the middle of a cold build: exit 130, the go process tree gone, nothing half-written under bin/.</summary>
+/// <summary>Ctrl-C in the middle of a cold build: exit 130, the go process tree gone, nothing half-written under bin/; SIGTERM: 143.</summary>
 public sealed class InterruptTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
@@ -34,6 +34,24 @@ public sealed class InterruptTests : IDisposable
         var bin = Path.Combine(project, "bin");
         var left = Directory.Exists(bin) ? Directory.EnumerateFileSystemEntries(bin, "*", SearchOption.AllDirectories).Select(p => Path.GetRelativePath(bin, p)).ToArray() : [];
         Assert.True(left.All(p => p == "pi1"), $"left under bin/: {string.Join(", ", left)}");
+    }
+
+    [Fact]
+    public async Task SIGTERM_during_a_download_stops_it_and_exits_143()
+    {
+        // A server that accepts and never answers holds the download until pibuild is told to stop.
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var env = new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = _dir.Combine("cache"), ["PIBUILD_CACHE_DIR"] = null };
+        var process = Run.StartPiBuild(["fetch", $"http://127.0.0.1:{port}/slow.tar.gz", "--insecure"], _dir.Path, env);
+        using var accepted = await listener.AcceptTcpClientAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        (await Run.ProgramAsync("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])).AssertSucceeded();
+        var result = await Run.WaitAsync(process, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(143, result.ExitCode);
+        Assert.Contains("pibuild: terminated; nothing half-written was kept", result.StandardError, StringComparison.Ordinal);
     }
 
     public void Dispose() => _dir.Dispose();
