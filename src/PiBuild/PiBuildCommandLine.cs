@@ -21,7 +21,7 @@ using PiBuild.Cli.Verify;
 namespace PiBuild.Cli;
 
 /// <summary>The <c>pibuild</c> command tree. Each command lives in its own folder; this only registers them.</summary>
-public static class PiBuildCommandLine
+public static partial class PiBuildCommandLine
 {
     public static RootCommand Create()
     {
@@ -56,7 +56,12 @@ public static class PiBuildCommandLine
     public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error)
     {
         var parseResult = Create().Parse(args);
-        var errors = parseResult.Errors.Select(e => e.Message).Concat(TokenProblems(parseResult)).ToArray();
+        // Each token is named once: where this says what is wrong with one, System.CommandLine's line about it is dropped.
+        var problems = TokenProblems(parseResult).ToArray();
+        var errors = parseResult.Errors.Select(e => e.Message)
+            .Where(message => !problems.Any(p => message.Contains($"'{p.Token}'", StringComparison.Ordinal)))
+            .Concat(problems.Select(p => p.Message))
+            .ToArray();
         if (errors.Length > 0)
         {
             // System.CommandLine exits 1 on parse errors; a usage error is 2 here, like every other usage error.
@@ -85,10 +90,11 @@ public static class PiBuildCommandLine
     /// What System.CommandLine lets through: an unknown option before <c>--</c> taken as an argument (it would reach
     /// go build as a flag), and an empty string where a value is needed (<c>-o ''</c>).
     /// </summary>
-    private static IEnumerable<string> TokenProblems(ParseResult parseResult)
+    private static IEnumerable<(string Token, string Message)> TokenProblems(ParseResult parseResult)
     {
         var passThrough = false;
         string? previous = null;
+        var command = parseResult.CommandResult.Command;
         foreach (var token in parseResult.Tokens)
         {
             if (token.Type == System.CommandLine.Parsing.TokenType.DoubleDash)
@@ -97,18 +103,32 @@ public static class PiBuildCommandLine
             }
             else if (token.Type == System.CommandLine.Parsing.TokenType.Argument && !passThrough)
             {
-                if (token.Value.StartsWith('-') && token.Value.Length > 1)
+                if (NegativeNumber().IsMatch(token.Value) && previous is { } option && TakesValue(command, option) is { } valueName)
                 {
-                    yield return $"unknown option '{token.Value}' (see: pibuild {parseResult.CommandResult.Command.Name} --help)";
+                    // "-1" after an option that takes a value reads as another option: say what the value must be.
+                    yield return (token.Value, $"{option} takes {valueName}, which cannot be negative ('{token.Value}')");
+                }
+                else if (token.Value.StartsWith('-') && token.Value.Length > 1)
+                {
+                    yield return (token.Value, $"unknown option '{token.Value}' (see: pibuild {command.Name} --help)");
                 }
                 else if (token.Value.Length == 0)
                 {
-                    var argument = parseResult.CommandResult.Command.Arguments.FirstOrDefault()?.Name ?? "an argument";
-                    yield return previous is { } option && option.StartsWith('-') ? $"{option} needs a value, not an empty string" : $"{argument} is an empty string; give a value";
+                    var argument = command.Arguments.FirstOrDefault()?.Name ?? "an argument";
+                    yield return (token.Value, previous is { } named && named.StartsWith('-') ? $"{named} needs a value, not an empty string" : $"{argument} is an empty string; give a value");
                 }
             }
 
             previous = token.Value;
         }
     }
+
+    /// <summary>The value an option of the command takes (its help name, e.g. N or I/N); null for a flag or no such option.</summary>
+    private static string? TakesValue(Command command, string name) =>
+        command.Options.FirstOrDefault(o => o.Name == name || o.Aliases.Contains(name)) is { } option && option.Arity.MaximumNumberOfValues > 0
+            ? option.HelpName ?? "a value"
+            : null;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^-[0-9]")]
+    private static partial System.Text.RegularExpressions.Regex NegativeNumber();
 }

@@ -18,7 +18,18 @@ public sealed class CommandLineSpecs
     {
         var (code, _, err) = await Invoke("targets", "--frobnicate");
         Assert.Equal(2, code);
-        Assert.Contains("pibuild: Unrecognized command or argument '--frobnicate'", err, StringComparison.Ordinal);
+        Assert.Equal("pibuild: unknown option '--frobnicate' (see: pibuild targets --help)\nRun 'pibuild --help' for usage.\n", err);
+    }
+
+    [Theory]
+    [InlineData("release --snapshot --bogus", "pibuild: unknown option '--bogus' (see: pibuild release --help)")]
+    [InlineData("fetch ./x --strip-components -1", "pibuild: --strip-components takes N, which cannot be negative ('-1')")]
+    [InlineData("release --shard -1/2", "pibuild: --shard takes I/N, which cannot be negative ('-1/2')")]
+    public async Task A_bad_token_is_named_once_in_one_line(string line, string expected)
+    {
+        var (code, _, err) = await Invoke(line.Split(' '));
+        Assert.Equal(2, code);
+        Assert.Equal($"{expected}\nRun 'pibuild --help' for usage.\n", err);
     }
 
     [Fact]
