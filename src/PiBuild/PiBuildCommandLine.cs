@@ -58,10 +58,12 @@ public static partial class PiBuildCommandLine
         var parseResult = Create().Parse(args);
         // Each token is named once: where this says what is wrong with one, System.CommandLine's line about it is dropped.
         var problems = TokenProblems(parseResult).ToArray();
-        var errors = parseResult.Errors.Select(e => e.Message)
-            .Where(message => !problems.Any(p => message.Contains($"'{p.Token}'", StringComparison.Ordinal)))
-            .Concat(problems.Select(p => p.Message))
-            .ToArray();
+        var errors = problems.Any(p => p.Token is null)
+            ? problems.Select(p => p.Message).ToArray()
+            : parseResult.Errors.Select(e => e.Message)
+                .Where(message => !problems.Any(p => message.Contains($"'{p.Token}'", StringComparison.Ordinal)))
+                .Concat(problems.Select(p => p.Message))
+                .ToArray();
         if (errors.Length > 0)
         {
             // System.CommandLine exits 1 on parse errors; a usage error is 2 here, like every other usage error.
@@ -90,11 +92,22 @@ public static partial class PiBuildCommandLine
     /// What System.CommandLine lets through: an unknown option before <c>--</c> taken as an argument (it would reach
     /// go build as a flag), and an empty string where a value is needed (<c>-o ''</c>).
     /// </summary>
-    private static IEnumerable<(string Token, string Message)> TokenProblems(ParseResult parseResult)
+    /// <returns>Each problem with the token it names; a null token: the problem is the whole command line (say only it).</returns>
+    private static IEnumerable<(string? Token, string Message)> TokenProblems(ParseResult parseResult)
     {
         var passThrough = false;
         string? previous = null;
         var command = parseResult.CommandResult.Command;
+        if (command is RootCommand root && parseResult.Tokens.FirstOrDefault() is { Type: System.CommandLine.Parsing.TokenType.Argument } first && !first.Value.StartsWith('-'))
+        {
+            // "pibuild crosss": one line naming the command meant, not "Required command was not provided" first.
+            var commands = root.Subcommands.Where(c => !c.Hidden).Select(c => c.Name).ToArray();
+            var meant = commands.Where(c => first.Value.StartsWith(c, StringComparison.Ordinal) || c.StartsWith(first.Value, StringComparison.Ordinal)).ToArray();
+            var hint = meant.Length == 1 ? $"did you mean '{meant[0]}'?" : $"commands: {string.Join(", ", commands)}";
+            yield return (null, $"unknown command '{first.Value}' ({hint})");
+            yield break;
+        }
+
         foreach (var token in parseResult.Tokens)
         {
             if (token.Type == System.CommandLine.Parsing.TokenType.DoubleDash)

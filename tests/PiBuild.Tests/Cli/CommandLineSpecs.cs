@@ -22,6 +22,7 @@ public sealed class CommandLineSpecs
     }
 
     [Theory]
+    [InlineData("crosss --target pi2", "pibuild: unknown command 'crosss' (did you mean 'cross'?)")]
     [InlineData("release --snapshot --bogus", "pibuild: unknown option '--bogus' (see: pibuild release --help)")]
     [InlineData("fetch ./x --strip-components -1", "pibuild: --strip-components takes N, which cannot be negative ('-1')")]
     [InlineData("release --shard -1/2", "pibuild: --shard takes I/N, which cannot be negative ('-1/2')")]
