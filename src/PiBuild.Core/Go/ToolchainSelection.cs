@@ -54,7 +54,7 @@ internal sealed class ToolchainSelection(Workspace workspace)
         {
             workspace.Events.Step($"fetching {fetch} for this machine: {plan.Reason}");
             using var fetcher = Fetcher.For(workspace);
-            await _store.InstallAsync(fetch, plan.Url!, plan.Sha256!, fetcher, fetcher.Store, workspace.Runner,
+            await _store.InstallAsync(fetch, plan.Url!, plan.Sha256!, fetcher, workspace.Runner,
                 new DownloadProgress(workspace.Events), cancellationToken).ConfigureAwait(false);
         }
 

@@ -58,10 +58,10 @@ internal sealed class ToolchainStore(PiBuildPaths paths)
     }
 
     /// <summary>Downloads (or finds in the store) the release's archive, unpacks it into its place and proves what it is.</summary>
-    public async Task InstallAsync(GoVersion version, string url, string sha256, Fetcher fetcher, DownloadStore downloads, ProcessRunner runner, IProgress<FetchProgress>? progress, CancellationToken cancellationToken)
+    public async Task InstallAsync(GoVersion version, string url, string sha256, Fetcher fetcher, ProcessRunner runner, IProgress<FetchProgress>? progress, CancellationToken cancellationToken)
     {
         WritableDirectory.Ensure(Root, "the toolchain cache", "set PIBUILD_CACHE_DIR or XDG_CACHE_HOME to a writable directory");
-        using var held = await downloads.LockAsync($"toolchain-{version.Text}", cancellationToken).ConfigureAwait(false);
+        using var held = await fetcher.Store.LockAsync($"toolchain-{version.Text}", cancellationToken).ConfigureAwait(false);
         if (IsInstalled(version))
         {
             return;
