@@ -25,7 +25,7 @@ internal enum FetchOrigin
 internal sealed record FetchResult(string Name, string Path, string Sha256, long Size, FetchOrigin Origin, string Verification)
 {
     /// <summary>A remote file accepted without a known checksum (--insecure): its digest should be pinned.</summary>
-    public bool Unverified => Verification == Fetcher.InsecureVerification;
+    public bool Unverified => Verification.StartsWith(Fetcher.InsecureVerification, StringComparison.Ordinal);
 }
 
 /// <summary>
@@ -36,6 +36,9 @@ internal sealed record FetchResult(string Name, string Path, string Sha256, long
 internal sealed class Fetcher(DownloadStore store, FetchPolicy policy) : IDisposable
 {
     public const string InsecureVerification = "not verified: --insecure";
+
+    /// <summary>The most a checksum file may hold: sha256sum's line for one file, with room for a long name.</summary>
+    private const int SidecarBytes = 4096;
 
     private readonly HttpClient http = new(new SocketsHttpHandler
     {
@@ -108,7 +111,7 @@ internal sealed class Fetcher(DownloadStore store, FetchPolicy policy) : IDispos
         }
 
         var origin = source is LocalSource ? FetchOrigin.LocalFile : FetchOrigin.Downloaded;
-        return new FetchResult(source.Name, path, actual, length, origin, expected is null ? (source is LocalSource ? "local file, no checksum given" : InsecureVerification) : verification);
+        return new FetchResult(source.Name, path, actual, length, origin, expected is null ? (source is LocalSource ? "local file, no checksum given" : verification.Length > 0 ? verification : InsecureVerification) : verification);
     }
 
     /// <summary>
@@ -155,10 +158,20 @@ internal sealed class Fetcher(DownloadStore store, FetchPolicy policy) : IDispos
 
         if (source is RemoteSource remote)
         {
-            var sidecar = new Uri(remote.Url.AbsoluteUri + ".sha256");
-            if (await TryReadSidecarAsync(sidecar, cancellationToken).ConfigureAwait(false) is { } fromSidecar)
+            // The file's path plus .sha256, its query kept after it (f.bin?x=1 has f.bin.sha256?x=1), as servers name them.
+            var sidecar = new UriBuilder(remote.Url);
+            sidecar.Path += ".sha256";
+            try
             {
-                return (fromSidecar, $"sha256 matches {Path.GetFileName(sidecar.AbsolutePath)}");
+                if (await TryReadSidecarAsync(sidecar.Uri, cancellationToken).ConfigureAwait(false) is { } fromSidecar)
+                {
+                    return (fromSidecar, $"sha256 matches {Path.GetFileName(sidecar.Uri.AbsolutePath)}");
+                }
+            }
+            catch (WorkFailedException e) when (request.Insecure)
+            {
+                // Unverified was asked for: a checksum file that cannot be read is said, not fatal.
+                return (null, $"{InsecureVerification} (the checksum file could not be read: {e.InnerException?.Message ?? e.Message})");
             }
         }
 
@@ -188,9 +201,17 @@ internal sealed class Fetcher(DownloadStore store, FetchPolicy policy) : IDispos
                     return null;
                 }
 
-                // "HEX" or "HEX  filename", as sha256sum writes it.
-                var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                var first = text.Split([' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+                // "HEX" or "HEX  filename", as sha256sum writes it: a few bytes. Read at most SidecarBytes, so a server
+                // that answers with the file itself (ignoring the name) costs one small read, not the whole file.
+                var buffer = new byte[SidecarBytes + 1];
+                await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+                var read = await body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                if (read > SidecarBytes)
+                {
+                    return null;
+                }
+
+                var first = Encoding.UTF8.GetString(buffer, 0, read).Split([' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
                 return Sha256Hex.IsValid(first) ? first!.ToLowerInvariant() : null;
             }
             catch (TransientFetchException) when (attempt < policy.Attempts)

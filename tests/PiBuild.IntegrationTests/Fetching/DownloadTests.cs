@@ -269,6 +269,37 @@ public sealed class DownloadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_sidecar_of_a_URL_with_a_query_is_its_path_plus_sha256_with_the_query_after()
+    {
+        // This server ignores queries, as many do: asking for "go.tar.gz?x=1.sha256" would get the file itself.
+        _server.Serve("go.tar.gz", _payload);
+        _server.Serve("go.tar.gz.sha256", Encoding.ASCII.GetBytes(Sha(_payload) + "  go.tar.gz\n"));
+        var result = await Fetch(_server.Url("go.tar.gz?x=1"));
+        result.AssertSucceeded();
+        Assert.Contains("sha256 matches go.tar.gz.sha256", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(1, _server.RequestCount("go.tar.gz"));
+        Assert.Equal(1, _server.RequestCount("go.tar.gz.sha256"));
+    }
+
+    [Fact]
+    public async Task With_insecure_a_checksum_file_that_keeps_failing_is_said_not_fatal()
+    {
+        _server.Serve("go.tar.gz", _payload);
+        _server.Serve("go.tar.gz.sha256", Encoding.ASCII.GetBytes(Sha(_payload)), new Misbehaviour { FailStatus = 503, FailTimes = 100 });
+        var env = Env();
+        env["PIBUILD_FETCH_ATTEMPTS"] = "2";
+        var result = await Run.PiBuildAsync(["fetch", _server.Url("go.tar.gz"), "--insecure"], _dir.Path, env);
+        result.AssertSucceeded();
+        Assert.Contains("not verified: --insecure (the checksum file could not be read: HTTP 503", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains($"pin it with --sha256 {Sha(_payload)}", result.StandardError, StringComparison.Ordinal);
+
+        // Without --insecure the same failure stops the fetch.
+        var refused = await Run.PiBuildAsync(["fetch", _server.Url("go.tar.gz")], _dir.Path, env);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("reading the checksum", refused.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_sidecar_answering_503_is_retried_like_the_file()
     {
         _server.Serve("go.tar.gz", _payload);
