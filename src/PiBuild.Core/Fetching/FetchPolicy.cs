@@ -16,13 +16,16 @@ internal sealed record FetchPolicy(int Attempts, TimeSpan FirstDelay, TimeSpan C
     public const string SpeedTimeVariable = "PIBUILD_SPEED_TIME";
     public const int MaxRedirects = 10;
 
-    public static FetchPolicy Default { get; } = new(6, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60), 1024, TimeSpan.FromSeconds(60));
+    // A dead server costs about two minutes in all: 4 attempts of at most 10 s to connect and 20 s for an answer, with
+    // 0.5, 1 and 2 s between them. A live but slow one is only cut below 1 KiB/s for 30 s.
+    public static FetchPolicy Default { get; } = new(4, TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20), 1024, TimeSpan.FromSeconds(30));
 
     public static IReadOnlyList<string> Variables { get; } = [AttemptsVariable, ConnectTimeoutVariable, IdleTimeoutVariable, SpeedLimitVariable, SpeedTimeVariable];
 
     public TimeSpan DelayBefore(int attempt) => FirstDelay * Math.Pow(2, attempt - 1);
 
-    public static FetchPolicy FromEnvironment(Func<string, string?> getVariable)
+    /// <param name="idleTimeout">--timeout: how long a silent server is waited for (each attempt), over the environment's.</param>
+    public static FetchPolicy FromEnvironment(Func<string, string?> getVariable, TimeSpan? idleTimeout = null)
     {
         double? Number(string name, double minimum)
         {
@@ -41,7 +44,7 @@ internal sealed record FetchPolicy(int Attempts, TimeSpan FirstDelay, TimeSpan C
         {
             Attempts = (int?)Number(AttemptsVariable, 1) ?? defaults.Attempts,
             ConnectTimeout = Number(ConnectTimeoutVariable, 0.001) is { } connect ? TimeSpan.FromSeconds(connect) : defaults.ConnectTimeout,
-            IdleTimeout = Number(IdleTimeoutVariable, 0.001) is { } idle ? TimeSpan.FromSeconds(idle) : defaults.IdleTimeout,
+            IdleTimeout = idleTimeout ?? (Number(IdleTimeoutVariable, 0.001) is { } idle ? TimeSpan.FromSeconds(idle) : defaults.IdleTimeout),
             SpeedLimit = (long?)Number(SpeedLimitVariable, 0) ?? defaults.SpeedLimit,
             SpeedTime = Number(SpeedTimeVariable, 0.001) is { } time ? TimeSpan.FromSeconds(time) : defaults.SpeedTime,
         };

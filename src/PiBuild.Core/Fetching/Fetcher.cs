@@ -7,7 +7,8 @@ using PiBuild.Core.Streams;
 namespace PiBuild.Core.Fetching;
 
 /// <summary>What to fetch, how its checksum is known, and where to unpack it (when it is to be unpacked).</summary>
-public sealed record FetchRequest(string Source, string? Sha256 = null, string? IndexUrl = null, bool Insecure = false, string? ExtractTo = null, int StripComponents = 0)
+/// <param name="Timeout">--timeout: how long a server that sends nothing is waited for, each attempt; null: PIBUILD_IDLE_TIMEOUT, else 20 s.</param>
+public sealed record FetchRequest(string Source, string? Sha256 = null, string? IndexUrl = null, bool Insecure = false, string? ExtractTo = null, int StripComponents = 0, TimeSpan? Timeout = null)
 {
     /// <summary>Go's own download index, where checksums of Go's releases are looked up by default.</summary>
     public const string GoIndex = GoDownloadIndex.DefaultUrl;
@@ -56,7 +57,9 @@ internal sealed class Fetcher(DownloadStore store, FetchPolicy policy) : IDispos
     };
 
     /// <summary>The fetcher for a command: the workspace's download store, timeouts from its environment.</summary>
-    public static Fetcher For(Workspace workspace) => new(DownloadStore.For(workspace.Paths), FetchPolicy.FromEnvironment(workspace.GetVariable));
+    /// <param name="timeout">--timeout, where the command has it.</param>
+    public static Fetcher For(Workspace workspace, TimeSpan? timeout = null) =>
+        new(DownloadStore.For(workspace.Paths), FetchPolicy.FromEnvironment(workspace.GetVariable, timeout));
 
     public DownloadStore Store => store;
 

@@ -36,7 +36,11 @@ internal sealed class HttpDownload(HttpClient http, FetchPolicy policy, IProgres
             }
             catch (TransientFetchException e)
             {
-                throw new WorkFailedException($"downloading {url} failed after {policy.Attempts} attempts: {e.Message}; run the same command again to resume", e);
+                // Resuming is offered only where there is something to resume from.
+                var next = new FileInfo(partialPath) is { Exists: true, Length: > 0 } kept
+                    ? $"run the same command again to resume ({kept.Length} bytes kept)"
+                    : "nothing was kept; check the address and the server, then try again";
+                throw new WorkFailedException($"downloading {url} failed after {policy.Attempts} attempts: {e.Message}; {next}", e);
             }
         }
     }

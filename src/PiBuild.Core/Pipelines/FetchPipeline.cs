@@ -29,7 +29,12 @@ internal static class FetchPipeline
             throw new ConfigurationException("--strip-components must be 0 or more");
         }
 
-        using var fetcher = Fetcher.For(workspace);
+        if (request.Timeout is { } timeout && timeout <= TimeSpan.Zero)
+        {
+            throw new ConfigurationException("--timeout must be a number of seconds above 0");
+        }
+
+        using var fetcher = Fetcher.For(workspace, request.Timeout);
         var progress = new DownloadProgress(workspace.Events);
         if (request.ExtractTo is { } destination)
         {

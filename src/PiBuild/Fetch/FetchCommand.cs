@@ -35,16 +35,23 @@ internal static class FetchCommand
         Description = "Accept a remote file whose checksum is not known (its SHA-256 is printed, to pin it)",
     };
 
+    private static readonly Option<double?> Timeout = new("--timeout")
+    {
+        Description = "How long to wait for a server that sends nothing, each of the 4 attempts (default: $PIBUILD_IDLE_TIMEOUT, else 20)",
+        HelpName = "SECONDS",
+    };
+
     public static Command Create()
     {
         var command = new Command("fetch", "Download into the cache with resume and checksum, and unpack safely")
         {
-            Source, Sha256, Index, Extract, Strip, Insecure,
+            Source, Sha256, Index, Extract, Strip, Insecure, Timeout,
         };
         command.SetHandler(async (context, parseResult, cancellationToken) =>
         {
             var request = new FetchRequest(parseResult.GetRequiredValue(Source), parseResult.GetValue(Sha256), parseResult.GetValue(Index),
-                parseResult.GetValue(Insecure), parseResult.GetValue(Extract), parseResult.GetValue(Strip));
+                parseResult.GetValue(Insecure), parseResult.GetValue(Extract), parseResult.GetValue(Strip),
+                parseResult.GetValue(Timeout) is { } seconds ? TimeSpan.FromSeconds(Math.Min(seconds, 86_400)) : null);
             var outcome = await context.Workspace.FetchAsync(request, cancellationToken).ConfigureAwait(false);
             context.Events.FinishProgress();
             Render(context, outcome);

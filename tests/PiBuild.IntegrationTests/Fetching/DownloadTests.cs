@@ -224,7 +224,15 @@ public sealed class DownloadTests : IAsyncLifetime
         _server.Serve("mute.tar.gz", _payload, new Misbehaviour { SilentTimes = 99 });
         var mute = await FetchImpatiently(_server.Url("mute.tar.gz"), "--sha256", Sha(Payload(10, seed: 9)));
         mute.AssertExit(1);
-        Assert.Matches(@"^pibuild: downloading http://\S+/mute\.tar\.gz failed after 2 attempts: the server sent no answer within 31 s; run the same command again to resume\n$", mute.StandardError);
+        Assert.Matches(@"^pibuild: downloading http://\S+/mute\.tar\.gz failed after 2 attempts: the server sent no answer within 11 s; nothing was kept; check the address and the server, then try again\n$", mute.StandardError);
+
+        // --timeout says how long a silent server is waited for: over the environment's, and in the message.
+        var patient = Env();
+        patient["PIBUILD_FETCH_ATTEMPTS"] = "1";
+        var timed = await Run.PiBuildAsync(["fetch", _server.Url("mute.tar.gz"), "--sha256", Sha(Payload(10, seed: 9)), "--timeout", "0.5"], _dir.Path, patient);
+        timed.AssertExit(1);
+        Assert.Contains("failed after 1 attempts: the server sent no answer within 10.5 s; nothing was kept", timed.StandardError, StringComparison.Ordinal);
+        Assert.Equal(2, (await Run.PiBuildAsync(["fetch", _server.Url("mute.tar.gz"), "--timeout", "0"], _dir.Path, patient)).ExitCode);
     }
 
     [Fact]
