@@ -2,6 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using PiBuild.Core.Archives;
+using PiBuild.Core.FileSystem;
 using PiBuild.Core.Streams;
 
 namespace PiBuild.Core.Fetching;
@@ -249,18 +250,36 @@ internal sealed class Fetcher(DownloadStore store, FetchPolicy policy) : IDispos
         }
     }
 
+    /// <summary>A local file copied into the store's partial; on a full disk nothing is kept (a copy starts over anyway).</summary>
     private static async Task<(string Sha256, long Length)> CopyLocalAsync(LocalSource source, string partial, CancellationToken cancellationToken)
     {
         RequireExists(source);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        await using (var input = new HashingReadStream(new FileStream(source.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan), hash))
-        await using (var output = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 0))
+        var size = new FileInfo(source.Path).Length;
+        var free = HttpDownload.FreeSpace(partial);
+        if (size > free)
         {
+            throw NoSpaceFor(source, partial, size, free);
+        }
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        try
+        {
+            await using var input = new HashingReadStream(new FileStream(source.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 0, FileOptions.SequentialScan), hash);
+            await using var output = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 0);
             await input.CopyToAsync(output, 1 << 20, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e) when (PosixIOException.Classify(e.HResult) is Errno.NoSpace or Errno.QuotaExceeded)
+        {
+            PartialDownload.Discard(partial);
+            throw NoSpaceFor(source, partial, size, HttpDownload.FreeSpace(partial), e);
         }
 
         return (Sha256Hex.Of(hash), new FileInfo(partial).Length);
     }
+
+    /// <summary>The store's device and the file by its own name (never the store's internal one), and the way out.</summary>
+    private static WorkFailedException NoSpaceFor(LocalSource source, string partial, long size, long free, Exception? inner = null) =>
+        new($"no space left in the download cache {Path.GetDirectoryName(Path.GetDirectoryName(partial))} for {source.Name} (needs {size} bytes, has {free}); free some space there or point PIBUILD_CACHE_DIR elsewhere; nothing was kept", inner);
 
     private static void RequireExists(LocalSource source)
     {

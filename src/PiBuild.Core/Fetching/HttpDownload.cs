@@ -295,7 +295,7 @@ internal sealed class HttpDownload(HttpClient http, FetchPolicy policy, IProgres
         }
     }
 
-    private static long FreeSpace(string path)
+    internal static long FreeSpace(string path)
     {
         try
         {

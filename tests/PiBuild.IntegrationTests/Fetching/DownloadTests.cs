@@ -341,6 +341,32 @@ public sealed class DownloadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_local_file_larger_than_the_caches_disk_is_refused_naming_it_and_nothing_is_kept()
+    {
+        // A real small disk: an 8 MiB tmpfs (the tests run as root, as scripts/test.sh does in CI).
+        var disk = _dir.Combine("small-disk");
+        Directory.CreateDirectory(disk);
+        (await Run.ProgramAsync("mount", ["-t", "tmpfs", "-o", "size=8m", "tmpfs", disk])).AssertSucceeded();
+        try
+        {
+            var big = _dir.Combine("big50.bin");
+            await File.WriteAllBytesAsync(big, Payload(50 << 20, seed: 50));
+            var env = Env();
+            env["PIBUILD_CACHE_DIR"] = Path.Combine(disk, "cache");
+            var result = await Run.PiBuildAsync(["fetch", big], _dir.Path, env);
+
+            result.AssertExit(1);
+            Assert.Matches(@"^pibuild: no space left in the download cache \S+ for big50\.bin \(needs 52428800 bytes, has \d+\); free some space there or point PIBUILD_CACHE_DIR elsewhere; nothing was kept\n$", result.StandardError);
+            Assert.DoesNotContain("url-", result.StandardError, StringComparison.Ordinal);
+            Assert.Empty(Directory.EnumerateFiles(disk, "*.partial*", SearchOption.AllDirectories));
+        }
+        finally
+        {
+            await Run.ProgramAsync("umount", [disk]);
+        }
+    }
+
+    [Fact]
     public async Task Insecure_fetches_of_one_URL_at_once_share_one_download()
     {
         // ~5 s of download, so that all four are waiting before the first finishes even on a busy machine.
