@@ -283,9 +283,14 @@ internal sealed class Fetcher(DownloadStore store, FetchPolicy policy) : IDispos
 
     private static void RequireExists(LocalSource source)
     {
-        if (!File.Exists(source.Path))
+        switch (PosixFiles.KindOf(source.Path))
         {
-            throw new ConfigurationException($"{source.Path}: no such file");
+            case FileKind.Regular:
+                return;
+            case null:
+                throw new ConfigurationException($"{source.Path}: no such file");
+            case var kind:
+                throw new ConfigurationException($"{source.Path} is {RegularFile.Describe(kind.Value)}, not a file; name the file to fetch");
         }
     }
 }

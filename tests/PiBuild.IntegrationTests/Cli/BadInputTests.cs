@@ -20,6 +20,7 @@ public sealed class BadInputTests : IDisposable
         "verify a FIFO", "verify a 1.5 GB sparse file", "fetch --sha256 zz", "fetch a missing file", "release --deb without a deb: section",
         "layout for an unknown board", "fetch --extract a text file", "run --on a malformed address", "deploy without a device",
         "deploy --to a relative directory", "PIBUILD_SSH with an open quote", "sysroot without -o",
+        "fetch a directory", "crosss", "fetch --strip-components -1", "release --shard -1/2", "release --snapshot --bogus",
     ];
 
     [Theory]
@@ -59,6 +60,11 @@ public sealed class BadInputTests : IDisposable
             "verify a 1.5 GB sparse file" => Setup(() => { using var f = File.Create(Path.Combine(project, "sparse.bin")); f.SetLength(1536L << 20); }, 1, "sparse.bin is not a pi1 binary: not an ELF executable", "verify", "--target", "pi1", "sparse.bin"),
             "fetch --sha256 zz" => Setup(() => { }, 2, "--sha256: 'zz'", "fetch", "http://127.0.0.1:9/x.tar.gz", "--sha256", "zz"),
             "fetch a missing file" => Setup(() => { }, 2, "missing.tar.gz: no such file", "fetch", "missing.tar.gz"),
+            "fetch a directory" => Setup(() => { }, 2, "is a directory, not a file", "fetch", project),
+            "crosss" => Setup(() => { }, 2, "unknown command 'crosss' (did you mean 'cross'?)", "crosss"),
+            "fetch --strip-components -1" => Setup(() => { }, 2, "--strip-components takes N, which cannot be negative", "fetch", "x.tar.gz", "--strip-components", "-1"),
+            "release --shard -1/2" => Setup(() => { }, 2, "--shard takes I/N, which cannot be negative", "release", "--shard", "-1/2"),
+            "release --snapshot --bogus" => Setup(() => { }, 2, "unknown option '--bogus'", "release", "--snapshot", "--bogus"),
             "release --deb without a deb: section" => Setup(() => { }, 2, "release --deb needs a 'deb:' section in pibuild.yaml", "release", "--target", "pi1", "--version", "1.0.0", "--deb"),
             "layout for an unknown board" => Setup(() => { }, 2, "unknown target 'pi7'", "layout", "--target", "pi1,pi7"),
             "run --on a malformed address" => Setup(() => { }, 2, "'pi@' is not a device address", "run", "--on", "pi@", "./cmd/helloworld"),
