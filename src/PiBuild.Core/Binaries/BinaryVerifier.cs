@@ -26,6 +26,12 @@ public sealed record BinaryCheck(string Path, long Size, IReadOnlyList<string> P
 
     public string? GoArm64 => BuildInfo?.Setting("GOARM64");
 
+    /// <summary>The dynamic loader a dynamically linked binary asks for; null for a static one.</summary>
+    public string? Loader => Elf?.Interpreter;
+
+    /// <summary>The shared libraries it needs on the board (DT_NEEDED), in its own order.</summary>
+    public IReadOnlyList<string> Needs => Elf?.Needed ?? [];
+
     /// <summary>Built with cgo (CGO_ENABLED=1 recorded).</summary>
     public bool Cgo => BuildInfo?.Setting("CGO_ENABLED") == "1";
 

@@ -14,15 +14,20 @@ internal static class VerifyCommand
         Arity = ArgumentArity.OneOrMore,
     };
 
+    private static readonly Option<bool> Static = new("--static")
+    {
+        Description = "Demand statically linked binaries (pibuild's builds without cgo are); a dynamic one is otherwise judged by its loader and code",
+    };
+
     public static Command Create()
     {
         var command = new Command("verify", "Check that binaries are right for a board: ELF machine, EABI5, static, GOOS/GOARCH/GOARM")
         {
-            SharedOptions.Target, Files,
+            SharedOptions.Target, Files, Static,
         };
         command.SetHandler((context, parseResult, _) =>
         {
-            var report = context.Workspace.Verify(new VerifyRequest(parseResult.GetValue(SharedOptions.Target) ?? [], parseResult.GetValue(Files) ?? []));
+            var report = context.Workspace.Verify(new VerifyRequest(parseResult.GetValue(SharedOptions.Target) ?? [], parseResult.GetValue(Files) ?? [], parseResult.GetValue(Static)));
             Render(context, report);
             return Task.FromResult(report.Passed ? ExitCodes.Ok : ExitCodes.Failure);
         });
@@ -41,6 +46,11 @@ internal static class VerifyCommand
         foreach (var check in report.Checks.Where(c => c.Passed))
         {
             context.Print(BinaryLine.Format(target, check));
+            if (check.Loader is { } loader)
+            {
+                // What the board must have for it to start.
+                context.Print($"       dynamically linked: needs {loader}{string.Concat(check.Needs.Select(n => ", " + n))} on the board");
+            }
         }
 
         foreach (var check in report.Checks.Where(c => !c.Passed))

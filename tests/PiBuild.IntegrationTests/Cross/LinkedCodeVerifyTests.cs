@@ -12,7 +12,9 @@ public sealed class LinkedCodeVerifyTests(SharedGoCache cache) : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
-    private async Task<string> BuildWithC(string name, params string[] ldflags)
+    private Task<string> BuildWithC(string name, params string[] ldflags) => BuildWithC(name, "6", ldflags);
+
+    private async Task<string> BuildWithC(string name, string goarm, string[] ldflags)
     {
         var module = CgoModule.Write(_dir.Combine(name));
         var environment = cache.Environment();
@@ -20,7 +22,7 @@ public sealed class LinkedCodeVerifyTests(SharedGoCache cache) : IDisposable
         environment["CC"] = "arm-linux-gnueabihf-gcc";
         environment["GOOS"] = "linux";
         environment["GOARCH"] = "arm";
-        environment["GOARM"] = "6";
+        environment["GOARM"] = goarm;
         environment["GOFLAGS"] = null;
         environment["GOCACHE"] = Path.Combine(cache.CacheHome, "by-hand-cgo");
         var output = Path.Combine(module, "withc");
@@ -29,8 +31,8 @@ public sealed class LinkedCodeVerifyTests(SharedGoCache cache) : IDisposable
         return output;
     }
 
-    private Task<RunResult> Verify(string target, string binary) =>
-        Run.PiBuildAsync(["verify", "--target", target, binary], _dir.Path, cache.Environment());
+    private Task<RunResult> Verify(string target, string binary, params string[] more) =>
+        Run.PiBuildAsync(["verify", "--target", target, binary, .. more], _dir.Path, cache.Environment());
 
     [Fact]
     public async Task A_binary_linked_with_Debians_ARMv7_C_library_is_refused_for_a_Pi_1_naming_the_architecture()
@@ -41,8 +43,8 @@ public sealed class LinkedCodeVerifyTests(SharedGoCache cache) : IDisposable
         Assert.Contains("the linked code needs ARMv7 (Tag_CPU_arch in .ARM.attributes), the board's ARM1176JZF-S runs ARMv6", pi1.StandardError, StringComparison.Ordinal);
         Assert.Contains("an ARMv6 sysroot", pi1.StandardError, StringComparison.Ordinal);
 
-        // On a Pi 2 the same code is fine; what is left is that a pi2 profile without cgo wants a static binary.
-        var pi2 = await Verify("pi2", binary);
+        // On a Pi 2 the same code is fine; what is left, when asked for, is that the binary is not static.
+        var pi2 = await Verify("pi2", binary, "--static");
         pi2.AssertExit(1);
         Assert.DoesNotContain("Tag_CPU_arch", pi2.StandardError, StringComparison.Ordinal);
         Assert.DoesNotContain("dynamic loader", pi2.StandardError, StringComparison.Ordinal);
@@ -56,6 +58,21 @@ public sealed class LinkedCodeVerifyTests(SharedGoCache cache) : IDisposable
         var result = await Verify("pi2", binary);
         result.AssertExit(1);
         Assert.Contains("dynamic loader: expected /lib/ld-linux-armhf.so.3, found /lib/ld-linux.so.3", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_dynamically_linked_binary_right_for_the_board_passes_and_says_what_it_needs_there()
+    {
+        var binary = await BuildWithC("armv7-dynamic", "7", []);
+        var result = await Verify("pi2", binary);
+        result.AssertSucceeded();
+        Assert.Contains("GOARM=7  verified", result.StandardOutput, StringComparison.Ordinal);
+        // The module links zlib as well as the C library.
+        Assert.Matches(@"\n +dynamically linked: needs /lib/ld-linux-armhf\.so\.3(, lib(z\.so\.1|c\.so\.6)){2} on the board\n", result.StandardOutput);
+
+        var demanded = await Verify("pi2", binary, "--static");
+        demanded.AssertExit(1);
+        Assert.Contains("expected a static executable", demanded.StandardError, StringComparison.Ordinal);
     }
 
     public void Dispose() => _dir.Dispose();
