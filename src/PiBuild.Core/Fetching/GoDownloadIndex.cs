@@ -37,7 +37,9 @@ internal sealed class GoDownloadIndex
         }
         catch (JsonException e)
         {
-            throw new WorkFailedException($"{origin} is not Go's download index ({e.Message}); check --index", e);
+            // Where the text stops being an index is said; the JSON parser's own words (with --verbose) are not for users.
+            var where = e.LineNumber is { } line ? $" (not a JSON list of releases, at line {line + 1})" : " (not a JSON list of releases)";
+            throw new WorkFailedException($"{origin} is not Go's download index{where}; check --index", e);
         }
     }
 

@@ -44,6 +44,7 @@ internal static class RegularFile
 
     public static string Describe(FileKind kind) => kind switch
     {
+        FileKind.Regular => "a file",
         FileKind.Directory => "a directory",
         FileKind.Fifo => "a FIFO",
         FileKind.CharacterDevice => "a character device",

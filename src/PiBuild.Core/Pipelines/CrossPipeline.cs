@@ -1,4 +1,5 @@
 using PiBuild.Core.Builds;
+using PiBuild.Core.FileSystem;
 using PiBuild.Core.Go;
 using PiBuild.Core.Projects;
 using PiBuild.Core.Targets;
@@ -32,6 +33,11 @@ internal static class CrossPipeline
     /// </summary>
     internal static async Task<BuildReport> BuildAsync(Workspace workspace, BuildSession session, IReadOnlyList<string> packages, string? outputDirectory, CancellationToken cancellationToken)
     {
+        if (outputDirectory is not null && PosixFiles.KindOf(outputDirectory) is { } kind && kind != FileKind.Directory)
+        {
+            throw new ConfigurationException($"-o {outputDirectory} is {RegularFile.Describe(kind)}, not a directory; name a directory for the binaries");
+        }
+
         var request = new CrossBuildRequest(packages, outputDirectory is null ? null : Path.GetFullPath(outputDirectory), workspace.Verbose);
         var plan = CrossBuildPlanner.Plan(session, request);
         foreach (var build in plan.Builds)

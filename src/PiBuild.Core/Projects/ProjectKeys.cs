@@ -45,7 +45,18 @@ internal static class ProjectKeys
         new("targets", ValueKind.TextList, "the boards built when --target is not given", (config, values) =>
             config with { Targets = [.. values.Items("targets").Select(i => i.Item)] }),
         new("commands", ValueKind.TextList, "the packages a release builds (default: every main package)", (config, values) =>
-            config with { Commands = [.. values.Items("commands").Select(i => i.Item)] }),
+        {
+            // Packages of the project: a path that leaves it would build someone else's code into the release.
+            foreach (var (package, at) in values.Items("commands"))
+            {
+                if (package.StartsWith('/') || package.Split('/').Contains(".."))
+                {
+                    throw new ConfigurationException($"{at}: 'commands' names packages inside the project (./cmd/x, ./...), not '{ArchiveName.Display(package)}'");
+                }
+            }
+
+            return config with { Commands = [.. values.Items("commands").Select(i => i.Item)] };
+        }),
         new("ldflags", ValueKind.Text, "a release's linker flags; {version} and {commit} are filled in", (config, values) =>
             config with { LdFlags = values.Text("ldflags") }),
         new("files", ValueKind.TextList, "files packed beside the binaries (default: README* and LICENSE* at the root)", (config, values) =>

@@ -20,7 +20,7 @@ public sealed class BadInputTests : IDisposable
         "verify a FIFO", "verify a 1.5 GB sparse file", "fetch --sha256 zz", "fetch a missing file", "release --deb without a deb: section",
         "layout for an unknown board", "fetch --extract a text file", "run --on a malformed address", "deploy without a device",
         "deploy --to a relative directory", "PIBUILD_SSH with an open quote", "sysroot without -o",
-        "fetch a directory", "crosss", "fetch --strip-components -1", "release --shard -1/2", "release --snapshot --bogus",
+        "fetch a directory", "cross -o a file", "fetch --index a text file", "commands outside the project", "crosss", "fetch --strip-components -1", "release --shard -1/2", "release --snapshot --bogus",
     ];
 
     [Theory]
@@ -61,6 +61,9 @@ public sealed class BadInputTests : IDisposable
             "fetch --sha256 zz" => Setup(() => { }, 2, "--sha256: 'zz'", "fetch", "http://127.0.0.1:9/x.tar.gz", "--sha256", "zz"),
             "fetch a missing file" => Setup(() => { }, 2, "missing.tar.gz: no such file", "fetch", "missing.tar.gz"),
             "fetch a directory" => Setup(() => { }, 2, "is a directory, not a file", "fetch", project),
+            "cross -o a file" => Setup(() => Write("out.txt", "x"), 2, "-o out.txt is a file, not a directory", "cross", "--target", "pi2", "-o", "out.txt"),
+            "fetch --index a text file" => Setup(() => Write("index.txt", "not json\n"), 1, "index.txt is not Go's download index (not a JSON list of releases, at line 1); check --index", "fetch", "http://127.0.0.1:9/go1.19.8.src.tar.gz", "--index", "index.txt"),
+            "commands outside the project" => Setup(() => Write("pibuild.yaml", "commands:\n  - ./cmd/...\n  - ../elsewhere/cmd\n"), 2, "pibuild.yaml:3:5: 'commands' names packages inside the project", "release", "--snapshot"),
             "crosss" => Setup(() => { }, 2, "unknown command 'crosss' (did you mean 'cross'?)", "crosss"),
             "fetch --strip-components -1" => Setup(() => { }, 2, "--strip-components takes N, which cannot be negative", "fetch", "x.tar.gz", "--strip-components", "-1"),
             "release --shard -1/2" => Setup(() => { }, 2, "--shard takes I/N, which cannot be negative", "release", "--shard", "-1/2"),
