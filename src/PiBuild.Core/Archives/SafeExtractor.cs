@@ -157,6 +157,12 @@ internal static class SafeExtractor
         using var zip = ZipFile.OpenRead(archive);
         foreach (var entry in zip.Entries)
         {
+            if (entry.IsEncrypted)
+            {
+                // Not corrupt: pibuild has no password to give. Said before anything is written.
+                throw new HostileEntryException(entry.FullName, "is encrypted; encrypted zip entries are not supported (decrypt the archive first, e.g. with unzip)");
+            }
+
             var mode = (entry.ExternalAttributes >> 16) & 0xFFFF;
             var type = mode & 0xF000;
             var permissions = (UnixFileMode)(mode & 0xFFF);

@@ -92,6 +92,26 @@ public sealed class ArchiveFormatTests : IDisposable
     }
 
     [Fact]
+    public async Task An_encrypted_zip_entry_is_refused_as_encrypted_not_as_corrupt()
+    {
+        var zip = Zip(Regular("secret.txt", "hidden"));
+
+        // Bit 0 of the general purpose flags, in the local header (offset 6) and the central directory (offset 8).
+        for (var at = 0; at + 4 <= zip.Length; at++)
+        {
+            if (zip[at] == 'P' && zip[at + 1] == 'K' && zip[at + 2] is 1 or 3 && zip[at + 3] == zip[at + 2] + 1)
+            {
+                zip[at + (zip[at + 2] == 3 ? 6 : 8)] |= 1;
+            }
+        }
+
+        var (result, destination) = await Extract(zip, "secret.zip");
+        result.AssertExit(1);
+        Assert.Equal("pibuild: refusing secret.zip: entry 'secret.txt' is encrypted; encrypted zip entries are not supported (decrypt the archive first, e.g. with unzip); nothing was extracted\n", result.StandardError);
+        Assert.False(Directory.Exists(destination));
+    }
+
+    [Fact]
     public async Task A_file_GNU_tar_stored_twice_as_a_link_to_itself_unpacks_as_tar_does()
     {
         var source = _dir.Combine("twice");
