@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using PiBuild.Core.Archives.Compression;
@@ -94,9 +95,18 @@ internal static class SafeExtractor
             {
                 throw new WorkFailedException($"{name} is corrupt or truncated ({(e.InnerException as InvalidDataException ?? e).Message}); fetch it again; nothing was extracted", e);
             }
+            catch (PosixIOException e) when (e.Errno == Errno.Exists && writer.CurrentEntry is { } entry)
+            {
+                // Two entries of one name that cannot both be (a directory, then a symlink): named as the archive has it.
+                throw new WorkFailedException($"cannot extract {name}: entry '{ArchiveName.Display(entry)}' clashes with an entry of the same name before it; nothing was extracted", e);
+            }
             catch (IOException e)
             {
-                throw new WorkFailedException($"cannot extract {name}: {e.Message}; nothing was extracted", e);
+                // The archive's entry, never the staging directory it was being written into.
+                var what = writer.CurrentEntry is { } entry && e.HResult is > 0 and < 4096
+                    ? $"entry '{ArchiveName.Display(entry)}': {Marshal.GetPInvokeErrorMessage(e.HResult)}"
+                    : e.Message;
+                throw new WorkFailedException($"cannot extract {name}: {what}; nothing was extracted", e);
             }
         }
     }

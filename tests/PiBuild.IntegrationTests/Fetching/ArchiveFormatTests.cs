@@ -92,6 +92,21 @@ public sealed class ArchiveFormatTests : IDisposable
     }
 
     [Fact]
+    public async Task A_directory_then_a_symlink_of_the_same_name_is_refused_naming_the_entry_not_the_staging_directory()
+    {
+        var tar = Tar(Dir("a/"), Regular("a/f", "x"), Symlink("a", "b"));
+        var zip = Zip(Dir("a/"), Symlink("a", "b"));
+        foreach (var (bytes, name) in new[] { (tar, "clash.tar"), (zip, "clash.zip") })
+        {
+            var (result, destination) = await Extract(bytes, name);
+            result.AssertExit(1);
+            Assert.Equal($"pibuild: cannot extract {name}: entry 'a' clashes with an entry of the same name before it; nothing was extracted\n", result.StandardError);
+            Assert.DoesNotContain(".pibuild-", result.StandardError, StringComparison.Ordinal);
+            Assert.False(Directory.Exists(destination));
+        }
+    }
+
+    [Fact]
     public async Task An_encrypted_zip_entry_is_refused_as_encrypted_not_as_corrupt()
     {
         var zip = Zip(Regular("secret.txt", "hidden"));
