@@ -32,6 +32,13 @@ internal static class SafeExtractor
     private static ExtractResult Extract(string archive, string destination, ExtractOptions options, CancellationToken cancellationToken)
     {
         var name = ArchiveName.Display(options.DisplayName ?? Path.GetFileName(archive));
+
+        // A destination that is a link to a directory is followed, as tar -C follows it: the tree lands in the directory.
+        if (new DirectoryInfo(destination).LinkTarget is not null && PosixFiles.KindOf(destination) == FileKind.Directory && PosixFiles.RealPath(destination) is { } real)
+        {
+            destination = real;
+        }
+
         if (File.Exists(destination))
         {
             throw new ConfigurationException($"{destination} is a file; extract into a directory");

@@ -107,6 +107,22 @@ public sealed class ArchiveFormatTests : IDisposable
     }
 
     [Fact]
+    public async Task A_destination_that_links_to_a_directory_is_followed_as_tar_does()
+    {
+        var real = _dir.Combine("real");
+        Directory.CreateDirectory(real);
+        var link = _dir.Combine("link");
+        File.CreateSymbolicLink(link, "real");
+        var archive = _dir.Combine("h.tar");
+        await File.WriteAllBytesAsync(archive, Tar(Regular("h.txt", "hi")));
+
+        var result = await Run.PiBuildAsync(["fetch", archive, "--extract", link], _dir.Path, Env());
+        result.AssertSucceeded();
+        Assert.Equal("hi", await File.ReadAllTextAsync(Path.Combine(real, "h.txt")));
+        Assert.Equal("real", new FileInfo(link).LinkTarget);
+    }
+
+    [Fact]
     public async Task An_encrypted_zip_entry_is_refused_as_encrypted_not_as_corrupt()
     {
         var zip = Zip(Regular("secret.txt", "hidden"));
