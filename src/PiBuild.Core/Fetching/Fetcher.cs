@@ -57,10 +57,10 @@ internal sealed class Fetcher(DownloadStore store, FetchPolicy policy) : IDispos
         DefaultRequestHeaders = { { "User-Agent", "pibuild" } },
     };
 
-    /// <summary>The fetcher for a command: the workspace's download store, timeouts from its environment.</summary>
+    /// <summary>The fetcher for a command: the cache's download store, timeouts from the environment.</summary>
     /// <param name="timeout">--timeout, where the command has it.</param>
-    public static Fetcher For(Workspace workspace, TimeSpan? timeout = null) =>
-        new(DownloadStore.For(workspace.Paths), FetchPolicy.FromEnvironment(workspace.GetVariable, timeout));
+    public static Fetcher For(PiBuildPaths paths, Func<string, string?> getVariable, TimeSpan? timeout = null) =>
+        new(DownloadStore.For(paths), FetchPolicy.FromEnvironment(getVariable, timeout));
 
     public DownloadStore Store => store;
 

@@ -53,7 +53,7 @@ internal sealed class ToolchainSelection(Workspace workspace)
         if (plan.Fetch is { } fetch)
         {
             workspace.Events.Step($"fetching {fetch} for this machine: {plan.Reason}");
-            using var fetcher = Fetcher.For(workspace);
+            using var fetcher = Fetcher.For(workspace.Paths, workspace.GetVariable);
             await _store.InstallAsync(fetch, plan.Url!, plan.Sha256!, fetcher, workspace.Runner,
                 new DownloadProgress(workspace.Events), cancellationToken).ConfigureAwait(false);
         }
@@ -170,7 +170,7 @@ internal sealed class ToolchainSelection(Workspace workspace)
 
         try
         {
-            using var fetcher = Fetcher.For(workspace);
+            using var fetcher = Fetcher.For(workspace.Paths, workspace.GetVariable);
             _index = await fetcher.ReadIndexAsync(IndexUrl, cancellationToken).ConfigureAwait(false);
             return (_index, null);
         }

@@ -14,7 +14,7 @@ internal static class BootstrapPipeline
     {
         var target = TargetSelection.ThisBoard(workspace.Catalog(), request.Targets, workspace.HostRoot, "bootstrap");
         var home = workspace.GetVariable("HOME") is { Length: > 0 } h ? h : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        using var fetcher = Fetcher.For(workspace);
+        using var fetcher = Fetcher.For(workspace.Paths, workspace.GetVariable);
         return await BootstrapPlanner.PlanAsync(request, target, request.Prefix ?? Path.Combine(home, "go"), url => fetcher.ReadIndexAsync(url, cancellationToken)).ConfigureAwait(false);
     }
 
@@ -26,7 +26,7 @@ internal static class BootstrapPipeline
             workspace.Events.Warning(warning);
         }
 
-        using var fetcher = Fetcher.For(workspace);
+        using var fetcher = Fetcher.For(workspace.Paths, workspace.GetVariable);
         return await new BootstrapRun(workspace.Runner, fetcher, workspace.Paths).RunAsync(plan, workspace.Events.Step, cancellationToken).ConfigureAwait(false);
     }
 }

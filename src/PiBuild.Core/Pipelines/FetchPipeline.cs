@@ -34,7 +34,7 @@ internal static class FetchPipeline
             throw new ConfigurationException("--timeout must be a number of seconds above 0");
         }
 
-        using var fetcher = Fetcher.For(workspace, request.Timeout);
+        using var fetcher = Fetcher.For(workspace.Paths, workspace.GetVariable, request.Timeout);
         var progress = new DownloadProgress(workspace.Events);
         if (request.ExtractTo is { } destination)
         {
