@@ -37,14 +37,14 @@ public sealed record BootstrapPlan(
     /// and GOARM or GOARM64, so the new toolchain is the board's and defaults to its level), the bootstrap toolchain
     /// and the test timeout scale.
     /// </summary>
-    /// <summary>The same plan as a self-contained POSIX sh script, for boards where .NET cannot run.</summary>
-    public string ToScript() => BootstrapScript.Render(this);
-
     public IReadOnlyDictionary<string, string?> BuildEnvironment => GoEnvironment.Clean().ForBoardToolchain(Target, GoVersion).With(new Dictionary<string, string?>
     {
         ["GOROOT_BOOTSTRAP"] = BootstrapDirectory,
         ["GO_TEST_TIMEOUT_SCALE"] = Target.TestTimeoutScale.ToString(CultureInfo.InvariantCulture),
     }).Variables;
+
+    /// <summary>The same plan as a self-contained POSIX sh script, for boards where .NET cannot run.</summary>
+    public string ToScript() => BootstrapScript.Render(this);
 
     public string PathLine => $"export PATH={Path.Combine(Prefix, "bin")}:$PATH";
 }

@@ -5,6 +5,7 @@ using PiBuild.Core.Binaries;
 using PiBuild.Core.Fetching;
 using PiBuild.Core.Go;
 using PiBuild.Core.Processes;
+using PiBuild.Core.Targets;
 
 namespace PiBuild.Core.Bootstrap;
 
@@ -16,7 +17,7 @@ public sealed record BootstrapResult(string GoExecutable, string VersionLine, st
 /// limit and timeout scale, verify the result, and clean up. Each step first looks at what an earlier,
 /// interrupted run left, so running the same command again continues where it stopped.
 /// </summary>
-internal sealed class BootstrapRun(ProcessRunner runner, Fetcher fetcher, PiBuildPaths paths)
+internal sealed class BootstrapRun(ProcessRunner runner, Fetcher fetcher, PiBuildPaths paths, Func<string, string?> getVariable)
 {
     public async Task<BootstrapResult> RunAsync(BootstrapPlan plan, Action<string> onPhase, CancellationToken cancellationToken)
     {
@@ -100,10 +101,45 @@ internal sealed class BootstrapRun(ProcessRunner runner, Fetcher fetcher, PiBuil
         }
     }
 
+    /// <summary>
+    /// make.bash builds runtime/cgo with the C compiler on PATH ($CC, else gcc): one that targets another architecture
+    /// (an x86-64 gcc under emulation, a 64-bit userland's gcc for a 32-bit Go) fails there, after most of the build.
+    /// Asked first: such a compiler means a build without cgo, said so; none at all is make.bash's own business.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, string?>> BuildEnvironmentAsync(BootstrapPlan plan, Action<string> onPhase, CancellationToken cancellationToken)
+    {
+        var environment = plan.BuildEnvironment;
+        var named = getVariable("CC") is { Length: > 0 } cc ? cc.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0] : "gcc";
+        if (ExecutableSearch.FindOnPath(named, getVariable("PATH")) is not { } compiler
+            || GoArchitecture.Find(plan.Target.GoArch)?.QemuName is not { } wanted)
+        {
+            return environment;
+        }
+
+        var asked = await runner.RunAsync(ProcessSpec.Plain(compiler, ["-dumpmachine"], "/"), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var machine = asked.StandardOutput.Trim();
+
+        // GNU's architecture names as qemu's: armv7l/armv6l are arm, i686 is i386.
+        var arch = machine.Split('-')[0] switch
+        {
+            var a when a.StartsWith("arm", StringComparison.Ordinal) && a != "arm64" => "arm",
+            "i486" or "i586" or "i686" => "i386",
+            var a => a,
+        };
+        if (!asked.Succeeded || machine.Length == 0 || arch == wanted)
+        {
+            return environment;
+        }
+
+        onPhase($"{compiler} builds for {machine}, not for {plan.Target.Name} ({plan.Target.GoArch}): building Go without cgo (CGO_ENABLED=0); install the board's own gcc for cgo");
+        return new Dictionary<string, string?>(environment) { ["CGO_ENABLED"] = "0" };
+    }
+
     private async Task RunBuildScriptAsync(BootstrapPlan plan, string log, Action<string> onPhase, CancellationToken cancellationToken)
     {
         var source = Path.Combine(plan.Prefix, "src");
-        var spec = StackLimit.Apply(new ProcessSpec("/bin/bash", [plan.BuildScript], source, plan.BuildEnvironment), plan.Target.ThreadStackKb);
+        var environment = await BuildEnvironmentAsync(plan, onPhase, cancellationToken).ConfigureAwait(false);
+        var spec = StackLimit.Apply(new ProcessSpec("/bin/bash", [plan.BuildScript], source, environment), plan.Target.ThreadStackKb);
         await using var logFile = new StreamWriter(log, append: true) { AutoFlush = true };
         await logFile.WriteLineAsync($"# (cd {source} && {spec.ToShellLine()})").ConfigureAwait(false);
         var gate = new Lock();

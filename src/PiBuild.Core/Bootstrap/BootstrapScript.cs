@@ -70,9 +70,22 @@ internal static class BootstrapScript
         var removed = string.Join(' ', env.Where(kv => kv.Value is null).Select(kv => kv.Key).Order(StringComparer.Ordinal));
         var set = string.Concat(env.Where(kv => kv.Value is not null).OrderBy(kv => kv.Key, StringComparer.Ordinal)
             .Select(kv => kv.Key == "GOROOT_BOOTSTRAP" ? $" {kv.Key}=\"$BOOTSTRAP\"" : $" {kv.Key}={Quote(kv.Value!)}"));
+        // As the C# run: a C compiler that builds for another architecture means a build without cgo, said first.
+        var machine = Targets.GoArchitecture.Find(plan.Target.GoArch)?.QemuName switch
+        {
+            null => "*",
+            "arm" => "arm-*|armv[0-9]*",
+            "i386" => "i[3-6]86-*",
+            var arch => $"{arch}-*",
+        };
         return $$"""
             cd "$PREFIX/src"
             unset {{removed}}
+            case "$(${CC:-gcc} -dumpmachine 2>/dev/null)" in
+              ""|{{machine}}) ;;
+              *) echo "pibuild: ${CC:-gcc} builds for $(${CC:-gcc} -dumpmachine), not for {{plan.Target.Name}} ({{plan.Target.GoArch}}): building Go without cgo (CGO_ENABLED=0)" >&2
+                 CGO_ENABLED=0; export CGO_ENABLED ;;
+            esac
             ulimit -s {{plan.Target.ThreadStackKb}}
             env{{set}} ./{{plan.BuildScript}}
 

@@ -27,6 +27,6 @@ internal static class BootstrapPipeline
         }
 
         using var fetcher = Fetcher.For(workspace.Paths, workspace.GetVariable);
-        return await new BootstrapRun(workspace.Runner, fetcher, workspace.Paths).RunAsync(plan, workspace.Events.Step, cancellationToken).ConfigureAwait(false);
+        return await new BootstrapRun(workspace.Runner, fetcher, workspace.Paths, workspace.GetVariable).RunAsync(plan, workspace.Events.Step, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -19,6 +19,7 @@ public sealed class BootstrapFixtures : IAsyncDisposable
         {
           echo "ulimit_s=$(ulimit -s)"
           echo "timeout_scale=${GO_TEST_TIMEOUT_SCALE:-}"
+          echo "cgo=${CGO_ENABLED:-}"
           echo "goroot_bootstrap=${GOROOT_BOOTSTRAP:-}"
           echo "goroot_set=${GOROOT+yes}"
           echo "goarm=${GOARM:-}"

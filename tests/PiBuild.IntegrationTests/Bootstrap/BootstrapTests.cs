@@ -42,6 +42,7 @@ public sealed class BootstrapTests : IAsyncLifetime
         Assert.Equal("", record["goroot_set"]);
         Assert.StartsWith("go version go1.19.8 linux/amd64", record["bootstrap_go"], StringComparison.Ordinal);
         Assert.Equal("make.bash", record["script"]);
+        Assert.Equal("", record["cgo"]);
 
         // cmd/dist is told what to build for, rather than guessing from uname -m.
         Assert.Equal("linux/amd64 -> linux/amd64", record["target"]);
@@ -52,6 +53,25 @@ public sealed class BootstrapTests : IAsyncLifetime
         Assert.Contains($"{Prefix}/bin/go is go1.19.8", result.StandardOutput, StringComparison.Ordinal);
         Assert.EndsWith($"add Go to your PATH: export PATH={Prefix}/bin:$PATH\n", result.StandardOutput, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Prefix + "-bootstrap"));
+    }
+
+    [Fact]
+    public async Task A_gcc_that_builds_for_another_architecture_means_a_build_without_cgo_said_first()
+    {
+        // The C compiler on PATH targets arm64 while the board (the fixture's, linux/amd64) is another architecture.
+        var tools = Path.Combine(_fixtures.Root, "foreign-gcc");
+        Directory.CreateDirectory(tools);
+        var gcc = Path.Combine(tools, "gcc");
+        await File.WriteAllTextAsync(gcc, "#!/bin/sh\n[ \"$1\" = -dumpmachine ] && echo aarch64-linux-gnu\n");
+        File.SetUnixFileMode(gcc, (UnixFileMode)0x1ED);
+        var env = Env();
+        env["PATH"] = $"{tools}:{Environment.GetEnvironmentVariable("PATH")}";
+
+        var result = await Run.PiBuildAsync(WithUrls(), _fixtures.Root, env);
+        result.AssertSucceeded();
+        Assert.Equal("0", Record()["cgo"]);
+        Assert.Contains($"{gcc} builds for aarch64-linux-gnu, not for ", result.StandardError + result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("building Go without cgo (CGO_ENABLED=0)", result.StandardError + result.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]
