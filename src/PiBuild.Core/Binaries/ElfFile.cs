@@ -34,12 +34,6 @@ internal sealed record ElfFile(
 
     public bool IsStatic => !HasInterpreter && !HasDynamicSection;
 
-    /// <summary>The ELF class (32 or 64 bits) from the first bytes of a file, or null when it is not ELF.</summary>
-    public static int? ClassOf(ReadOnlySpan<byte> head) =>
-        head.Length >= 5 && head[..4].SequenceEqual((ReadOnlySpan<byte>)[0x7f, (byte)'E', (byte)'L', (byte)'F']) && head[4] is Class32 or Class64
-            ? head[4]
-            : null;
-
     public static ElfFile? TryRead(ReadOnlySpan<byte> data)
     {
         using var image = BinaryImage.Of(data.ToArray());
