@@ -47,6 +47,13 @@ public sealed partial class Workspace
 
     public Task<int> DeviceExecAsync(DeviceExecRequest request, CancellationToken cancellationToken) => DeviceExec.RunAsync(this, request, cancellationToken);
 
+    /// <summary>Closes pibuild's shared ssh connections to a device's host (null: PIBUILD_ON's); the device and how many there were.</summary>
+    public async Task<(string Device, int Closed)> ForgetDeviceAsync(string? on, CancellationToken cancellationToken)
+    {
+        var address = DeviceAddress(on) ?? throw new ConfigurationException("device forget needs a device: pibuild device forget pi@raspberrypi.local (or set PIBUILD_ON)");
+        return (address.ToString(), await Device.ForgetAsync(this, address, cancellationToken).ConfigureAwait(false));
+    }
+
     public Task<DoctorReport> DoctorAsync(CancellationToken cancellationToken) => DoctorPipeline.RunAsync(this, cancellationToken);
 
     public IReadOnlyList<TargetProfile> Targets() => TargetsPipeline.List(this);

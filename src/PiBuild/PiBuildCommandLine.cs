@@ -6,6 +6,7 @@ using PiBuild.Cli.Common;
 using PiBuild.Cli.Completion;
 using PiBuild.Cli.Cross;
 using PiBuild.Cli.Deploy;
+using PiBuild.Cli.Device;
 using PiBuild.Cli.DeviceExec;
 using PiBuild.Cli.Doctor;
 using PiBuild.Cli.Fetch;
@@ -39,6 +40,7 @@ public static partial class PiBuildCommandLine
             FetchCommand.Create(),
             TestCommand.Create(),
             DeployCommand.Create(),
+            DeviceCommand.Create(),
             SysrootCommand.Create(),
             LayoutCommand.Create(),
             BootstrapCommand.Create(),
@@ -90,7 +92,8 @@ public static partial class PiBuildCommandLine
 
     /// <summary>
     /// What System.CommandLine lets through: an unknown option before <c>--</c> taken as an argument (it would reach
-    /// go build as a flag), and an empty string where a value is needed (<c>-o ''</c>).
+    /// go build as a flag), and an empty string where a value is needed (<c>-o ''</c>). <c>--ldflags</c>' value is
+    /// linker flags, so it starts with '-'.
     /// </summary>
     /// <returns>Each problem with the token it names; a null token: the problem is the whole command line (say only it).</returns>
     private static IEnumerable<(string? Token, string Message)> TokenProblems(ParseResult parseResult)
@@ -121,7 +124,7 @@ public static partial class PiBuildCommandLine
                     // "-1" after an option that takes a value reads as another option: say what the value must be.
                     yield return (token.Value, $"{option} takes {valueName}, which cannot be negative ('{token.Value}')");
                 }
-                else if (token.Value.StartsWith('-') && token.Value.Length > 1)
+                else if (token.Value.StartsWith('-') && token.Value.Length > 1 && previous != SharedOptions.LdFlags.Name)
                 {
                     yield return (token.Value, $"unknown option '{token.Value}' (see: pibuild {command.Name} --help)");
                 }

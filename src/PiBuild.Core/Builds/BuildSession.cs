@@ -17,8 +17,9 @@ internal sealed class BuildSession
 
     /// <summary>A session whose Go and project are known already (specs make theirs so).</summary>
     /// <param name="cToolchains">Each cgo board's C toolchain, by board name.</param>
-    internal BuildSession(PiBuildPaths paths, IReadOnlyList<TargetProfile> targets, GoProject project, GoToolchain toolchain, IReadOnlyDictionary<string, CgoToolchain>? cToolchains = null)
+    internal BuildSession(PiBuildPaths paths, IReadOnlyList<TargetProfile> targets, GoProject project, GoToolchain toolchain, IReadOnlyDictionary<string, CgoToolchain>? cToolchains = null, GoBuildFlags? flags = null)
     {
+        Flags = flags ?? GoBuildFlags.None;
         Paths = paths;
         Targets = targets;
         Project = project;
@@ -35,11 +36,15 @@ internal sealed class BuildSession
 
     public PiBuildPaths Paths { get; }
 
+    /// <summary>Tags, linker flags and go build's other flags: pibuild.yaml's, then the command line's.</summary>
+    public GoBuildFlags Flags { get; }
+
     /// <summary>
     /// Opens the session for <paramref name="boards"/> (as selected, before cgo is applied): every check that needs no
     /// Go comes before Go is resolved, which may mean a download.
     /// </summary>
-    public static async Task<BuildSession> OpenAsync(Workspace workspace, IReadOnlyList<TargetProfile> boards, CgoOptions cgo, CancellationToken cancellationToken)
+    /// <param name="flags">The command line's go build flags; pibuild.yaml's tags and linker flags go before them.</param>
+    public static async Task<BuildSession> OpenAsync(Workspace workspace, IReadOnlyList<TargetProfile> boards, CgoOptions cgo, GoBuildFlags flags, CancellationToken cancellationToken)
     {
         var targets = boards.Select(cgo.Apply).ToArray();
         cgo.CheckSysrootsUsed(targets);
@@ -53,7 +58,7 @@ internal sealed class BuildSession
 
         var project = workspace.Project();
         var toolchain = await workspace.ToolchainAsync(cancellationToken).ConfigureAwait(false);
-        return new BuildSession(workspace.Paths, targets, project, toolchain, cToolchains);
+        return new BuildSession(workspace.Paths, targets, project, toolchain, cToolchains, flags.After(workspace.Config()));
     }
 
     /// <summary>The board's C toolchain; null when it builds without cgo.</summary>

@@ -34,14 +34,19 @@ internal sealed class Device
 
     public static async Task<Device> ConnectAsync(Workspace workspace, DeviceAddress address, CancellationToken cancellationToken)
     {
-        var connection = SshConnection.To(address, workspace.GetVariable, workspace.Paths, workspace.Runner);
+        var connection = await SshConnection.OpenAsync(address, workspace.GetVariable, workspace.Paths, workspace.Runner, cancellationToken).ConfigureAwait(false);
         var facts = await DeviceProbe.AskAsync(connection, cancellationToken).ConfigureAwait(false);
         return new Device(connection, facts, BoardDetector.Match(facts.Board, workspace.Catalog().All));
     }
 
     /// <summary>A device asked before (by the pibuild that started this one): its home is known, its board is not needed.</summary>
-    public static Device At(Workspace workspace, DeviceAddress address, string home) =>
-        new(SshConnection.To(address, workspace.GetVariable, workspace.Paths, workspace.Runner), new DeviceFacts(new BoardFacts(null, null, null), home), new DetectedBoard(null, null, null, null));
+    public static async Task<Device> AtAsync(Workspace workspace, DeviceAddress address, string home, CancellationToken cancellationToken) =>
+        new(await SshConnection.OpenAsync(address, workspace.GetVariable, workspace.Paths, workspace.Runner, cancellationToken).ConfigureAwait(false),
+            new DeviceFacts(new BoardFacts(null, null, null), home), new DetectedBoard(null, null, null, null));
+
+    /// <summary>Closes the shared ssh connections to the device's host (<c>pibuild device forget</c>); returns how many there were.</summary>
+    public static Task<int> ForgetAsync(Workspace workspace, DeviceAddress address, CancellationToken cancellationToken) =>
+        SshConnection.ForgetAsync(address, workspace.GetVariable, workspace.Paths, workspace.Runner, cancellationToken);
 
     /// <summary>Puts a program on the device at <c>~/.cache/pibuild/run/SHA256/NAME</c> unless it is there already.</summary>
     public async Task<DeviceFile> PlaceProgramAsync(string localPath, CancellationToken cancellationToken)

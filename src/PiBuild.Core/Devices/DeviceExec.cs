@@ -29,7 +29,7 @@ internal static class DeviceExec
 
     public static async Task<int> RunAsync(Workspace workspace, DeviceExecRequest request, CancellationToken cancellationToken)
     {
-        var device = Device.At(workspace, DeviceAddress.Parse(request.On), request.Home);
+        var device = await Device.AtAsync(workspace, DeviceAddress.Parse(request.On), request.Home, cancellationToken).ConfigureAwait(false);
         var program = await device.PlaceProgramAsync(request.Binary, cancellationToken).ConfigureAwait(false);
         var directory = await device.PlaceDirectoryAsync(PackageFiles(Environment.CurrentDirectory), cancellationToken).ConfigureAwait(false);
         var scale = workspace.GetVariable("GO_TEST_TIMEOUT_SCALE") is { Length: > 0 } s ? $"GO_TEST_TIMEOUT_SCALE={ShellQuote.Always(s)} " : "";

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using PiBuild.Core.Processes;
 
 namespace PiBuild.Core.Devices;
@@ -5,29 +7,103 @@ namespace PiBuild.Core.Devices;
 /// <summary>
 /// Commands on one device through the system OpenSSH client, so the user's ~/.ssh/config, agent, keys, known_hosts
 /// and jump hosts apply. Never a prompt (BatchMode), and one connection shared by every command of a run and of the
-/// runs that follow within a minute (ControlMaster in pibuild's runtime directory): a test run's many binaries pay one
-/// handshake. <c>PIBUILD_SSH</c> names the ssh command with its options, as GIT_SSH_COMMAND does for git; its options
-/// come first, so they win over pibuild's (ssh keeps the first value of each).
+/// runs that follow within seconds (ControlMaster in pibuild's runtime directory): a test run's many binaries pay one
+/// handshake. The shared connection is keyed by everything that authenticates (see <see cref="ControlPathAsync"/>),
+/// so another key, user or ssh command never rides on a connection made by the first. <c>PIBUILD_SSH</c> names the ssh
+/// command with its options, as GIT_SSH_COMMAND does for git; its options come first, so they win over pibuild's (ssh
+/// keeps the first value of each).
 /// </summary>
-internal sealed class SshConnection(DeviceAddress address, IReadOnlyList<string> ssh, string controlDirectory, ProcessRunner runner)
+/// <param name="controlPath">The shared connection's socket.</param>
+internal sealed class SshConnection(DeviceAddress address, IReadOnlyList<string> ssh, string controlPath, ProcessRunner runner)
 {
     public const string CommandVariable = "PIBUILD_SSH";
+
+    /// <summary>How long the shared connection outlives its last command.</summary>
+    public const int PersistSeconds = 15;
+
+    private const int HashLength = 16;
 
     /// <summary>ssh's own exit code for "could not connect or log in"; anything else is the remote command's.</summary>
     private const int SshFailed = 255;
 
+    /// <summary>What <c>ssh -G</c> prints that decides who logs in where, and how.</summary>
+    private static readonly string[] AuthenticatingSettings =
+    [
+        "user", "hostname", "port", "identityfile", "certificatefile", "identityagent", "identitiesonly", "proxyjump", "proxycommand",
+        "pkcs11provider", "securitykeyprovider", "hostkeyalias", "userknownhostsfile", "pubkeyauthentication",
+    ];
+
     public DeviceAddress Address { get; } = address;
 
-    public static SshConnection To(DeviceAddress address, Func<string, string?> getVariable, PiBuildPaths paths, ProcessRunner runner)
+    public static async Task<SshConnection> OpenAsync(DeviceAddress address, Func<string, string?> getVariable, PiBuildPaths paths, ProcessRunner runner, CancellationToken cancellationToken)
     {
-        var words = getVariable(CommandVariable) is { Length: > 0 } line ? ShellQuote.Split(line) : ["ssh"];
-        if (words.Count == 0)
+        var words = Words(getVariable);
+        return new SshConnection(address, words, await ControlPathAsync(words, address, paths, runner, cancellationToken).ConfigureAwait(false), runner);
+    }
+
+    /// <summary>
+    /// Closes the shared connections to <paramref name="address"/>'s host, whoever they logged in as; returns how many
+    /// there were. A master that does not answer has its socket removed, so nothing uses it again.
+    /// </summary>
+    public static async Task<int> ForgetAsync(DeviceAddress address, Func<string, string?> getVariable, PiBuildPaths paths, ProcessRunner runner, CancellationToken cancellationToken)
+    {
+        var words = Words(getVariable);
+        var prefix = SocketPrefix(address.Host);
+        var sockets = Directory.EnumerateFileSystemEntries(paths.RuntimeDirectory(), prefix + "*")
+            .Where(s => Path.GetFileName(s)[prefix.Length..] is { Length: HashLength } rest && rest.All(char.IsAsciiHexDigitLower))
+            .ToArray();
+        foreach (var socket in sockets)
         {
-            throw new ConfigurationException($"{CommandVariable} is blank; set it to an ssh command, e.g. {CommandVariable}=\"ssh -F ./ssh_config\"");
+            await runner.RunAsync(ProcessSpec.Plain(words[0], [.. words.Skip(1), "-o", $"ControlPath={socket}", "-O", "exit", address.Destination], "/"), cancellationToken: cancellationToken).ConfigureAwait(false);
+            File.Delete(socket);
         }
 
-        return new SshConnection(address, words, paths.RuntimeDirectory(), runner);
+        return sockets.Length;
     }
+
+    private static IReadOnlyList<string> Words(Func<string, string?> getVariable)
+    {
+        var words = getVariable(CommandVariable) is { Length: > 0 } line ? ShellQuote.Split(line) : ["ssh"];
+        return words.Count > 0
+            ? words
+            : throw new ConfigurationException($"{CommandVariable} is blank; set it to an ssh command, e.g. {CommandVariable}=\"ssh -F ./ssh_config\"");
+    }
+
+    /// <summary>
+    /// The socket of the shared connection, named by the host and a hash of everything that authenticates: the ssh
+    /// command and its options, the address, and what <c>ssh -G</c> resolves for it from the user's config (user,
+    /// host name, port, identity and certificate files, agent, jump host or proxy). ssh's own <c>%C</c> hashes only
+    /// user, host and port, so a second identity would ride on the first one's login.
+    /// </summary>
+    private static async Task<string> ControlPathAsync(IReadOnlyList<string> words, DeviceAddress address, PiBuildPaths paths, ProcessRunner runner, CancellationToken cancellationToken)
+    {
+        var resolved = "";
+        try
+        {
+            var result = await runner.RunAsync(ProcessSpec.Plain(words[0], [.. words.Skip(1), "-G", .. PortArguments(address), address.Destination], "/"), cancellationToken: cancellationToken).ConfigureAwait(false);
+            resolved = result.Succeeded
+                ? string.Join('\n', result.StandardOutput.Split('\n').Where(l => AuthenticatingSettings.Contains(l.Split(' ', 2)[0], StringComparer.Ordinal)).Order(StringComparer.Ordinal))
+                : "";
+        }
+        catch (ProgramNotStartedException)
+        {
+            // The command that follows says that ssh is missing.
+        }
+
+        var identity = string.Join('\0', [.. words, address.ToString(), resolved]);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..HashLength];
+        return Path.Combine(paths.RuntimeDirectory(), SocketPrefix(address.Host) + hash);
+    }
+
+    /// <summary>"ssh-HOST-": a host's sockets, found again by <see cref="ForgetAsync"/>; kept short (a socket path has at most 107 bytes).</summary>
+    private static string SocketPrefix(string host)
+    {
+        var safe = new string(host.Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' ? c : '_').ToArray());
+        return $"ssh-{(safe.Length > 32 ? safe[..32] : safe)}-";
+    }
+
+    private static string[] PortArguments(DeviceAddress address) =>
+        address.Port is { } p ? ["-p", p.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [];
 
     /// <summary>
     /// The ssh command that runs <paramref name="script"/> on the device with /bin/sh, whatever the login shell is
@@ -41,11 +117,10 @@ internal sealed class SshConnection(DeviceAddress address, IReadOnlyList<string>
             "-o", "ConnectTimeout=15",
             "-o", "ServerAliveInterval=15",
             "-o", "ControlMaster=auto",
-            "-o", $"ControlPath={Path.Combine(controlDirectory, "ssh-%C")}",
-            "-o", "ControlPersist=60",
+            "-o", $"ControlPath={controlPath}",
+            "-o", $"ControlPersist={PersistSeconds}",
         ];
-        string[] port = Address.Port is { } p ? ["-p", p.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [];
-        return ProcessSpec.Plain(ssh[0], [.. ssh.Skip(1), .. options, .. port, Address.Destination, "--", "exec /bin/sh -c " + ShellQuote.Always(script)], "/");
+        return ProcessSpec.Plain(ssh[0], [.. ssh.Skip(1), .. options, .. PortArguments(Address), Address.Destination, "--", "exec /bin/sh -c " + ShellQuote.Always(script)], "/");
     }
 
     /// <summary>Runs a script, its output captured; a connection failure is a one-line usage error naming the fix.</summary>

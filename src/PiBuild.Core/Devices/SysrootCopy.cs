@@ -23,7 +23,8 @@ public sealed record SysrootCopyResult(string Directory, int FilesCopied, long B
 
 /// <summary>
 /// Copies a device's headers and libraries (<c>/usr/include</c>, <c>/lib</c>, <c>/usr/lib</c>) into a local directory for
-/// cgo builds. The device lists them with find (type, size, mtime, mode, link target); files that differ from the last
+/// cgo builds, with dpkg's <c>.shlibs</c> and <c>.symbols</c> files, which say which package holds each library (a
+/// cgo .deb's Depends). The device lists them with find (type, size, mtime, mode, link target); files that differ from the last
 /// copy's manifest come over one tar stream through the one extraction path, absolute symlinks are made relative so
 /// the tree works where it lies, and what the device no longer has is removed: a rerun copies only what changed.
 /// </summary>
@@ -37,6 +38,10 @@ internal static class SysrootCopy
         for p in usr/include lib usr/lib; do if [ -e "$p" ] || [ -L "$p" ]; then set -- "$@" "$p"; fi; done
         [ $# -gt 0 ] || exit 0
         find "$@" \( -type f -o -type l -o -type d \) -printf '%y %s %T@ %m %p\0%l\0'
+        if [ -d var/lib/dpkg/info ]; then
+          find var var/lib var/lib/dpkg -maxdepth 0 -type d -printf '%y %s %T@ %m %p\0%l\0'
+          find var/lib/dpkg/info -maxdepth 1 \( -type d -o -type f \( -name '*.shlibs' -o -name '*.symbols' \) \) -printf '%y %s %T@ %m %p\0%l\0'
+        fi
         """;
 
     private const string SendScript = "cd \"${PIBUILD_HOST_ROOT:-}/\" && tar -cf - --null --no-recursion -T -";

@@ -2,6 +2,7 @@ using PiBuild.Core.Builds;
 using PiBuild.Core.FileSystem;
 using PiBuild.Core.Go;
 using PiBuild.Core.Projects;
+using PiBuild.Core.Releases;
 using PiBuild.Core.Targets;
 
 namespace PiBuild.Core.Pipelines;
@@ -9,7 +10,8 @@ namespace PiBuild.Core.Pipelines;
 /// <summary>What <c>pibuild cross</c> was asked for; no targets means pibuild.yaml's.</summary>
 /// <param name="Cgo">Build with cgo and the boards' C cross compilers (--cgo), whatever the profiles say.</param>
 /// <param name="Sysroots">The boards' headers and libraries for cgo (--sysroot [BOARD=]DIR); none: pibuild.yaml's, else the cross toolchain's own.</param>
-public sealed record CrossRequest(IReadOnlyList<string> Targets, IReadOnlyList<string> Packages, string? OutputDirectory, bool Cgo = false, IReadOnlyList<string>? Sysroots = null);
+/// <param name="GoFlags">go build's flags (-tags=…, -ldflags=…, and what followed --), then more packages.</param>
+public sealed record CrossRequest(IReadOnlyList<string> Targets, IReadOnlyList<string> Packages, string? OutputDirectory, bool Cgo = false, IReadOnlyList<string>? Sysroots = null, IReadOnlyList<string>? GoFlags = null);
 
 /// <summary>What a build made: each board's verified binaries, in place, and the Go release that built them.</summary>
 public sealed record BuildReport(string ProjectRoot, string GoVersion, IReadOnlyList<TargetBuildResult> Targets);
@@ -23,8 +25,9 @@ internal static class CrossPipeline
         config?.CheckTargets(workspace.Catalog());
         var configured = config?.Targets ?? [];
         var targets = TargetSelection.Many(workspace.Catalog(), request.Targets, configured, "cross");
-        var session = await BuildSession.OpenAsync(workspace, targets, workspace.CgoOptions(request.Cgo, request.Sysroots), cancellationToken).ConfigureAwait(false);
-        return await BuildAsync(workspace, session, request.Packages, request.OutputDirectory, cancellationToken).ConfigureAwait(false);
+        var (flags, more) = GoBuildFlags.Parse(request.GoFlags ?? []);
+        var session = await BuildSession.OpenAsync(workspace, targets, workspace.CgoOptions(request.Cgo, request.Sysroots), flags, cancellationToken).ConfigureAwait(false);
+        return await BuildAsync(workspace, session, [.. request.Packages, .. more], request.OutputDirectory, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -38,7 +41,12 @@ internal static class CrossPipeline
             throw new ConfigurationException($"-o {outputDirectory} is {RegularFile.Describe(kind)}, not a directory; name a directory for the binaries");
         }
 
-        var request = new CrossBuildRequest(packages, outputDirectory is null ? null : Path.GetFullPath(outputDirectory), workspace.Verbose);
+        // {version} and {commit} in linker flags are read from git only when asked for.
+        var source = session.Flags.NeedsSource
+            ? await ReleaseVersion.DevelopmentAsync(session.Project.Root, workspace.GetVariable, workspace.Runner, cancellationToken).ConfigureAwait(false)
+            : null;
+        var flags = session.Flags.Arguments(source?.Version ?? "", source?.Commit ?? "");
+        var request = new CrossBuildRequest(packages, outputDirectory is null ? null : Path.GetFullPath(outputDirectory), workspace.Verbose, flags);
         var plan = CrossBuildPlanner.Plan(session, request);
         foreach (var build in plan.Builds)
         {

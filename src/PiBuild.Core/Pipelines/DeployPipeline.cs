@@ -10,8 +10,10 @@ namespace PiBuild.Core.Pipelines;
 /// <param name="Restart">A systemd unit to restart once every binary is in place.</param>
 /// <param name="DryRun">Build and verify, ask the device what it is, and say what would change there; change nothing.</param>
 /// <param name="Cgo">Build with cgo (--cgo); <paramref name="Sysroots"/> are the boards' headers and libraries for it.</param>
+/// <param name="GoFlags">go build's flags (-tags=…, -ldflags=…, and what followed --), then more packages.</param>
 public sealed record DeployRequest(
-    IReadOnlyList<string> Targets, IReadOnlyList<string> Packages, string? On, string To, bool Sudo, string? Restart, bool DryRun, bool Cgo = false, IReadOnlyList<string>? Sysroots = null);
+    IReadOnlyList<string> Targets, IReadOnlyList<string> Packages, string? On, string To, bool Sudo, string? Restart, bool DryRun, bool Cgo = false, IReadOnlyList<string>? Sysroots = null,
+    IReadOnlyList<string>? GoFlags = null);
 
 /// <summary>One command put in place (or that would be).</summary>
 /// <param name="KeptPrevious">The file it replaced is kept as NAME.previous.</param>
@@ -41,11 +43,12 @@ internal static class DeployPipeline
             throw new ConfigurationException($"--restart '{unit}' is not a systemd unit name; write e.g. --restart sensord.service");
         }
 
+        var (flags, more) = GoBuildFlags.Parse(request.GoFlags ?? []);
         var device = await Device.ConnectAsync(workspace, address, cancellationToken).ConfigureAwait(false);
         var selected = TargetSelection.ForDevice(workspace.Catalog(), request.Targets, device.Board, address.ToString(), "deploy");
-        var session = await BuildSession.OpenAsync(workspace, [selected], workspace.CgoOptions(request.Cgo, request.Sysroots), cancellationToken).ConfigureAwait(false);
+        var session = await BuildSession.OpenAsync(workspace, [selected], workspace.CgoOptions(request.Cgo, request.Sysroots), flags, cancellationToken).ConfigureAwait(false);
         var target = session.Targets[0];
-        var report = await CrossPipeline.BuildAsync(workspace, session, request.Packages, null, cancellationToken).ConfigureAwait(false);
+        var report = await CrossPipeline.BuildAsync(workspace, session, [.. request.Packages, .. more], null, cancellationToken).ConfigureAwait(false);
         var binaries = report.Targets.Single().Binaries;
         var to = request.To.TrimEnd('/') is { Length: > 0 } trimmed ? trimmed : "/";
         string Destination(string name) => $"{to.TrimEnd('/')}/{name}";

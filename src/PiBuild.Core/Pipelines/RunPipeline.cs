@@ -10,7 +10,8 @@ namespace PiBuild.Core.Pipelines;
 /// <summary>What <c>pibuild run</c> was asked for: one board, one command package, its arguments and where its standard streams go.</summary>
 /// <param name="On">The device to run on over ssh (--on); null: here, emulated or native.</param>
 /// <param name="Cgo">Build with cgo (--cgo); <paramref name="Sysroots"/> are the boards' headers and libraries for it.</param>
-public sealed record RunRequest(IReadOnlyList<string> Targets, string Package, IReadOnlyList<string> Arguments, ProcessStreams Streams, string? On = null, bool Cgo = false, IReadOnlyList<string>? Sysroots = null);
+/// <param name="GoFlags">go build's flags (-tags=…, -ldflags=…); the program's arguments are <paramref name="Arguments"/>.</param>
+public sealed record RunRequest(IReadOnlyList<string> Targets, string Package, IReadOnlyList<string> Arguments, ProcessStreams Streams, string? On = null, bool Cgo = false, IReadOnlyList<string>? Sysroots = null, IReadOnlyList<string>? GoFlags = null);
 
 /// <summary>The program's exit code, and the verified binary that ran.</summary>
 public sealed record RunOutcome(int ExitCode, TargetProfile Target, BinaryCheck Binary);
@@ -29,7 +30,7 @@ internal static class RunPipeline
         }
 
         var named = TargetSelection.Named(workspace.Catalog(), request.Targets, "run");
-        var session = await BuildSession.OpenAsync(workspace, [named], workspace.CgoOptions(request.Cgo, request.Sysroots), cancellationToken).ConfigureAwait(false);
+        var session = await BuildSession.OpenAsync(workspace, [named], workspace.CgoOptions(request.Cgo, request.Sysroots), Flags(request), cancellationToken).ConfigureAwait(false);
         var target = session.Targets[0];
         var binary = await BuildOneAsync(workspace, session, request.Package, cancellationToken).ConfigureAwait(false);
         var executor = BoardExecutor.For(target, session.Toolchain, workspace.GetVariable, session.CToolchain(target)?.Sysroot);
@@ -43,7 +44,7 @@ internal static class RunPipeline
     {
         var device = await Device.ConnectAsync(workspace, address, cancellationToken).ConfigureAwait(false);
         var selected = TargetSelection.ForDevice(workspace.Catalog(), request.Targets, device.Board, address.ToString(), "run");
-        var session = await BuildSession.OpenAsync(workspace, [selected], workspace.CgoOptions(request.Cgo, request.Sysroots), cancellationToken).ConfigureAwait(false);
+        var session = await BuildSession.OpenAsync(workspace, [selected], workspace.CgoOptions(request.Cgo, request.Sysroots), Flags(request), cancellationToken).ConfigureAwait(false);
         var target = session.Targets[0];
         var binary = await BuildOneAsync(workspace, session, request.Package, cancellationToken).ConfigureAwait(false);
         var program = await device.PlaceProgramAsync(binary.Path, cancellationToken).ConfigureAwait(false);
@@ -52,6 +53,11 @@ internal static class RunPipeline
         var exitCode = await device.RunAttachedAsync(line, request.Streams, cancellationToken).ConfigureAwait(false);
         return new RunOutcome(exitCode, target, binary);
     }
+
+    private static GoBuildFlags Flags(RunRequest request) =>
+        GoBuildFlags.Parse(request.GoFlags ?? []) is var (flags, packages) && packages.Count == 0
+            ? flags
+            : throw new ConfigurationException($"run builds one package ({request.Package}); its own arguments go after --");
 
     /// <summary>The one verified command the package builds for the board.</summary>
     private static async Task<BinaryCheck> BuildOneAsync(Workspace workspace, BuildSession session, string package, CancellationToken cancellationToken)

@@ -9,7 +9,8 @@ namespace PiBuild.Core.Pipelines;
 /// <summary>What <c>pibuild test</c> was asked for; no target means the board pibuild runs on.</summary>
 /// <param name="On">The device to run the tests on over ssh (--on); null: here (emulated, or natively on a Pi).</param>
 /// <param name="Cgo">Build the tests with cgo (--cgo); <paramref name="Sysroots"/> are the boards' headers and libraries for it.</param>
-public sealed record TestRequest(IReadOnlyList<string> Targets, IReadOnlyList<string> Packages, IReadOnlyList<string> GoTestFlags, string? On = null, bool Cgo = false, IReadOnlyList<string>? Sysroots = null);
+/// <param name="GoFlags">go build's flags for the test binaries (-tags=…, -ldflags=…); go test's own are <paramref name="GoTestFlags"/>.</param>
+public sealed record TestRequest(IReadOnlyList<string> Targets, IReadOnlyList<string> Packages, IReadOnlyList<string> GoTestFlags, string? On = null, bool Cgo = false, IReadOnlyList<string>? Sysroots = null, IReadOnlyList<string>? GoFlags = null);
 
 /// <summary>
 /// <c>pibuild test</c>: the project's tests cross-compiled and run as the board runs them (qemu-user with its CPU,
@@ -20,6 +21,8 @@ internal static class TestPipeline
     public static async Task<GoTestReport> RunAsync(Workspace workspace, TestRequest request, CancellationToken cancellationToken)
     {
         var cgo = workspace.CgoOptions(request.Cgo, request.Sysroots);
+        GoBuildFlags.CheckTestFlags(request.GoTestFlags);
+        var (flags, _) = GoBuildFlags.Parse(request.GoFlags ?? []);
         BuildSession session;
         string? exec;
         if (workspace.DeviceAddress(request.On) is { } address)
@@ -27,13 +30,13 @@ internal static class TestPipeline
             // Asked first, so a board the device cannot run is refused before anything is built or copied.
             var device = await Device.ConnectAsync(workspace, address, cancellationToken).ConfigureAwait(false);
             var selected = TargetSelection.ForDevice(workspace.Catalog(), request.Targets, device.Board, address.ToString(), "test");
-            session = await BuildSession.OpenAsync(workspace, [selected], cgo, cancellationToken).ConfigureAwait(false);
+            session = await BuildSession.OpenAsync(workspace, [selected], cgo, flags, cancellationToken).ConfigureAwait(false);
             exec = DeviceExec.GoTestExec(device, session.Targets[0]);
         }
         else
         {
             var selected = TargetSelection.ThisBoard(workspace.Catalog(), request.Targets, workspace.HostRoot, "test");
-            session = await BuildSession.OpenAsync(workspace, [selected], cgo, cancellationToken).ConfigureAwait(false);
+            session = await BuildSession.OpenAsync(workspace, [selected], cgo, flags, cancellationToken).ConfigureAwait(false);
             var target = session.Targets[0];
             exec = BoardExecutor.For(target, session.Toolchain, workspace.GetVariable, session.CToolchain(target)?.Sysroot).GoTestExec;
         }

@@ -25,8 +25,11 @@ internal sealed partial record ProjectConfig
     /// <summary>The command packages a release builds; empty: every main package.</summary>
     public IReadOnlyList<string> Commands { get; init; } = [];
 
-    /// <summary>A release's linker flags, with <c>{version}</c> and <c>{commit}</c> still in them.</summary>
+    /// <summary>Every build's linker flags, with <c>{version}</c> and <c>{commit}</c> still in them.</summary>
     public string? LdFlags { get; init; }
+
+    /// <summary>Every build's build tags, before --tags.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
 
     /// <summary>Files a release packs beside the binaries; null: README* and LICENSE*.</summary>
     public IReadOnlyList<string>? Files { get; init; }
@@ -96,6 +99,9 @@ internal sealed partial record ProjectConfig
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._+-]*$")]
     internal static partial System.Text.RegularExpressions.Regex ProjectName();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z0-9_.]+$")]
+    internal static partial System.Text.RegularExpressions.Regex BuildTag();
 }
 
 /// <summary>A <c>sysroots:</c> entry: the board, its sysroot as written, and where.</summary>

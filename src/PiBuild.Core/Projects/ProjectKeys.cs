@@ -57,8 +57,21 @@ internal static class ProjectKeys
 
             return config with { Commands = [.. values.Items("commands").Select(i => i.Item)] };
         }),
-        new("ldflags", ValueKind.Text, "a release's linker flags; {version} and {commit} are filled in", (config, values) =>
+        new("ldflags", ValueKind.Text, "linker flags for every build, before --ldflags; {version} and {commit} are filled in", (config, values) =>
             config with { LdFlags = values.Text("ldflags") }),
+        new("tags", ValueKind.TextList, "build tags for every build, before --tags", (config, values) =>
+        {
+            // A tag is what go accepts in a //go:build line; anything else would fail in go build after the checks.
+            foreach (var (tag, at) in values.Items("tags"))
+            {
+                if (!ProjectConfig.BuildTag().IsMatch(tag))
+                {
+                    throw new ConfigurationException($"{at}: 'tags' are build tags of letters, digits, '_' and '.', one per item, not '{ArchiveName.Display(tag)}'");
+                }
+            }
+
+            return config with { Tags = [.. values.Items("tags").Select(i => i.Item)] };
+        }),
         new("files", ValueKind.TextList, "files packed beside the binaries (default: README* and LICENSE* at the root)", (config, values) =>
         {
             // Read from inside the project only.

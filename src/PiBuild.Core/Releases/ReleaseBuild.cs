@@ -10,7 +10,7 @@ using PiBuild.Core.Targets;
 
 namespace PiBuild.Core.Releases;
 
-/// <summary>What <c>pibuild release</c> was asked for: the boards (none: pibuild.yaml's), the version (or a snapshot), where it goes; cgo and sysroots as for cross.</summary>
+/// <summary>What <c>pibuild release</c> was asked for: the boards (none: pibuild.yaml's), the version (or a snapshot), where it goes; cgo, sysroots and go build's flags as for cross.</summary>
 public sealed record ReleaseRequest(
     IReadOnlyList<string> Targets,
     string? Version,
@@ -20,7 +20,8 @@ public sealed record ReleaseRequest(
     ShardInfo? Shard,
     bool Deb = false,
     bool Cgo = false,
-    IReadOnlyList<string>? Sysroots = null);
+    IReadOnlyList<string>? Sysroots = null,
+    IReadOnlyList<string>? GoFlags = null);
 
 /// <summary>
 /// A release, decided before anything is built: its version and commit, where it goes, the groups of boards that share
@@ -44,8 +45,8 @@ internal static class ReleasePlanner
     public static async Task<ReleasePlan> PlanAsync(BuildSession session, ReleaseRequest request, ProjectConfig config, Func<string, string?> getVariable, ProcessRunner runner, bool verbose, CancellationToken cancellationToken)
     {
         var project = session.Project;
-        var source = await ReleaseVersion.ResolveAsync(project.Root, request.Version, request.Snapshot, getVariable, runner, cancellationToken).ConfigureAwait(false);
         var output = Path.GetFullPath(request.OutputDirectory);
+        var source = await ReleaseVersion.ResolveAsync(project.Root, request.Version, request.Snapshot, getVariable, runner, cancellationToken, output).ConfigureAwait(false);
         ReleaseOutput.CheckReplaceable(output, request.Clean);
 
         // Shards split the archives in name order, so every machine of a CI matrix agrees on its share.
@@ -57,25 +58,37 @@ internal static class ReleasePlanner
         // Debian packages are planned (and their files checked) before anything is built; each is made by the shard
         // that builds the group it holds.
         var formats = request.Deb ? config.Formats.Append(ProjectConfig.DebFormat).Distinct().ToArray() : config.Formats;
-        var debs = formats.Contains(ProjectConfig.DebFormat) ? PlanDebs(all, config, project, projectName, source.Version) : [];
+        var debs = formats.Contains(ProjectConfig.DebFormat) ? PlanDebs(session, all, config, projectName, source.Version) : [];
         var tarGz = formats.Contains(ProjectConfig.TarGzFormat);
         var ours = debs.Where(d => share.Contains(d.From)).ToArray();
         var builds = tarGz ? share : share.Where(g => ours.Any(d => d.From == g)).ToArray();
 
-        var ldflags = "-buildid=" + (config.LdFlags is { } user
-            ? " " + user.Replace("{version}", source.Version, StringComparison.Ordinal).Replace("{commit}", source.Commit, StringComparison.Ordinal)
-            : "");
         // The binaries go to the staging directory's .bin/, known once the build runs.
-        var build = new CrossBuildRequest(config.Commands, OutputRoot: null, verbose, ["-trimpath", "-ldflags", ldflags]);
+        var build = new CrossBuildRequest(config.Commands, OutputRoot: null, verbose, session.Flags.Arguments(source.Version, source.Commit));
         return new ReleasePlan(source, output, projectName, request.Shard, builds, tarGz, ours, ExtraFiles(project, config), build);
     }
 
-    private static IReadOnlyList<DebianPackagePlan> PlanDebs(IReadOnlyList<ReleaseGroup> groups, ProjectConfig config, GoProject project, string projectName, string version)
+    private static IReadOnlyList<DebianPackagePlan> PlanDebs(BuildSession session, IReadOnlyList<ReleaseGroup> groups, ProjectConfig config, string projectName, string version)
     {
         var deb = config.Deb ?? throw new ConfigurationException(
             $"release --deb needs a 'deb:' section in {ProjectConfig.FileName} with the package's maintainer (deb: {{maintainer: \"Jane Doe <jane@example.com>\"}})");
-        deb.CheckFiles(project.Root);
-        return DebianPackagePlan.For(groups, deb, projectName, version);
+        deb.CheckFiles(session.Project.Root);
+        var plans = DebianPackagePlan.For(groups, deb, projectName, version);
+        if (plans.Count > 0 && deb.Description is { } description && description.StartsWith(plans[0].Package, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ConfigurationException(
+                $"deb.description '{description}' starts with the package's name '{plans[0].Package}', which Debian refuses (lintian: description-starts-with-package); say what it does, e.g. \"Sensor readings for the Raspberry Pi\"");
+        }
+
+        foreach (var plan in plans)
+        {
+            if (session.CToolchain(plan.From.Builder) is { } c)
+            {
+                DebianShlibs.CheckCanResolve(plan.Architecture, c.Sysroot, deb.Depends);
+            }
+        }
+
+        return plans;
     }
 
     /// <summary>The project's README and LICENSE (any extension), or the files <c>pibuild.yaml</c> names.</summary>
@@ -157,7 +170,7 @@ internal sealed class ReleaseBuild(ProcessRunner runner, IPipelineEvents events,
             {
                 // The package goes out labelled for every board of its architecture: each must run these binaries.
                 VerifyForEveryBoard(package.Boards, result, toolchain, VerificationRules.RunsOnEveryLevelAbove);
-                artifacts.Add(await packing.DebAsync(package, result, released, cancellationToken).ConfigureAwait(false) with
+                artifacts.Add(await packing.DebAsync(package, result, released, planned.Cgo?.Sysroot, cancellationToken).ConfigureAwait(false) with
                 {
                     Cgo = cSide.Cgo, CCompiler = cSide.Compiler, SysrootSha256 = cSide.Sysroot,
                 });
@@ -179,10 +192,12 @@ internal sealed class ReleaseBuild(ProcessRunner runner, IPipelineEvents events,
             return await ArtifactAsync(archive, group.Boards, group.Builder, binaries, null, cancellationToken).ConfigureAwait(false);
         }
 
-        public async Task<ReleaseArtifact> DebAsync(DebianPackagePlan package, TargetBuildResult result, IReadOnlyList<ReleasedBinary> binaries, CancellationToken cancellationToken)
+        /// <param name="sysroot">The cgo build's sysroot, whose dpkg data says which packages hold the libraries it links.</param>
+        public async Task<ReleaseArtifact> DebAsync(DebianPackagePlan package, TargetBuildResult result, IReadOnlyList<ReleasedBinary> binaries, string? sysroot, CancellationToken cancellationToken)
         {
             var path = Path.Combine(Staging, package.FileName);
-            DebianPackageWriter.Write(path, package, Deb!, result.Binaries.Select(b => b.Path).ToArray(), DebContent, Source.SourceDateEpoch);
+            var libraries = DebianShlibs.DependsOf(result.Binaries.Select(b => (Path.GetFileName(b.Path), b.Needs)).ToArray(), sysroot, package.Architecture, Deb!.Depends);
+            DebianPackageWriter.Write(path, package, Deb, result.Binaries.Select(b => b.Path).ToArray(), DebContent, Source.SourceDateEpoch, libraries);
             return await ArtifactAsync(path, package.Boards, package.From.Builder, binaries, package.Architecture, cancellationToken).ConfigureAwait(false);
         }
     }

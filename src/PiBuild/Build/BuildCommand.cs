@@ -16,12 +16,13 @@ internal static class BuildCommand
     {
         var command = new Command("build", "Build on the device itself, for the board it runs on")
         {
-            SharedOptions.DeviceTarget, SharedOptions.Go, SharedOptions.GoIndex, SharedOptions.Cgo, CrossCommand.Output, CrossCommand.Packages,
+            SharedOptions.DeviceTarget, SharedOptions.Go, SharedOptions.GoIndex, SharedOptions.Cgo, SharedOptions.Tags, SharedOptions.LdFlags, CrossCommand.Output, CrossCommand.Packages,
         };
         command.SetHandler(async (context, parseResult, cancellationToken) =>
         {
-            var request = new BuildRequest(parseResult.GetValue(SharedOptions.DeviceTarget) ?? [], parseResult.GetValue(CrossCommand.Packages) ?? [], parseResult.GetValue(CrossCommand.Output),
-                parseResult.GetValue(SharedOptions.Cgo));
+            var (packages, passed) = SharedOptions.SplitAtDoubleDash(parseResult, CrossCommand.Packages);
+            var request = new BuildRequest(parseResult.GetValue(SharedOptions.DeviceTarget) ?? [], packages, parseResult.GetValue(CrossCommand.Output),
+                parseResult.GetValue(SharedOptions.Cgo), SharedOptions.GoFlags(parseResult, passed));
             CrossCommand.Render(context, await context.Workspace.BuildAsync(request, cancellationToken).ConfigureAwait(false));
             return ExitCodes.Ok;
         });

@@ -41,6 +41,41 @@ internal static class SharedOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
+    /// <summary>Build tags for every building command, after pibuild.yaml's <c>tags:</c>.</summary>
+    public static readonly Option<string[]> Tags = new("--tags")
+    {
+        Description = "Build tags, comma-separated or repeated (added to pibuild.yaml's tags:)",
+        HelpName = "TAG,...",
+        AllowMultipleArgumentsPerToken = false,
+    };
+
+    /// <summary>Linker flags for every building command, after pibuild.yaml's <c>ldflags:</c>.</summary>
+    public static readonly Option<string?> LdFlags = new("--ldflags")
+    {
+        Description = "Linker flags, after pibuild.yaml's ldflags: ({version} and {commit} are filled in), e.g. \"-X main.version={version}\"",
+        HelpName = "FLAGS",
+    };
+
+    /// <summary>
+    /// go build's flags for Core to check: --tags and --ldflags as go spells them, then <paramref name="passed"/> (what
+    /// followed <c>--</c>: go build's flags, then packages).
+    /// </summary>
+    public static IReadOnlyList<string> GoFlags(ParseResult parseResult, IReadOnlyList<string> passed) =>
+    [
+        .. (parseResult.GetValue(Tags) ?? []).Select(t => $"-tags={t}"),
+        .. parseResult.GetValue(LdFlags) is { } ldflags ? [$"-ldflags={ldflags}"] : Array.Empty<string>(),
+        .. passed,
+    ];
+
+    /// <summary>An argument's values before <c>--</c> and after it (System.CommandLine hands both over as one list).</summary>
+    public static (string[] Before, string[] After) SplitAtDoubleDash(ParseResult parseResult, Argument<string[]> argument)
+    {
+        var all = parseResult.GetValue(argument) ?? [];
+        var separator = parseResult.Tokens.Select(t => t.Value).ToList().IndexOf("--");
+        var after = separator < 0 ? 0 : parseResult.Tokens.Count - separator - 1;
+        return (all[..^after], all[^after..]);
+    }
+
     /// <summary>Board profile(s); whether one or many, named or detected, is Core's decision.</summary>
     public static readonly Option<string[]> Target = Targets("Board profile(s), comma-separated or repeated (see: pibuild targets)");
 

@@ -5,7 +5,7 @@ using PiBuild.Core.Pipelines;
 
 namespace PiBuild.Cli.Cross;
 
-/// <summary><c>pibuild cross --target pi2[,pi1] [-o DIR] [PACKAGES...]</c>: cross-build and verify every command.</summary>
+/// <summary><c>pibuild cross --target pi2[,pi1] [-o DIR] [PACKAGES...] [-- GO_BUILD_FLAGS [PACKAGES...]]</c>: cross-build and verify every command.</summary>
 internal static class CrossCommand
 {
     internal static readonly Option<string?> Output = new("--output", "-o")
@@ -16,7 +16,7 @@ internal static class CrossCommand
 
     internal static readonly Argument<string[]> Packages = new("PACKAGES")
     {
-        Description = "Packages to build (default: every main package)",
+        Description = "Packages to build (default: every main package); after --, go build's flags, then packages",
         Arity = ArgumentArity.ZeroOrMore,
     };
 
@@ -24,13 +24,14 @@ internal static class CrossCommand
     {
         var command = new Command("cross", "Cross-build the project's commands for one or more boards, and verify every binary")
         {
-            SharedOptions.Target, SharedOptions.Go, SharedOptions.GoIndex, SharedOptions.Cgo, SharedOptions.Sysroot, Output, Packages,
+            SharedOptions.Target, SharedOptions.Go, SharedOptions.GoIndex, SharedOptions.Cgo, SharedOptions.Sysroot, SharedOptions.Tags, SharedOptions.LdFlags, Output, Packages,
         };
         command.SetHandler(async (context, parseResult, cancellationToken) =>
         {
+            var (packages, passed) = SharedOptions.SplitAtDoubleDash(parseResult, Packages);
             var request = new CrossRequest(
-                parseResult.GetValue(SharedOptions.Target) ?? [], parseResult.GetValue(Packages) ?? [], parseResult.GetValue(Output),
-                parseResult.GetValue(SharedOptions.Cgo), parseResult.GetValue(SharedOptions.Sysroot));
+                parseResult.GetValue(SharedOptions.Target) ?? [], packages, parseResult.GetValue(Output),
+                parseResult.GetValue(SharedOptions.Cgo), parseResult.GetValue(SharedOptions.Sysroot), SharedOptions.GoFlags(parseResult, passed));
             Render(context, await context.Workspace.CrossAsync(request, cancellationToken).ConfigureAwait(false));
             return ExitCodes.Ok;
         });

@@ -13,7 +13,7 @@ internal static class DeployCommand
 {
     private static readonly Argument<string[]> Packages = new("PACKAGES")
     {
-        Description = "Command packages to deploy (default: every command of the project)",
+        Description = "Command packages to deploy (default: every command of the project); after --, go build's flags, then packages",
         Arity = ArgumentArity.ZeroOrMore,
     };
 
@@ -38,14 +38,16 @@ internal static class DeployCommand
     {
         var command = new Command("deploy", "Build for your Pi (--on), verify, and install the commands there atomically, keeping the previous ones")
         {
-            SharedOptions.On, SharedOptions.DeviceTarget, SharedOptions.Go, SharedOptions.GoIndex, SharedOptions.Cgo, SharedOptions.Sysroot, To, Sudo, Restart, DryRun, Packages,
+            SharedOptions.On, SharedOptions.DeviceTarget, SharedOptions.Go, SharedOptions.GoIndex, SharedOptions.Cgo, SharedOptions.Sysroot,
+            SharedOptions.Tags, SharedOptions.LdFlags, To, Sudo, Restart, DryRun, Packages,
         };
         command.SetHandler(async (context, parseResult, cancellationToken) =>
         {
+            var (packages, passed) = SharedOptions.SplitAtDoubleDash(parseResult, Packages);
             var request = new DeployRequest(
-                parseResult.GetValue(SharedOptions.DeviceTarget) ?? [], parseResult.GetValue(Packages) ?? [], parseResult.GetValue(SharedOptions.On),
+                parseResult.GetValue(SharedOptions.DeviceTarget) ?? [], packages, parseResult.GetValue(SharedOptions.On),
                 parseResult.GetRequiredValue(To), parseResult.GetValue(Sudo), parseResult.GetValue(Restart), parseResult.GetValue(DryRun),
-                parseResult.GetValue(SharedOptions.Cgo), parseResult.GetValue(SharedOptions.Sysroot));
+                parseResult.GetValue(SharedOptions.Cgo), parseResult.GetValue(SharedOptions.Sysroot), SharedOptions.GoFlags(parseResult, passed));
             Render(context, await context.Workspace.DeployAsync(request, cancellationToken).ConfigureAwait(false));
             return ExitCodes.Ok;
         });

@@ -19,6 +19,12 @@ internal static class ReleaseCommand
     private static readonly Option<bool> Clean = new("--clean") { Description = "Replace an earlier release in the output directory" };
     private static readonly Option<string?> Shard = new("--shard") { Description = "Build only share I of N of the targets (for a CI matrix)", HelpName = "I/N" };
     private static readonly Option<bool> Deb = new("--deb") { Description = "Also build Debian packages (armhf, arm64) from pibuild.yaml's deb: section" };
+    private static readonly Argument<string[]> GoBuildFlags = new("GO_BUILD_FLAGS")
+    {
+        Description = "After --, go build's flags (-gcflags, -race …); a release always trims paths and strips symbols",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
     private static readonly Argument<string[]> ShardDirectories = new("DIR") { Description = "Output directories of release --shard runs", Arity = ArgumentArity.OneOrMore };
 
     public static Command Create()
@@ -33,14 +39,16 @@ internal static class ReleaseCommand
 
         var release = new Command("release", "Build release archives for every target: reproducible .tar.gz, SHA256SUMS, manifest.json")
         {
-            SharedOptions.Target, SharedOptions.Go, SharedOptions.GoIndex, SharedOptions.Cgo, SharedOptions.Sysroot, Version, Snapshot, Output, Clean, Shard, Deb, merge,
+            SharedOptions.Target, SharedOptions.Go, SharedOptions.GoIndex, SharedOptions.Cgo, SharedOptions.Sysroot, SharedOptions.Tags, SharedOptions.LdFlags,
+            Version, Snapshot, Output, Clean, Shard, Deb, GoBuildFlags, merge,
         };
         release.SetHandler(async (context, parseResult, cancellationToken) =>
         {
             var request = new ReleaseRequest(
                 parseResult.GetValue(SharedOptions.Target) ?? [], parseResult.GetValue(Version), parseResult.GetValue(Snapshot),
                 parseResult.GetRequiredValue(Output), parseResult.GetValue(Clean), parseResult.GetValue(Shard) is { } shard ? ShardInfo.Parse(shard) : null,
-                parseResult.GetValue(Deb), parseResult.GetValue(SharedOptions.Cgo), parseResult.GetValue(SharedOptions.Sysroot));
+                parseResult.GetValue(Deb), parseResult.GetValue(SharedOptions.Cgo), parseResult.GetValue(SharedOptions.Sysroot),
+                SharedOptions.GoFlags(parseResult, parseResult.GetValue(GoBuildFlags) ?? []));
             Render(context, await context.Workspace.ReleaseAsync(request, cancellationToken).ConfigureAwait(false), request.OutputDirectory);
             return ExitCodes.Ok;
         });

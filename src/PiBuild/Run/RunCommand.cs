@@ -23,7 +23,7 @@ internal static class RunCommand
     {
         var command = new Command("run", "Build one command for a board and run it under qemu-user with that board's CPU, or on your Pi with --on")
         {
-            SharedOptions.Target, SharedOptions.On, SharedOptions.Go, SharedOptions.GoIndex, SharedOptions.Cgo, SharedOptions.Sysroot, Package, Arguments,
+            SharedOptions.Target, SharedOptions.On, SharedOptions.Go, SharedOptions.GoIndex, SharedOptions.Cgo, SharedOptions.Sysroot, SharedOptions.Tags, SharedOptions.LdFlags, Package, Arguments,
         };
         command.SetHandler(async (context, parseResult, cancellationToken) =>
         {
@@ -33,7 +33,7 @@ internal static class RunCommand
             var request = new RunRequest(
                 parseResult.GetValue(SharedOptions.Target) ?? [], parseResult.GetRequiredValue(Package), parseResult.GetValue(Arguments) ?? [],
                 new ProcessStreams(stdin, stdout, stderr), parseResult.GetValue(SharedOptions.On),
-                parseResult.GetValue(SharedOptions.Cgo), parseResult.GetValue(SharedOptions.Sysroot));
+                parseResult.GetValue(SharedOptions.Cgo), parseResult.GetValue(SharedOptions.Sysroot), SharedOptions.GoFlags(parseResult, []));
             var outcome = await context.Workspace.RunAsync(request, cancellationToken).ConfigureAwait(false);
             return outcome.ExitCode;
         });

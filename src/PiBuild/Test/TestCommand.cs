@@ -22,16 +22,15 @@ internal static class TestCommand
     {
         var command = new Command("test", "Run the project's Go tests on the board's CPU (qemu-user on a laptop, natively on the Pi, on your Pi with --on)")
         {
-            SharedOptions.DeviceTarget, SharedOptions.On, SharedOptions.Go, SharedOptions.GoIndex, SharedOptions.Cgo, SharedOptions.Sysroot, Arguments,
+            SharedOptions.DeviceTarget, SharedOptions.On, SharedOptions.Go, SharedOptions.GoIndex, SharedOptions.Cgo, SharedOptions.Sysroot,
+            SharedOptions.Tags, SharedOptions.LdFlags, Arguments,
         };
         command.SetHandler(async (context, parseResult, cancellationToken) =>
         {
-            // Everything after "--" belongs to go test; System.CommandLine hands it over as plain arguments.
-            var all = parseResult.GetValue(Arguments) ?? [];
-            var separator = Array.IndexOf(parseResult.Tokens.Select(t => t.Value).ToArray(), "--");
-            var flagCount = separator < 0 ? 0 : parseResult.Tokens.Count - separator - 1;
-            var request = new TestRequest(parseResult.GetValue(SharedOptions.DeviceTarget) ?? [], all[..^flagCount], all[^flagCount..], parseResult.GetValue(SharedOptions.On),
-                parseResult.GetValue(SharedOptions.Cgo), parseResult.GetValue(SharedOptions.Sysroot));
+            // Everything after "--" belongs to go test.
+            var (packages, goTestFlags) = SharedOptions.SplitAtDoubleDash(parseResult, Arguments);
+            var request = new TestRequest(parseResult.GetValue(SharedOptions.DeviceTarget) ?? [], packages, goTestFlags, parseResult.GetValue(SharedOptions.On),
+                parseResult.GetValue(SharedOptions.Cgo), parseResult.GetValue(SharedOptions.Sysroot), SharedOptions.GoFlags(parseResult, []));
             var report = await context.Workspace.TestAsync(request, cancellationToken).ConfigureAwait(false);
             Render(context, report);
             return report.Interrupted ? CommandAction.Interrupted(context) : report.Succeeded ? ExitCodes.Ok : ExitCodes.Failure;

@@ -21,6 +21,8 @@ public sealed class BadInputTests : IDisposable
         "layout for an unknown board", "fetch --extract a text file", "run --on a malformed address", "deploy without a device",
         "deploy --to a relative directory", "PIBUILD_SSH with an open quote", "sysroot without -o",
         "fetch a directory", "cross -o a file", "fetch --index a text file", "commands outside the project", "crosss", "fetch --strip-components -1", "release --shard -1/2", "release --snapshot --bogus",
+        "cross -- -toolexec", "cross -- -bogus", "release -- -trimpath=false", "test -- -exec", "a build tag with a space in pibuild.yaml",
+        "a deb description that starts with the package name", "a cgo deb without dpkg data or deb.depends",
     ];
 
     [Theory]
@@ -68,6 +70,13 @@ public sealed class BadInputTests : IDisposable
             "fetch --strip-components -1" => Setup(() => { }, 2, "--strip-components takes N, which cannot be negative", "fetch", "x.tar.gz", "--strip-components", "-1"),
             "release --shard -1/2" => Setup(() => { }, 2, "--shard takes I/N, which cannot be negative", "release", "--shard", "-1/2"),
             "release --snapshot --bogus" => Setup(() => { }, 2, "unknown option '--bogus'", "release", "--snapshot", "--bogus"),
+            "cross -- -toolexec" => Setup(() => { }, 2, "'-toolexec=./x.sh' is not passed to go", "cross", "--target", "pi2", "--", "-toolexec=./x.sh"),
+            "cross -- -bogus" => Setup(() => { }, 2, "'-bogus' is not a go build flag", "cross", "--target", "pi2", "--", "-bogus"),
+            "release -- -trimpath=false" => Setup(() => { }, 2, "-trimpath=false: a release always trims", "release", "--target", "pi2", "--snapshot", "--", "-trimpath=false"),
+            "test -- -exec" => Setup(() => { }, 2, "'-exec' is not passed to go", "test", "--target", "pi2", "--", "-exec", "sh"),
+            "a build tag with a space in pibuild.yaml" => Setup(() => Write("pibuild.yaml", "tags: [\"a b\"]\n"), 2, "pibuild.yaml:1:8: 'tags' are build tags", "cross", "--target", "pi2"),
+            "a deb description that starts with the package name" => Setup(() => Write("pibuild.yaml", "deb: {maintainer: \"J <j@example.com>\", description: hello world}\n"), 2, "deb.description 'hello world' starts with the package's name 'hello'", "release", "--target", "pi2", "--snapshot", "--deb"),
+            "a cgo deb without dpkg data or deb.depends" => Setup(() => Write("pibuild.yaml", "cgo: true\ndeb: {maintainer: \"J <j@example.com>\"}\n"), 2, "the arm64 package is built with cgo", "release", "--target", "pi4", "--snapshot", "--deb"),
             "release --deb without a deb: section" => Setup(() => { }, 2, "release --deb needs a 'deb:' section in pibuild.yaml", "release", "--target", "pi1", "--version", "1.0.0", "--deb"),
             "layout for an unknown board" => Setup(() => { }, 2, "unknown target 'pi7'", "layout", "--target", "pi1,pi7"),
             "run --on a malformed address" => Setup(() => { }, 2, "'pi@' is not a device address", "run", "--on", "pi@", "./cmd/helloworld"),

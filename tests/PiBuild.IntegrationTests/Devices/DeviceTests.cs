@@ -139,6 +139,26 @@ public sealed class DeviceTests(SshDevice device, SharedGoCache cache) : IDispos
     }
 
     [Fact]
+    public async Task A_shared_connection_never_carries_another_identity_and_device_forget_closes_it()
+    {
+        var module = Module();
+        string[] args = ["run", "--on", device.Address, "-C", module, "./cmd/echo", "--", "3"];
+        (await Run.PiBuildAsync(args, _dir.Path, Environment())).AssertExit(3);
+
+        // The same user, host and port with a key the Pi rejects: plain ssh fails, and so must pibuild, though the
+        // first login's connection is still open.
+        var stranger = await Run.PiBuildAsync(args, _dir.Path, Environment(device.StrangerSshCommand));
+        stranger.AssertExit(2);
+        Assert.Contains("could not log in", stranger.StandardError, StringComparison.Ordinal);
+
+        var forget = await PiBuild("device", "forget", device.Address);
+        forget.AssertSucceeded();
+        Assert.Matches(@"^closed [1-9]\d* shared connection\(s\) to ", forget.StandardOutput);
+        Assert.StartsWith("no shared connection to ", (await PiBuild("device", "forget", device.Address)).StandardOutput, StringComparison.Ordinal);
+        (await Run.PiBuildAsync(args, _dir.Path, Environment())).AssertExit(3);
+    }
+
+    [Fact]
     public async Task Ctrl_C_stops_the_program_on_the_device_too()
     {
         var module = Module();
@@ -273,7 +293,7 @@ public sealed class DeviceTests(SshDevice device, SharedGoCache cache) : IDispos
     }
 
     [Fact]
-    public async Task Sysroot_copies_the_devices_headers_and_libraries_with_relative_links_and_a_rerun_copies_only_what_changed()
+    public async Task Sysroot_copies_the_devices_headers_libraries_and_shlibs_with_relative_links_and_a_rerun_copies_only_what_changed()
     {
         var root = device.Root;
         var multiarch = Path.Combine(root, "usr", "lib", "arm-linux-gnueabihf");
@@ -285,6 +305,10 @@ public sealed class DeviceTests(SshDevice device, SharedGoCache cache) : IDispos
         File.CreateSymbolicLink(Path.Combine(multiarch, "libz.so.1"), "libz.so.1.2.13");
         File.CreateSymbolicLink(Path.Combine(multiarch, "libz.so"), "/usr/lib/arm-linux-gnueabihf/libz.so.1");
         File.CreateSymbolicLink(Path.Combine(root, "lib"), "usr/lib");
+        var dpkg = Path.Combine(root, "var", "lib", "dpkg", "info");
+        Directory.CreateDirectory(dpkg);
+        File.WriteAllText(Path.Combine(dpkg, "zlib1g:armhf.shlibs"), "libz 1 zlib1g (>= 1:1.2.3.3.dfsg)\n");
+        File.WriteAllText(Path.Combine(dpkg, "zlib1g:armhf.list"), "/usr/lib/arm-linux-gnueabihf/libz.so.1.2.13\n");
 
         var output = _dir.Combine("sysroot");
         var first = await PiBuild("sysroot", "--on", device.Address, "-o", output, "--json");
@@ -292,8 +316,12 @@ public sealed class DeviceTests(SshDevice device, SharedGoCache cache) : IDispos
         using (var json = JsonDocument.Parse(first.StandardOutput))
         {
             Assert.Equal("pi1", json.RootElement.GetProperty("target").GetString());
-            Assert.Equal(3, json.RootElement.GetProperty("files_copied").GetInt32());
+            Assert.Equal(4, json.RootElement.GetProperty("files_copied").GetInt32());
         }
+
+        // Which package holds each library, for a cgo .deb's Depends; nothing else of dpkg's.
+        Assert.Equal("libz 1 zlib1g (>= 1:1.2.3.3.dfsg)\n", File.ReadAllText(Path.Combine(output, "var", "lib", "dpkg", "info", "zlib1g:armhf.shlibs")));
+        Assert.False(File.Exists(Path.Combine(output, "var", "lib", "dpkg", "info", "zlib1g:armhf.list")));
 
         var local = Path.Combine(output, "usr", "lib", "arm-linux-gnueabihf");
         Assert.Equal(File.ReadAllBytes(Path.Combine(multiarch, "libz.so.1.2.13")), File.ReadAllBytes(Path.Combine(local, "libz.so")));
@@ -305,7 +333,7 @@ public sealed class DeviceTests(SshDevice device, SharedGoCache cache) : IDispos
         var again = await PiBuild("sysroot", "--on", device.Address, "-o", output);
         again.AssertSucceeded();
         Assert.Contains("0 files copied", again.StandardOutput, StringComparison.Ordinal);
-        Assert.Contains("3 unchanged", again.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("4 unchanged", again.StandardOutput, StringComparison.Ordinal);
 
         File.WriteAllText(Path.Combine(root, "usr", "include", "zlib.h"), "#define ZLIB_VERSION \"1.3\"\n");
         File.SetLastWriteTimeUtc(Path.Combine(root, "usr", "include", "zlib.h"), DateTime.UtcNow.AddMinutes(1));

@@ -9,9 +9,20 @@ public static class CgoSysroots
     private const string Triplet = "arm-linux-gnueabihf";
     private static readonly string[] ArmV6Flags = ["-march=armv6", "-mfpu=vfp", "-mfloat-abi=hard", "-marm"];
 
-    /// <summary>Debian's armhf libraries and headers: ARMv7 code, right for a Pi 2, not for a Pi 1.</summary>
+    /// <summary>
+    /// Debian's armhf libraries and headers: ARMv7 code, right for a Pi 2, not for a Pi 1; with the dpkg data saying
+    /// which package holds each library (the .shlibs and .symbols of libc6:armhf and zlib1g:armhf), as <c>pibuild
+    /// sysroot</c> copies it from a Pi.
+    /// </summary>
     public static async Task<string> DebianArmhfAsync(string root)
     {
+        var info = Path.Combine(root, "var", "lib", "dpkg", "info");
+        Directory.CreateDirectory(info);
+        foreach (var data in Directory.GetFiles("/var/lib/dpkg/info", "*:armhf.shlibs").Concat(Directory.GetFiles("/var/lib/dpkg/info", "*:armhf.symbols")))
+        {
+            File.Copy(data, Path.Combine(info, Path.GetFileName(data)));
+        }
+
         Directory.CreateDirectory(Path.Combine(root, "usr", "lib"));
         Directory.CreateDirectory(Path.Combine(root, "usr", "include"));
         (await Run.ProgramAsync("cp", ["-a", $"/usr/lib/{Triplet}", Path.Combine(root, "usr", "lib")])).AssertSucceeded();

@@ -63,6 +63,47 @@ public sealed class CgoReleaseTests(SharedGoCache cache) : IDisposable
     }
 
     [Fact]
+    public async Task A_cgo_package_depends_on_the_packages_of_the_libraries_it_links_and_lintian_reports_no_errors()
+    {
+        var project = CgoModule.Write(_dir.Combine("withc"));
+        await CgoSysroots.DebianArmhfAsync(_dir.Combine("armhf-sysroot"));
+        await File.WriteAllTextAsync(Path.Combine(project, "pibuild.yaml"),
+            "cgo: true\nsysroots: {pi2: ../armhf-sysroot}\ndeb: {maintainer: \"Jane Doe <jane@example.com>\", description: A C answer}\n");
+        await File.WriteAllTextAsync(Path.Combine(project, "LICENSE"), "MIT License\n");
+        await GitRepository.CommitAllAsync(project, "release", tag: "v1.0.0");
+        var dist = _dir.Combine("dist");
+        (await ReleaseRuns.ReleaseAsync(cache, project, "--target", "pi2", "--deb", "-o", dist)).AssertSucceeded();
+        var deb = Path.Combine(dist, "withc_1.0.0_armhf.deb");
+
+        // What the binary links (libz.so.1, libc.so.6), by the packages the sysroot's dpkg data names for them.
+        var info = await Run.ProgramAsync("dpkg-deb", ["--field", deb, "Depends"]);
+        info.AssertSucceeded();
+        var libc = (await File.ReadAllLinesAsync("/var/lib/dpkg/info/libc6:armhf.shlibs")).First(l => l.StartsWith("libc 6 ", StringComparison.Ordinal))["libc 6 ".Length..];
+        var zlib = (await File.ReadAllLinesAsync("/var/lib/dpkg/info/zlib1g:armhf.shlibs")).First(l => l.StartsWith("libz 1 ", StringComparison.Ordinal))["libz 1 ".Length..];
+        Assert.Equal($"{libc}, {zlib}", info.StandardOutput.Trim());
+
+        var contents = await Run.ProgramAsync("dpkg-deb", ["--contents", deb]);
+        Assert.DoesNotContain("lintian/overrides", contents.StandardOutput, StringComparison.Ordinal);
+        var lintian = await Run.ProgramAsync("lintian", ["--no-cfg", "--show-overrides", deb]);
+        Assert.DoesNotMatch(@"(?m)^E: ", lintian.StandardOutput);
+        Assert.DoesNotContain("statically-linked-binary", lintian.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_cgo_package_without_dpkg_data_or_deb_depends_is_refused_before_anything_is_built()
+    {
+        var project = CgoModule.Write(_dir.Combine("withc"));
+        await File.WriteAllTextAsync(Path.Combine(project, "pibuild.yaml"), "cgo: true\ndeb: {maintainer: \"Jane Doe <jane@example.com>\"}\n");
+        await GitRepository.CommitAllAsync(project, "release", tag: "v1.0.0");
+        var result = await ReleaseRuns.ReleaseAsync(cache, project, "--target", "pi4", "--deb", "-o", _dir.Combine("dist"));
+        result.AssertExit(2);
+        var line = Assert.Single(result.StandardError.TrimEnd('\n').Split('\n'));
+        Assert.Contains("the arm64 package is built with cgo", line, StringComparison.Ordinal);
+        Assert.Contains("deb.depends", line, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_dir.Combine("dist")));
+    }
+
+    [Fact]
     public async Task A_sysroot_named_for_an_unknown_board_in_pibuild_yaml_is_refused_at_its_line()
     {
         var project = CgoModule.Write(_dir.Combine("typo"));

@@ -184,6 +184,31 @@ public sealed class DebianPackageTests(SharedGoCache cache) : IDisposable
         (await Run.ProgramAsync("dpkg", ["--compare-versions", version, "gt", "1.2.2"])).AssertSucceeded();
     }
 
+    [Fact]
+    public async Task The_bundled_example_outside_git_with_only_a_deb_section_is_stripped_dated_from_its_newest_file_and_lintian_clean()
+    {
+        // No commit, no SOURCE_DATE_EPOCH, no ldflags: once the files were dated 1970 and the binaries unstripped.
+        var project = Repository.CopyExample("hello", _dir.Path);
+        await File.WriteAllTextAsync(Path.Combine(project, "pibuild.yaml"), "deb: {maintainer: \"Jane Doe <jane@example.com>\"}\n");
+        var newest = new DateTime(2025, 5, 6, 7, 8, 9, DateTimeKind.Utc);
+        foreach (var file in Directory.GetFiles(project, "*", SearchOption.AllDirectories))
+        {
+            File.SetLastWriteTimeUtc(file, newest.AddDays(-3));
+        }
+
+        File.SetLastWriteTimeUtc(Path.Combine(project, "src", "cmd", "helloworld", "main.go"), newest);
+        var dist = _dir.Combine("dist");
+        (await Release(project, "--target", "pi2", "--version", "1.0.0", "--deb", "-o", dist)).AssertSucceeded();
+        var deb = Directory.GetFiles(dist, "*_armhf.deb").Single();
+
+        var contents = await Run.ProgramAsync("dpkg-deb", ["--contents", deb]);
+        Assert.Matches(@"-rwxr-xr-x root/root +\d+ 2025-05-06 07:08 \./usr/bin/helloworld\n", contents.StandardOutput);
+        var lintian = await Run.ProgramAsync("lintian", ["--no-cfg", deb]);
+        Assert.DoesNotMatch(@"(?m)^E: ", lintian.StandardOutput);
+        Assert.DoesNotContain("unstripped-binary-or-object", lintian.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("ancient-file", lintian.StandardOutput, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("deb:\n  description: no maintainer\n", "pibuild.yaml:8:1: 'deb' needs 'maintainer'")]
     [InlineData("deb:\n  maintainer: \"Jane Doe <jane@example.com>\"\n  package: Sensors_Pkg\n", "pibuild.yaml:10:12: 'deb.package' must be a Debian package name")]

@@ -53,15 +53,45 @@ public sealed class DeviceSpecs
     [Fact]
     public void The_users_ssh_options_come_first_so_they_win_and_pibuild_never_prompts_and_shares_one_connection()
     {
-        var connection = new SshConnection(DeviceAddress.Parse("pi@host:2222"), ["ssh", "-o", "BatchMode=no"], "/run/user/1000/pibuild", new ProcessRunner());
+        var connection = new SshConnection(DeviceAddress.Parse("pi@host:2222"), ["ssh", "-o", "BatchMode=no"], "/run/user/1000/pibuild/ssh-host-0123456789abcdef", new ProcessRunner());
         var spec = connection.Command("echo hi");
         Assert.Equal("ssh", spec.FileName);
         var args = spec.Arguments.ToArray();
         Assert.Equal(["-o", "BatchMode=no"], args[..2]);
         Assert.Contains("BatchMode=yes", args);
         Assert.Contains("ControlMaster=auto", args);
-        Assert.Contains("ControlPath=/run/user/1000/pibuild/ssh-%C", args);
+        Assert.Contains("ControlPath=/run/user/1000/pibuild/ssh-host-0123456789abcdef", args);
+        Assert.Contains($"ControlPersist={SshConnection.PersistSeconds}", args);
         Assert.Equal(["-p", "2222", "pi@host", "--", "exec /bin/sh -c 'echo hi'"], args[^5..]);
+    }
+
+    [Fact]
+    public async Task The_shared_connection_is_keyed_by_everything_that_authenticates()
+    {
+        // A small ssh that answers -G as OpenSSH does, its identity file taken from the config file it is given.
+        using var dir = new TempDirectory();
+        dir.Write("ssh", "#!/bin/sh\nconfig=none\nwhile [ $# -gt 0 ]; do case \"$1\" in -F) config=$2; shift ;; esac; shift; done\n" +
+            "printf 'user pi\\nhostname 10.0.0.7\\nport 22\\nidentityfile %s\\nserveraliveinterval 0\\n' \"$(cat \"$config\" 2>/dev/null)\"\n");
+        File.SetUnixFileMode(dir.Combine("ssh"), (UnixFileMode)0x1ED);
+        dir.Write("good_config", "~/.ssh/id_good");
+        dir.Write("other_config", "~/.ssh/id_other");
+        var paths = new PiBuildPaths(dir.Combine("cache"), dir.Combine("config")) { RuntimeRoot = dir.Combine("run") };
+        async Task<string> ControlPath(string ssh, string address)
+        {
+            var connection = await SshConnection.OpenAsync(DeviceAddress.Parse(address), v => v == SshConnection.CommandVariable ? ssh : null, paths, new ProcessRunner(), CancellationToken.None);
+            return connection.Command("true").Arguments.Single(a => a.StartsWith("ControlPath=", StringComparison.Ordinal));
+        }
+
+        var good = await ControlPath($"{dir.Combine("ssh")} -F {dir.Combine("good_config")}", "pi@kitchen");
+        Assert.Matches(@"^ControlPath=.*/run/pibuild/ssh-kitchen-[0-9a-f]{16}$", good);
+        Assert.Equal(good, await ControlPath($"{dir.Combine("ssh")} -F {dir.Combine("good_config")}", "pi@kitchen"));
+        Assert.NotEqual(good, await ControlPath($"{dir.Combine("ssh")} -F {dir.Combine("other_config")}", "pi@kitchen"));
+        Assert.NotEqual(good, await ControlPath($"{dir.Combine("ssh")} -F {dir.Combine("good_config")}", "root@kitchen"));
+        Assert.NotEqual(good, await ControlPath($"{dir.Combine("ssh")} -F {dir.Combine("good_config")}", "pi@kitchen:2222"));
+
+        // The same command line, but its config now names another key: what ssh -G resolves is part of the key.
+        dir.Write("good_config", "~/.ssh/id_replaced");
+        Assert.NotEqual(good, await ControlPath($"{dir.Combine("ssh")} -F {dir.Combine("good_config")}", "pi@kitchen"));
     }
 
     [Theory]

@@ -22,7 +22,8 @@ internal static class DebianPackageWriter
     private const int Regular = 0x1A4; // 0644
 
     /// <param name="commands">The verified binaries, installed to <c>/usr/bin</c>.</param>
-    public static void Write(string path, DebianPackagePlan plan, DebPackageConfig config, IReadOnlyList<string> commands, DebianPackageContent content, long sourceDateEpoch)
+    /// <param name="libraries">What the binaries' shared libraries depend on (none for Go's static binaries).</param>
+    public static void Write(string path, DebianPackagePlan plan, DebPackageConfig config, IReadOnlyList<string> commands, DebianPackageContent content, long sourceDateEpoch, IReadOnlyList<string> libraries)
     {
         var files = new List<TarItem>();
         files.AddRange(commands.Order(StringComparer.Ordinal).Select(c => new TarItem($"./usr/bin/{Path.GetFileName(c)}", Executable, c)));
@@ -31,9 +32,13 @@ internal static class DebianPackageWriter
         var doc = $"./usr/share/doc/{plan.Package}/";
 
         // Go links statically by design. Lintian knows that only when it sees a golang source package; a binary
-        // package says it in Debian's own way, an override that lintian shows as such.
-        files.Add(new TarItem($"./usr/share/lintian/overrides/{plan.Package}", Regular, Content: Encoding.UTF8.GetBytes(
-            $"# Go programs are statically linked by design (built by pibuild with Go, without cgo).\n{plan.Package}: statically-linked-binary [usr/bin/*]\n")));
+        // package says it in Debian's own way, an override that lintian shows as such. cgo binaries are dynamic.
+        if (libraries.Count == 0)
+        {
+            files.Add(new TarItem($"./usr/share/lintian/overrides/{plan.Package}", Regular, Content: Encoding.UTF8.GetBytes(
+                $"# Go programs are statically linked by design (built by pibuild with Go, without cgo).\n{plan.Package}: statically-linked-binary [usr/bin/*]\n")));
+        }
+
         files.Add(new TarItem(doc + "copyright", Regular, Content: Encoding.UTF8.GetBytes(Copyright(plan, config, content))));
 
         // A version with a Debian revision (after its last '-') is not a native package: its changelog is changelog.Debian.
@@ -45,7 +50,7 @@ internal static class DebianPackageWriter
         var control = new List<TarItem>
         {
             new("./", Directory),
-            new("./control", Regular, Content: Encoding.UTF8.GetBytes(Control(plan, config, commands, content, data))),
+            new("./control", Regular, Content: Encoding.UTF8.GetBytes(Control(plan, config, commands, content, data, libraries))),
             new("./md5sums", Regular, Content: Encoding.UTF8.GetBytes(Md5Sums(files, config.Conffiles))),
         };
         if (config.Conffiles.Count > 0)
@@ -82,18 +87,19 @@ internal static class DebianPackageWriter
     }
 
     /// <param name="data">What data.tar holds, directories included.</param>
-    private static string Control(DebianPackagePlan plan, DebPackageConfig config, IReadOnlyList<string> commands, DebianPackageContent content, IReadOnlyList<TarItem> data)
+    private static string Control(DebianPackagePlan plan, DebPackageConfig config, IReadOnlyList<string> commands, DebianPackageContent content, IReadOnlyList<TarItem> data, IReadOnlyList<string> libraries)
     {
         // Installed-Size as dpkg-gencontrol counts it: KiB per file, rounded up, and one per directory.
         var kib = data.Sum(i => i.IsDirectory ? 1 : (Size(i) + 1023) / 1024);
-        var depends = config.Depends.ToList();
+        var depends = libraries.Order(StringComparer.Ordinal).Concat(config.Depends).Distinct(StringComparer.Ordinal).ToList();
         if (config.Systemd.Count > 0 && !depends.Any(d => d.StartsWith("init-system-helpers", StringComparison.Ordinal)))
         {
             depends.Add("init-system-helpers (>= 1.54~)"); // deb-systemd-helper and deb-systemd-invoke, used by the scripts
         }
 
         var names = string.Join(", ", commands.Select(Path.GetFileName).Order(StringComparer.Ordinal));
-        var synopsis = config.Description ?? $"{content.Project} for Raspberry Pi";
+        // Not starting with the package's name, which Debian refuses (lintian: description-starts-with-package).
+        var synopsis = config.Description ?? $"Raspberry Pi build of {content.Project}";
         var text = new StringBuilder()
             .Append(CultureInfo.InvariantCulture, $"Package: {plan.Package}\n")
             .Append(CultureInfo.InvariantCulture, $"Version: {plan.Version}\n")
