@@ -39,6 +39,13 @@ pibuild_missing_packages() {
     { command -v ssh && command -v ssh-keygen; } >/dev/null 2>&1 || missing+=(openssh-client)
     [ -x /usr/sbin/sshd ] || missing+=(openssh-server)
     command -v sudo >/dev/null 2>&1 || missing+=(sudo)
+    # Container images: a real OCI registry (CNCF distribution) on loopback, with htpasswd auth behind TLS made by
+    # openssl, and two independent clients that pull, unpack and judge what pibuild pushes.
+    command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
+    command -v skopeo >/dev/null 2>&1 || missing+=(skopeo)
+    command -v umoci >/dev/null 2>&1 || missing+=(umoci)
+    command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
+    command -v openssl >/dev/null 2>&1 || missing+=(openssl)
     # A real project for pibuild layout: Debian's sftp sources, with what its tests import.
     [ -d /usr/share/gocode/src/github.com/pkg/sftp ] || missing+=(golang-github-pkg-sftp-dev)
     [ -d /usr/share/gocode/src/github.com/stretchr/testify ] || missing+=(golang-github-stretchr-testify-dev)

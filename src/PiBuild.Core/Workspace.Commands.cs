@@ -25,9 +25,11 @@ public sealed partial class Workspace
 
     public Task<GoTestReport> TestAsync(TestRequest request, CancellationToken cancellationToken) => TestPipeline.RunAsync(this, request, cancellationToken);
 
+    public Task<ImageOutcome> ImageAsync(ImageRequest request, CancellationToken cancellationToken) => ImagePipeline.RunAsync(this, request, cancellationToken);
+
     public Task<DeployOutcome> DeployAsync(DeployRequest request, CancellationToken cancellationToken) => DeployPipeline.RunAsync(this, request, cancellationToken);
 
-    public VerifyReport Verify(VerifyRequest request) => VerifyPipeline.Run(this, request);
+    public Task<VerifyReport> VerifyAsync(VerifyRequest request, CancellationToken cancellationToken) => VerifyPipeline.RunAsync(this, request, cancellationToken);
 
     public Task<LayoutReport> LayoutAsync(LayoutRequest request, CancellationToken cancellationToken) => LayoutPipeline.RunAsync(this, request, cancellationToken);
 

@@ -10,6 +10,7 @@ using PiBuild.Cli.Device;
 using PiBuild.Cli.DeviceExec;
 using PiBuild.Cli.Doctor;
 using PiBuild.Cli.Fetch;
+using PiBuild.Cli.Image;
 using PiBuild.Cli.Layout;
 using PiBuild.Cli.Release;
 using PiBuild.Cli.Run;
@@ -41,6 +42,7 @@ public static partial class PiBuildCommandLine
             TestCommand.Create(),
             DeployCommand.Create(),
             DeviceCommand.Create(),
+            ImageCommand.Create(),
             SysrootCommand.Create(),
             LayoutCommand.Create(),
             BootstrapCommand.Create(),

@@ -1,4 +1,6 @@
 using PiBuild.Core.Binaries;
+using PiBuild.Core.FileSystem;
+using PiBuild.Core.Images;
 using PiBuild.Core.Targets;
 
 namespace PiBuild.Core.Pipelines;
@@ -9,7 +11,8 @@ namespace PiBuild.Core.Pipelines;
 public sealed record VerifyRequest(IReadOnlyList<string> Targets, IReadOnlyList<string> Files, bool Static = false);
 
 /// <summary>Every file's check; the command succeeds when all passed.</summary>
-public sealed record VerifyReport(TargetProfile Target, IReadOnlyList<BinaryCheck> Checks)
+/// <param name="ImageProblems">For an image: each file that will not run, in a sentence naming its entry and the board.</param>
+public sealed record VerifyReport(TargetProfile Target, IReadOnlyList<BinaryCheck> Checks, IReadOnlyList<string>? ImageProblems = null)
 {
     public bool Passed => Checks.All(c => c.Passed);
 }
@@ -17,9 +20,14 @@ public sealed record VerifyReport(TargetProfile Target, IReadOnlyList<BinaryChec
 /// <summary><c>pibuild verify</c>: the proof cross runs on every binary, for any file.</summary>
 internal static class VerifyPipeline
 {
-    public static VerifyReport Run(Workspace workspace, VerifyRequest request)
+    public static async Task<VerifyReport> RunAsync(Workspace workspace, VerifyRequest request, CancellationToken cancellationToken)
     {
         var target = TargetSelection.Named(workspace.Catalog(), request.Targets, "verify");
+        if (request.Files.Any(ImageSource.Names))
+        {
+            return await VerifyImagesAsync(workspace, target, request.Files, cancellationToken).ConfigureAwait(false);
+        }
+
         var missing = request.Files.FirstOrDefault(f => !File.Exists(f));
         if (missing is not null)
         {
@@ -29,5 +37,24 @@ internal static class VerifyPipeline
         // Most binaries in the world are dynamically linked; verify judges any of them, and demands static only when asked.
         var rules = VerificationRules.Exact with { RequireStatic = request.Static };
         return new VerifyReport(target, request.Files.Select(f => BinaryVerifier.Check(Path.GetFullPath(f), target, rules: rules)).ToArray());
+    }
+
+    /// <summary>Images (docker://REF, oci:DIR[:TAG]): every Pi entry's ELF files, for its platform and for the board.</summary>
+    private static async Task<VerifyReport> VerifyImagesAsync(Workspace workspace, TargetProfile target, IReadOnlyList<string> images, CancellationToken cancellationToken)
+    {
+        if (images.FirstOrDefault(f => !ImageSource.Names(f)) is { } file)
+        {
+            throw new ConfigurationException($"verify checks files or images, one kind at a time: {file} is a file among images; verify it separately");
+        }
+
+        using var scratch = StagingDirectory.Create(Path.Combine(workspace.Paths.CacheDirectory, "images", "verify"));
+        var checks = new List<ImageFileCheck>();
+        foreach (var image in images)
+        {
+            using var source = ImageSource.Open(image, workspace.GetVariable);
+            checks.AddRange(await ImageVerifier.VerifyAsync(source, target, workspace.Catalog(), scratch.Path, cancellationToken).ConfigureAwait(false));
+        }
+
+        return new VerifyReport(target, checks.Select(c => c.Check).ToArray(), checks.Select(c => c.Problem).OfType<string>().Distinct().ToArray());
     }
 }

@@ -43,6 +43,9 @@ internal sealed partial record ProjectConfig
     /// <summary>The <c>deb:</c> section, when the project makes Debian packages.</summary>
     public DebPackageConfig? Deb { get; init; }
 
+    /// <summary>The <c>image:</c> section; defaults when absent.</summary>
+    public Images.ImageConfig Image { get; init; } = Images.ImageConfig.Default;
+
     /// <summary><c>cgo: true</c>: every board builds with cgo, as --cgo asks.</summary>
     public bool Cgo { get; init; }
 

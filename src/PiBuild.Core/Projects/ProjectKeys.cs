@@ -120,6 +120,8 @@ internal static class ProjectKeys
             var (all, start) = values.Section("deb");
             return config with { Deb = DebPackageConfig.Parse(all, start) };
         }),
+        new("image", ValueKind.Section, "the container image: command, ports, labels, env, tzdata (see Container images)", (config, values) =>
+            config with { Image = Images.ImageConfig.Parse(values.Section("image").All) }),
         new("cgo", ValueKind.Boolean, "every building command builds with cgo, as --cgo", (config, values) =>
             config with { Cgo = (bool)values["cgo"].Value }),
         new("sysroots", ValueKind.TextMap, "a board's sysroot for cgo, relative to the project, as --sysroot BOARD=DIR", (config, values) =>
@@ -135,5 +137,5 @@ internal static class ProjectKeys
     /// <summary>The file's schema, from the keys: the deb section's own keys are <see cref="DebPackageConfig.Keys"/>.</summary>
     public static YamlSchema Schema { get; } = new(
         All.ToDictionary(k => k.Name, k => k.Kind),
-        new Dictionary<string, IReadOnlyDictionary<string, ValueKind>> { ["deb"] = DebPackageConfig.Keys });
+        new Dictionary<string, IReadOnlyDictionary<string, ValueKind>> { ["deb"] = DebPackageConfig.Keys, ["image"] = Images.ImageConfig.Keys });
 }

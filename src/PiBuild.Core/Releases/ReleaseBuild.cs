@@ -236,7 +236,7 @@ internal sealed class ReleaseBuild(ProcessRunner runner, IPipelineEvents events,
     }
 
     /// <summary>The group's build was verified for its first board; it goes out labelled for all of these, so each is checked.</summary>
-    private static void VerifyForEveryBoard(IReadOnlyList<TargetProfile> boards, TargetBuildResult result, string toolchain, VerificationRules? rules = null)
+    internal static void VerifyForEveryBoard(IReadOnlyList<TargetProfile> boards, TargetBuildResult result, string toolchain, VerificationRules? rules = null)
     {
         var rejected = boards.Where(b => b.Name != result.Target.Name)
             .SelectMany(board => result.Binaries.Select(b => (Board: board, Check: BinaryVerifier.Check(b.Path, board, toolchain, rules))))

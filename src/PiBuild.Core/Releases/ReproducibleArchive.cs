@@ -1,5 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using System.Security.Cryptography;
+using PiBuild.Core.Streams;
 
 namespace PiBuild.Core.Releases;
 
@@ -33,13 +35,15 @@ internal static class ReproducibleArchive
     }
 
     /// <summary>The items, sorted by name, as a gzip-compressed tarball owned by uid/gid 0 named <paramref name="owner"/>.</summary>
-    public static void WriteTarGz(Stream output, IEnumerable<TarItem> items, long sourceDateEpoch, string owner)
+    /// <param name="uncompressed">Hashes the tarball before compression (an image layer's diff ID), when given.</param>
+    public static void WriteTarGz(Stream output, IEnumerable<TarItem> items, long sourceDateEpoch, string owner, IncrementalHash? uncompressed = null)
     {
         var mtime = DateTimeOffset.FromUnixTimeSeconds(sourceDateEpoch);
 
         // .NET's GZipStream writes a fixed header: MTIME 0, no name, OS code of the platform.
         using var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true);
-        using var tar = new TarWriter(gzip, TarEntryFormat.Ustar, leaveOpen: true);
+        using var hashed = uncompressed is null ? null : new HashingWriteStream(gzip, uncompressed);
+        using var tar = new TarWriter(hashed ?? (Stream)gzip, TarEntryFormat.Ustar, leaveOpen: true);
         foreach (var item in items.OrderBy(e => e.Name, StringComparer.Ordinal))
         {
             using var data = item.IsDirectory ? null : item.Content is { } content ? new MemoryStream(content, writable: false) : (Stream)File.OpenRead(item.SourcePath!);

@@ -128,6 +128,17 @@ internal readonly record struct ArchLevel(string GoOs, string GoArch, GoArm? GoA
         _ => GoArch,
     };
 
+    /// <summary>
+    /// The OCI image platform's variant a container client matches this level by: <c>v6</c>, <c>v7</c> for 32-bit ARM,
+    /// <c>v8</c> for every ARMv8 level (OCI names no finer one); null for another architecture.
+    /// </summary>
+    public string? OciVariant => (GoArch, GoArm) switch
+    {
+        ("arm", { } arm) => $"v{arm.Level}",
+        ("arm64", _) => "v8",
+        _ => null,
+    };
+
     /// <summary>Why code of this level cannot run on a board of <paramref name="board"/>'s; null when it can.</summary>
     /// <param name="boardBits">The board's userland word size.</param>
     /// <param name="boardCpu">The board's CPU, for the message.</param>

@@ -6,6 +6,7 @@ using PiBuild.Cli.Cross;
 using PiBuild.Cli.Deploy;
 using PiBuild.Cli.Doctor;
 using PiBuild.Cli.Fetch;
+using PiBuild.Cli.Image;
 using PiBuild.Cli.Layout;
 using PiBuild.Cli.Sysroot;
 using PiBuild.Cli.Targets;
@@ -39,6 +40,7 @@ public sealed record BinaryJson(
 /// </summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(BuildResultJson))]
+[JsonSerializable(typeof(ImageJson))]
 [JsonSerializable(typeof(VerifyResultJson))]
 [JsonSerializable(typeof(DoctorJson))]
 [JsonSerializable(typeof(FetchResultJson))]

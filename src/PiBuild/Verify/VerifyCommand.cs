@@ -10,7 +10,7 @@ internal static class VerifyCommand
 {
     private static readonly Argument<string[]> Files = new("FILE")
     {
-        Description = "Binaries to check (a build's output, a toolchain's bin/go, a release artifact's contents)",
+        Description = "Binaries to check (a build's output, a toolchain's bin/go, a release artifact's contents), or images: docker://REF, oci:DIR[:TAG]",
         Arity = ArgumentArity.OneOrMore,
     };
 
@@ -25,11 +25,12 @@ internal static class VerifyCommand
         {
             SharedOptions.Target, Files, Static,
         };
-        command.SetHandler((context, parseResult, _) =>
+        command.SetHandler(async (context, parseResult, cancellationToken) =>
         {
-            var report = context.Workspace.Verify(new VerifyRequest(parseResult.GetValue(SharedOptions.Target) ?? [], parseResult.GetValue(Files) ?? [], parseResult.GetValue(Static)));
+            var request = new VerifyRequest(parseResult.GetValue(SharedOptions.Target) ?? [], parseResult.GetValue(Files) ?? [], parseResult.GetValue(Static));
+            var report = await context.Workspace.VerifyAsync(request, cancellationToken).ConfigureAwait(false);
             Render(context, report);
-            return Task.FromResult(report.Passed ? ExitCodes.Ok : ExitCodes.Failure);
+            return report.Passed ? ExitCodes.Ok : ExitCodes.Failure;
         });
         return command;
     }
@@ -51,6 +52,16 @@ internal static class VerifyCommand
                 // What the board must have for it to start.
                 context.Print($"       dynamically linked: needs {loader}{string.Concat(check.Needs.Select(n => ", " + n))} on the board");
             }
+        }
+
+        if (report.ImageProblems is { } problems)
+        {
+            foreach (var problem in problems)
+            {
+                context.Error.WriteLine($"pibuild: {problem}");
+            }
+
+            return;
         }
 
         foreach (var check in report.Checks.Where(c => !c.Passed))

@@ -1,0 +1,229 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using PiBuild.Core.Releases;
+
+namespace PiBuild.Core.Images;
+
+/// <summary>One platform's image to write: its verified commands, the one the entrypoint runs, and what the project's image section says.</summary>
+internal sealed record PlatformImage(OciPlatform Platform, IReadOnlyList<string> Commands, string Entrypoint);
+
+/// <summary>
+/// Writes images into an OCI layout, the same bytes for the same input: two gzip layers per platform (the files a Go
+/// service needs — CA certificates, a non-root user, /tmp, time zones when asked — shared by every platform; then the
+/// commands in /usr/local/bin), an image config and manifest per platform, and one index, ARMv6 before ARMv7, whose
+/// every time is the source date.
+/// </summary>
+internal sealed class ImageAssembler(OciLayout layout, ImageConfig config, ReleaseSource source, string hostRoot)
+{
+    /// <summary>The user the image runs as: distroless's "nonroot".</summary>
+    public const int NonRootId = 65532;
+
+    public const string BinDirectory = "usr/local/bin";
+
+    private const string CaBundle = "etc/ssl/certs/ca-certificates.crt";
+
+    private const int Directory = 0x1ED;
+    private const int Executable = 0x1ED;
+    private const int Regular = 0x1A4;
+    private const int StickyDirectory = 0x3FF | 0x200;
+
+    private (OciDescriptor Blob, string DiffId)? _base;
+
+    private string Created => DateTimeOffset.FromUnixTimeSeconds(source.SourceDateEpoch).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    /// <summary>Writes every platform's image and the index over them; returns the index's descriptor.</summary>
+    public async Task<(OciDescriptor Index, IReadOnlyList<OciDescriptor> Manifests)> WriteAsync(IReadOnlyList<PlatformImage> images, CancellationToken cancellationToken)
+    {
+        var manifests = new List<OciDescriptor>();
+        foreach (var image in images)
+        {
+            manifests.Add(await WriteImageAsync(image, cancellationToken).ConfigureAwait(false));
+        }
+
+        var index = layout.AddBlob(OciMediaTypes.Index, OciJson.Write(w =>
+        {
+            w.WriteNumber("schemaVersion", 2);
+            w.WriteString("mediaType", OciMediaTypes.Index);
+            w.WriteStartArray("manifests");
+            foreach (var manifest in manifests)
+            {
+                OciJson.Descriptor(w, manifest);
+            }
+
+            w.WriteEndArray();
+            OciJson.Map(w, "annotations", Annotations());
+        }));
+        return (index, manifests);
+    }
+
+    private async Task<OciDescriptor> WriteImageAsync(PlatformImage image, CancellationToken cancellationToken)
+    {
+        _base ??= await LayerAsync(BaseFiles(), "base", cancellationToken).ConfigureAwait(false);
+        var commands = await LayerAsync(
+            [new TarItem("usr/", Directory), new TarItem("usr/local/", Directory), new TarItem($"{BinDirectory}/", Directory),
+             .. image.Commands.Select(c => new TarItem($"{BinDirectory}/{Path.GetFileName(c)}", Executable, c))],
+            "commands", cancellationToken).ConfigureAwait(false);
+        var layers = new[] { _base.Value, commands };
+
+        var imageConfig = layout.AddBlob(OciMediaTypes.Config, OciJson.Write(w =>
+        {
+            w.WriteString("created", Created);
+            w.WriteString("architecture", image.Platform.Architecture);
+            w.WriteString("os", image.Platform.Os);
+            if (image.Platform.Variant is { } variant)
+            {
+                w.WriteString("variant", variant);
+            }
+
+            w.WriteStartObject("config");
+            w.WriteString("User", $"{NonRootId}:{NonRootId}");
+            if (config.Ports.Count > 0)
+            {
+                w.WriteStartObject("ExposedPorts");
+                foreach (var port in config.Ports.Order(StringComparer.Ordinal))
+                {
+                    w.WriteStartObject(port);
+                    w.WriteEndObject();
+                }
+
+                w.WriteEndObject();
+            }
+
+            w.WriteStartArray("Env");
+            foreach (var variable in Environment())
+            {
+                w.WriteStringValue(variable);
+            }
+
+            w.WriteEndArray();
+            w.WriteStartArray("Entrypoint");
+            w.WriteStringValue($"/{BinDirectory}/{image.Entrypoint}");
+            w.WriteEndArray();
+            w.WriteString("WorkingDir", "/");
+            OciJson.Map(w, "Labels", Labels());
+            w.WriteEndObject();
+
+            w.WriteStartObject("rootfs");
+            w.WriteString("type", "layers");
+            w.WriteStartArray("diff_ids");
+            foreach (var layer in layers)
+            {
+                w.WriteStringValue(layer.DiffId);
+            }
+
+            w.WriteEndArray();
+            w.WriteEndObject();
+            w.WriteStartArray("history");
+            foreach (var step in new[] { "pibuild: CA certificates, the nonroot user, /tmp" + (config.TzData ? ", time zones" : ""), $"pibuild: {string.Join(", ", image.Commands.Select(Path.GetFileName))} for {image.Platform}" })
+            {
+                w.WriteStartObject();
+                w.WriteString("created", Created);
+                w.WriteString("created_by", step);
+                w.WriteEndObject();
+            }
+
+            w.WriteEndArray();
+        }));
+
+        var manifest = layout.AddBlob(OciMediaTypes.Manifest, OciJson.Write(w =>
+        {
+            w.WriteNumber("schemaVersion", 2);
+            w.WriteString("mediaType", OciMediaTypes.Manifest);
+            w.WritePropertyName("config");
+            OciJson.Descriptor(w, imageConfig);
+            w.WriteStartArray("layers");
+            foreach (var layer in layers)
+            {
+                OciJson.Descriptor(w, layer.Blob);
+            }
+
+            w.WriteEndArray();
+            OciJson.Map(w, "annotations", Annotations());
+        }));
+        return manifest with { Platform = image.Platform };
+    }
+
+    private IEnumerable<string> Environment() =>
+    [
+        $"PATH=/{BinDirectory}:/usr/bin:/bin",
+        $"SSL_CERT_FILE=/{CaBundle}",
+        .. config.TzData ? ["ZONEINFO=/usr/share/zoneinfo"] : Array.Empty<string>(),
+        .. config.Env.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"),
+    ];
+
+    private SortedDictionary<string, string> Annotations() => new(StringComparer.Ordinal)
+    {
+        ["org.opencontainers.image.created"] = Created,
+        ["org.opencontainers.image.revision"] = source.Commit,
+        ["org.opencontainers.image.version"] = source.Version,
+    };
+
+    private SortedDictionary<string, string> Labels()
+    {
+        var labels = Annotations();
+        foreach (var (key, value) in config.Labels)
+        {
+            labels[key] = value;
+        }
+
+        return labels;
+    }
+
+    /// <summary>What every platform's image holds besides the commands, from this machine's own files.</summary>
+    private List<TarItem> BaseFiles()
+    {
+        var bundle = Path.Combine(hostRoot, CaBundle);
+        if (!File.Exists(bundle))
+        {
+            throw new ConfigurationException($"{bundle} is missing, and an image's programs need CA certificates to speak TLS; install them: sudo apt-get install ca-certificates");
+        }
+
+        var files = new List<TarItem>
+        {
+            new("etc/", Directory), new("etc/ssl/", Directory), new("etc/ssl/certs/", Directory),
+            new(CaBundle, Regular, bundle),
+            new("etc/passwd", Regular, Content: Encoding.ASCII.GetBytes($"root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:{NonRootId}:{NonRootId}:nonroot:/home/nonroot:/sbin/nologin\n")),
+            new("etc/group", Regular, Content: Encoding.ASCII.GetBytes($"root:x:0:\nnonroot:x:{NonRootId}:\n")),
+            new("home/", Directory), new("home/nonroot/", Directory),
+            new("tmp/", StickyDirectory),
+        };
+        if (config.TzData)
+        {
+            var zoneinfo = Path.Combine(hostRoot, "usr/share/zoneinfo");
+            if (!System.IO.Directory.Exists(zoneinfo))
+            {
+                throw new ConfigurationException($"image.tzdata asks for time zones, but {zoneinfo} is missing; install them: sudo apt-get install tzdata");
+            }
+
+            files.Add(new TarItem("usr/", Directory));
+            files.Add(new TarItem("usr/share/", Directory));
+            files.Add(new TarItem("usr/share/zoneinfo/", Directory));
+            foreach (var entry in new DirectoryInfo(zoneinfo).EnumerateFileSystemInfos("*", SearchOption.AllDirectories))
+            {
+                // Links (posixrules, localtime) are left out: Go reads the zone files by name.
+                var name = "usr/share/zoneinfo/" + Path.GetRelativePath(zoneinfo, entry.FullName);
+                if (entry.LinkTarget is null)
+                {
+                    files.Add(entry is DirectoryInfo ? new TarItem(name + "/", Directory) : new TarItem(name, Regular, entry.FullName));
+                }
+            }
+        }
+
+        return files;
+    }
+
+    /// <summary>A gzip layer in the layout, and its diff ID (the digest of the uncompressed tar).</summary>
+    private async Task<(OciDescriptor Blob, string DiffId)> LayerAsync(IEnumerable<TarItem> items, string name, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(layout.Root, $".{name}-{Guid.NewGuid():N}.tar.gz");
+        using var uncompressed = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        await using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+        {
+            ReproducibleArchive.WriteTarGz(file, items, source.SourceDateEpoch, owner: "", uncompressed);
+        }
+
+        var diffId = "sha256:" + Convert.ToHexStringLower(uncompressed.GetHashAndReset());
+        return (await layout.AddBlobFileAsync(OciMediaTypes.Layer, path, cancellationToken).ConfigureAwait(false), diffId);
+    }
+}

@@ -1,0 +1,146 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using PiBuild.Core.Fetching;
+
+namespace PiBuild.Core.Images;
+
+/// <summary>The OCI platform an image entry is for, as clients match it: <c>linux/arm/v6</c>.</summary>
+internal sealed record OciPlatform(string Os, string Architecture, string? Variant)
+{
+    public override string ToString() => Variant is null ? $"{Os}/{Architecture}" : $"{Os}/{Architecture}/{Variant}";
+}
+
+/// <summary>A content descriptor: what a manifest or index points at.</summary>
+internal sealed record OciDescriptor(string MediaType, string Digest, long Size, OciPlatform? Platform = null);
+
+/// <summary>The media types pibuild writes and reads (OCI's, and Docker's that registries still hand out).</summary>
+internal static class OciMediaTypes
+{
+    public const string Index = "application/vnd.oci.image.index.v1+json";
+    public const string Manifest = "application/vnd.oci.image.manifest.v1+json";
+    public const string Config = "application/vnd.oci.image.config.v1+json";
+    public const string Layer = "application/vnd.oci.image.layer.v1.tar+gzip";
+    public const string DockerManifestList = "application/vnd.docker.distribution.manifest.list.v2+json";
+    public const string DockerManifest = "application/vnd.docker.distribution.manifest.v2+json";
+    public const string DockerLayer = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+
+    public static bool IsIndex(string mediaType) => mediaType is Index or DockerManifestList;
+
+    /// <summary>What a client accepts when it asks a registry for a manifest.</summary>
+    public static readonly string[] Accepted = [Index, Manifest, DockerManifestList, DockerManifest];
+}
+
+/// <summary>
+/// An OCI image layout directory (<c>oci-layout</c>, <c>index.json</c>, <c>blobs/sha256/…</c>), what skopeo, podman and
+/// umoci read as <c>oci:DIR</c>. pibuild writes every image here first, and pushes from here.
+/// </summary>
+internal sealed class OciLayout(string root)
+{
+    public string Root { get; } = root;
+
+    public static OciLayout Create(string root)
+    {
+        Directory.CreateDirectory(Path.Combine(root, "blobs", "sha256"));
+        File.WriteAllText(Path.Combine(root, "oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+        return new OciLayout(root);
+    }
+
+    public string BlobPath(string digest) => Path.Combine(Root, "blobs", "sha256", digest["sha256:".Length..]);
+
+    public OciDescriptor AddBlob(string mediaType, byte[] content, OciPlatform? platform = null)
+    {
+        var digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(content));
+        File.WriteAllBytes(BlobPath(digest), content);
+        return new OciDescriptor(mediaType, digest, content.Length, platform);
+    }
+
+    /// <summary>Moves a finished file in as a blob (a layer written beside the layout).</summary>
+    public async Task<OciDescriptor> AddBlobFileAsync(string mediaType, string path, CancellationToken cancellationToken)
+    {
+        var digest = "sha256:" + await Sha256Hex.OfFileAsync(path, cancellationToken).ConfigureAwait(false);
+        var size = new FileInfo(path).Length;
+        File.Move(path, BlobPath(digest), overwrite: true);
+        return new OciDescriptor(mediaType, digest, size);
+    }
+
+    /// <summary>The top-level index.json: one entry, the image index, named by <paramref name="tag"/> as skopeo's oci:DIR:TAG finds it.</summary>
+    public void WriteIndex(OciDescriptor index, string tag) =>
+        File.WriteAllBytes(Path.Combine(Root, "index.json"), OciJson.Write(w =>
+        {
+            w.WriteNumber("schemaVersion", 2);
+            w.WriteString("mediaType", OciMediaTypes.Index);
+            w.WriteStartArray("manifests");
+            OciJson.Descriptor(w, index, new SortedDictionary<string, string>(StringComparer.Ordinal) { ["org.opencontainers.image.ref.name"] = tag });
+            w.WriteEndArray();
+        }));
+}
+
+/// <summary>
+/// JSON as OCI documents are hashed: compact, properties in a fixed order, so the same image is the same bytes and
+/// digest wherever it is built.
+/// </summary>
+internal static class OciJson
+{
+    public static byte[] Write(Action<Utf8JsonWriter> body)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStartObject();
+            body(writer);
+            writer.WriteEndObject();
+        }
+
+        return buffer.ToArray();
+    }
+
+    public static void Descriptor(Utf8JsonWriter w, OciDescriptor descriptor, IReadOnlyDictionary<string, string>? annotations = null)
+    {
+        w.WriteStartObject();
+        w.WriteString("mediaType", descriptor.MediaType);
+        w.WriteString("digest", descriptor.Digest);
+        w.WriteNumber("size", descriptor.Size);
+        if (descriptor.Platform is { } platform)
+        {
+            w.WriteStartObject("platform");
+            w.WriteString("architecture", platform.Architecture);
+            w.WriteString("os", platform.Os);
+            if (platform.Variant is { } variant)
+            {
+                w.WriteString("variant", variant);
+            }
+
+            w.WriteEndObject();
+        }
+
+        if (annotations is { Count: > 0 })
+        {
+            Map(w, "annotations", annotations);
+        }
+
+        w.WriteEndObject();
+    }
+
+    public static void Map(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, string> values)
+    {
+        w.WriteStartObject(name);
+        foreach (var (key, value) in values.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            w.WriteString(key, value);
+        }
+
+        w.WriteEndObject();
+    }
+
+    /// <summary>A descriptor read back from a manifest or index.</summary>
+    public static OciDescriptor ReadDescriptor(JsonElement element)
+    {
+        OciPlatform? platform = element.TryGetProperty("platform", out var p)
+            ? new OciPlatform(p.GetProperty("os").GetString() ?? "", p.GetProperty("architecture").GetString() ?? "", p.TryGetProperty("variant", out var v) ? v.GetString() : null)
+            : null;
+        return new OciDescriptor(element.GetProperty("mediaType").GetString() ?? "", element.GetProperty("digest").GetString() ?? "", element.GetProperty("size").GetInt64(), platform);
+    }
+
+    public static string Text(byte[] json) => Encoding.UTF8.GetString(json);
+}

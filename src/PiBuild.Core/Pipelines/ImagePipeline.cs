@@ -1,0 +1,144 @@
+using PiBuild.Core.Binaries;
+using PiBuild.Core.Builds;
+using PiBuild.Core.Images;
+using PiBuild.Core.Releases;
+using PiBuild.Core.Targets;
+
+namespace PiBuild.Core.Pipelines;
+
+/// <summary>What <c>pibuild image</c> was asked for: the boards (none: pibuild.yaml's, else every Pi), the reference, and where the image goes.</summary>
+/// <param name="Push">Push to the registry the tag names.</param>
+/// <param name="OutputDirectory">Write an OCI image layout there (-o), which skopeo and podman read as oci:DIR.</param>
+/// <param name="GoFlags">go build's flags, as for cross.</param>
+public sealed record ImageRequest(IReadOnlyList<string> Targets, string Tag, bool Push, string? OutputDirectory, IReadOnlyList<string>? GoFlags = null);
+
+/// <summary>One entry of the image index: its platform, its manifest's digest, the boards it was verified for, its commands.</summary>
+public sealed record ImagePlatformEntry(string Platform, string ManifestDigest, IReadOnlyList<string> Boards, IReadOnlyList<BinaryCheck> Commands);
+
+/// <summary>What <c>pibuild image</c> made: the index digest (the same for the same source and toolchain), and where it went.</summary>
+/// <param name="BlobsSent">Blobs uploaded by a push; <paramref name="BlobsPresent"/> the ones the registry had already.</param>
+public sealed record ImageOutcome(string Reference, string IndexDigest, string Entrypoint, IReadOnlyList<ImagePlatformEntry> Platforms, string? Layout, bool Pushed, int BlobsSent, int BlobsPresent);
+
+/// <summary>
+/// <c>pibuild image</c>: one image per platform the boards need (linux/arm/v6, linux/arm/v7, linux/arm64/v8), each
+/// built from the lowest level among its boards and verified for every one of them, in one OCI index, ARMv6 first;
+/// written as an OCI layout and/or pushed, the tag last.
+/// </summary>
+internal static class ImagePipeline
+{
+    public static async Task<ImageOutcome> RunAsync(Workspace workspace, ImageRequest request, CancellationToken cancellationToken)
+    {
+        var reference = ImageReference.Parse(request.Tag);
+        if (reference.Digest is not null || reference.Tag is null)
+        {
+            throw new ConfigurationException($"--tag {request.Tag} needs a tag (REPOSITORY:TAG), not a digest: the digest is what pibuild computes");
+        }
+
+        if (!request.Push && request.OutputDirectory is null)
+        {
+            throw new ConfigurationException("image needs somewhere to put the image: --push (to the registry the tag names), -o DIR (an OCI layout), or both");
+        }
+
+        var config = workspace.Config();
+        config.CheckTargets(workspace.Catalog());
+        var targets = request.Targets.Count > 0 || config.Targets.Count > 0
+            ? TargetSelection.Many(workspace.Catalog(), request.Targets, config.Targets, "image")
+            : workspace.Catalog().All.Where(t => t.IsBuiltIn).ToArray();
+        var (flags, packages) = GoBuildFlags.Parse(request.GoFlags ?? []);
+        if (packages.Count > 0)
+        {
+            throw new ConfigurationException($"image builds pibuild.yaml's commands (or every main package), not '{packages[0]}'; list packages under 'commands:'");
+        }
+
+        var output = request.OutputDirectory is null ? null : Path.GetFullPath(request.OutputDirectory);
+        if (output is not null && Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any() && !File.Exists(Path.Combine(output, "oci-layout")))
+        {
+            throw new ConfigurationException($"-o {request.OutputDirectory} holds files that are not an OCI layout; choose an empty directory");
+        }
+
+        // Images are releases: the same flags (trimmed, stripped, no build ID), so the same source gives the same digest.
+        var session = await BuildSession.OpenAsync(workspace, targets, workspace.CgoOptions(false, []), flags.ForRelease(), cancellationToken).ConfigureAwait(false);
+        if (session.Targets.FirstOrDefault(t => t.Cgo) is { } cgo)
+        {
+            throw new ConfigurationException($"{cgo.Name} builds with cgo, but an image from scratch has no C library to run it; build the image without cgo (drop cgo: true or the profile's cgo)");
+        }
+
+        var platforms = Platforms(session);
+
+        // A registry that is down or refuses the login is said before anything is built.
+        using var registry = request.Push ? new RegistryClient(reference, RegistryCredentials.For(reference.Registry, workspace.GetVariable)) : null;
+        if (registry is not null)
+        {
+            await registry.CheckCanPushAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var source = await ReleaseVersion.DevelopmentAsync(session.Project.Root, workspace.GetVariable, workspace.Runner, cancellationToken).ConfigureAwait(false);
+
+        // The layout is written beside -o (or in the cache, for a push alone) and moved into place only when complete.
+        using var staging = ReleaseOutput.Stage(output ?? Path.Combine(session.Paths.CacheDirectory, "images", "push"));
+        var binaries = Path.Combine(staging.Path, ".bin");
+        var build = new CrossBuildRequest(config.Commands, binaries, workspace.Verbose, session.Flags.Arguments(source.Version, source.Commit));
+        var plan = CrossBuildPlanner.Plan(session, build, platforms.Select(p => p.Builder).ToArray());
+        foreach (var planned in plan.Builds)
+        {
+            workspace.Announce(planned.BoardNames, planned.GoBuild);
+        }
+
+        var results = await new CrossBuild(workspace.Runner).RunAsync(plan, workspace.Events, workspace.Verbose, CrossBuild.DefaultParallelism(), cancellationToken).ConfigureAwait(false);
+        var toolchain = session.Toolchain.Version.Text;
+        foreach (var (platform, result) in platforms.Zip(results))
+        {
+            // The entry goes out for every board of its platform: each must run these binaries.
+            ReleaseBuild.VerifyForEveryBoard(platform.Boards, result, toolchain, VerificationRules.RunsOnEveryLevelAbove);
+        }
+
+        var entrypoint = Entrypoint(config.Image, results[0].Binaries);
+        var layout = OciLayout.Create(staging.Path);
+        var images = platforms.Zip(results).Select(p => new PlatformImage(p.First.Platform, p.Second.Binaries.Select(b => b.Path).ToArray(), entrypoint)).ToArray();
+        var (index, manifests) = await new ImageAssembler(layout, config.Image, source, "/").WriteAsync(images, cancellationToken).ConfigureAwait(false);
+        layout.WriteIndex(index, reference.Tag);
+        Directory.Delete(binaries, recursive: true);
+
+        var (sent, present) = registry is not null
+            ? await ImagePush.PushAsync(layout, index, manifests, reference, registry, workspace.Events, cancellationToken).ConfigureAwait(false)
+            : (0, 0);
+        if (output is not null)
+        {
+            staging.ReplaceDirectory(output);
+        }
+
+        var entries = platforms.Zip(results, manifests).Select(e => new ImagePlatformEntry(e.First.Platform.ToString(), e.Third.Digest, e.First.Boards.Select(b => b.Name).ToArray(), e.Second.Binaries)).ToArray();
+        return new ImageOutcome(reference.ToString(), index.Digest, entrypoint, entries, output, request.Push, sent, present);
+    }
+
+    /// <summary>One platform per OCI platform the boards need; each built from its lowest level (the one every board of it runs), in index order.</summary>
+    private static IReadOnlyList<(OciPlatform Platform, TargetProfile Builder, IReadOnlyList<TargetProfile> Boards)> Platforms(BuildSession session)
+    {
+        return session.Groups(session.Targets)
+            .GroupBy(g => ImagePlatforms.Of(g[0]))
+            .Select(p =>
+            {
+                var builder = p.OrderBy(g => ArchLevel.Of(g[0]).Rank).First()[0];
+                return (Platform: p.Key, Builder: builder, Boards: (IReadOnlyList<TargetProfile>)p.SelectMany(g => g).ToArray());
+            })
+            .OrderBy(p => p.Platform.Architecture, StringComparer.Ordinal)
+            .ThenBy(p => ArchLevel.Of(p.Builder).Rank)
+            .ToArray();
+    }
+
+    /// <summary>pibuild.yaml's image.command, or the project's one command.</summary>
+    private static string Entrypoint(ImageConfig config, IReadOnlyList<BinaryCheck> binaries)
+    {
+        var names = binaries.Select(b => Path.GetFileName(b.Path)).ToArray();
+        if (config.Command is { } command)
+        {
+            return names.Contains(command)
+                ? command
+                : throw new ConfigurationException($"image.command '{command}' is not one of the project's commands ({string.Join(", ", names)})");
+        }
+
+        return names.Length == 1
+            ? names[0]
+            : throw new ConfigurationException($"the project has {names.Length} commands ({string.Join(", ", names)}); name the one the image runs: image: {{command: {names[0]}}} in pibuild.yaml");
+    }
+}

@@ -1,0 +1,178 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using PiBuild.IntegrationTests.Infrastructure;
+
+namespace PiBuild.IntegrationTests.Images;
+
+/// <summary>
+/// pibuild image against Debian's docker-registry on loopback, judged by skopeo and umoci: what an ARMv6, ARMv7 or
+/// ARMv8 client pulls runs on that board's CPU under qemu-user; and pibuild verify of any index.
+/// </summary>
+[Collection(GoCacheCollection.Name)]
+public sealed class ImageTests(SharedGoCache cache) : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+    private readonly OciRegistry _registry = OciRegistry.Start();
+
+    private string Tag(string repository = "hello", string tag = "1.0") => $"{_registry.Host}/{repository}:{tag}";
+
+    private async Task<RunResult> PiBuildAsync(string project, Dictionary<string, string?>? env, params string[] args) =>
+        await Run.PiBuildAsync(["-C", project, .. args], _dir.Path, env ?? cache.Environment());
+
+    private async Task<(string[] Args, int Uid, string Rootfs)> PullAsync(string reference, string arch, string variant, string name)
+    {
+        var layout = _dir.Combine("pulled-" + name);
+        (await Run.ProgramAsync("skopeo", ["copy", "-q", "--src-tls-verify=false", "--override-os", "linux", "--override-arch", arch, "--override-variant", variant, $"docker://{reference}", $"oci:{layout}:x"])).AssertSucceeded();
+        var bundle = _dir.Combine("bundle-" + name);
+        (await Run.ProgramAsync("umoci", ["unpack", "--rootless", "--image", $"{layout}:x", bundle])).AssertSucceeded();
+        using var config = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(bundle, "config.json")));
+        var process = config.RootElement.GetProperty("process");
+        return (process.GetProperty("args").EnumerateArray().Select(a => a.GetString()!).ToArray(), process.GetProperty("user").GetProperty("uid").GetInt32(), Path.Combine(bundle, "rootfs"));
+    }
+
+    [Fact]
+    public async Task An_image_for_three_boards_pulled_by_each_platform_runs_its_entrypoint_on_that_boards_CPU_ARMv6_first()
+    {
+        var project = Repository.CopyExample("hello", _dir.Path);
+        var result = await PiBuildAsync(project, null, "image", "--target", "pi4,pi2,pi1", "--tag", Tag(), "--push", "--json");
+        result.AssertSucceeded();
+        using var json = JsonDocument.Parse(result.StandardOutput);
+        Assert.Matches("^sha256:[0-9a-f]{64}$", json.RootElement.GetProperty("digest").GetString());
+        Assert.Equal(["linux/arm/v6", "linux/arm/v7", "linux/arm64/v8"], json.RootElement.GetProperty("platforms").EnumerateArray().Select(p => p.GetProperty("platform").GetString()));
+
+        // The index as a registry client reads it: ARMv6 first, so a client that ignores variants runs everywhere.
+        var raw = await Run.ProgramAsync("skopeo", ["inspect", "--raw", "--tls-verify=false", $"docker://{Tag()}"]);
+        raw.AssertSucceeded();
+        var index = JsonNode.Parse(raw.StandardOutput)!;
+        Assert.Equal(json.RootElement.GetProperty("digest").GetString(), "sha256:" + Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(raw.StandardOutput.TrimEnd((char)10)))));
+        Assert.Equal(["v6", "v7", "v8"], index["manifests"]!.AsArray().Select(m => (string)m!["platform"]!["variant"]!));
+
+        foreach (var (arch, variant, cpu, goarm) in new[] { ("arm", "v6", "arm1176", "GOARM=6"), ("arm", "v7", "cortex-a7", "GOARM=7"), ("arm64", "v8", "cortex-a72", "linux/arm64") })
+        {
+            var (args, uid, rootfs) = await PullAsync(Tag(), arch, variant, variant);
+            Assert.Equal(["/usr/local/bin/helloworld"], args);
+            Assert.Equal(65532, uid);
+            Assert.True(File.Exists(Path.Combine(rootfs, "etc", "ssl", "certs", "ca-certificates.crt")));
+            Assert.Contains("nonroot:x:65532:", await File.ReadAllTextAsync(Path.Combine(rootfs, "etc", "passwd")), StringComparison.Ordinal);
+            var binary = Path.Combine(rootfs, "usr", "local", "bin", "helloworld");
+            Assert.Equal("Hello world from gb\n", (await Qemu.RunAsync(cpu, binary)).StandardOutput);
+            Assert.Contains(goarm, (await Run.PiBuildAsync(["verify", "--target", variant == "v6" ? "pi1" : variant == "v7" ? "pi2" : "pi4", binary], _dir.Path, cache.Environment())).StandardOutput, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task The_same_build_pushed_twice_has_the_same_digest_and_the_second_push_sends_no_blob()
+    {
+        var first = Repository.CopyExample("hello", _dir.Combine("a"));
+        await GitRepository.CommitAllAsync(first, "image", tag: "v1.0.0");
+        var second = _dir.Combine("b", "hello");
+        await GitRepository.CloneAsync(first, second);
+
+        var one = await PiBuildAsync(first, null, "image", "--target", "pi1,pi2", "--tag", Tag(), "--push", "--json");
+        one.AssertSucceeded();
+        var two = await PiBuildAsync(second, null, "image", "--target", "pi1,pi2", "--tag", Tag(), "--push", "--json");
+        two.AssertSucceeded();
+        using var a = JsonDocument.Parse(one.StandardOutput);
+        using var b = JsonDocument.Parse(two.StandardOutput);
+        Assert.Equal(a.RootElement.GetProperty("digest").GetString(), b.RootElement.GetProperty("digest").GetString());
+        Assert.True(a.RootElement.GetProperty("blobs_sent").GetInt32() > 0);
+        Assert.Equal(0, b.RootElement.GetProperty("blobs_sent").GetInt32());
+        Assert.Equal(a.RootElement.GetProperty("blobs_sent").GetInt32(), b.RootElement.GetProperty("blobs_present").GetInt32());
+    }
+
+    [Fact]
+    public async Task An_OCI_layout_written_with_o_is_read_by_skopeo_and_verified_by_pibuild_without_a_registry()
+    {
+        var project = Repository.CopyExample("sensors", _dir.Path);
+        await File.AppendAllTextAsync(Path.Combine(project, "pibuild.yaml"), "image:\n  command: sensord\n  ports: [\"8080\"]\n  labels: {org.opencontainers.image.title: sensors}\n  env: {SENSOR_INTERVAL: 10s}\n");
+        var layout = _dir.Combine("layout");
+        (await PiBuildAsync(project, null, "image", "--target", "pi1,pi2", "--tag", "sensors:2.0", "-o", layout)).AssertSucceeded();
+
+        var config = await Run.ProgramAsync("skopeo", ["inspect", "--config", "--override-arch", "arm", "--override-variant", "v6", $"oci:{layout}:2.0"]);
+        config.AssertSucceeded();
+        using var document = JsonDocument.Parse(config.StandardOutput);
+        var settings = document.RootElement.GetProperty("config");
+        Assert.Equal(["/usr/local/bin/sensord"], settings.GetProperty("Entrypoint").EnumerateArray().Select(e => e.GetString()));
+        Assert.True(settings.GetProperty("ExposedPorts").TryGetProperty("8080/tcp", out _));
+        Assert.Equal("sensors", settings.GetProperty("Labels").GetProperty("org.opencontainers.image.title").GetString());
+        Assert.Contains("SENSOR_INTERVAL=10s", settings.GetProperty("Env").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("v6", document.RootElement.GetProperty("variant").GetString());
+
+        var verified = await Run.PiBuildAsync(["verify", "--target", "pi0", $"oci:{layout}:2.0"], _dir.Path, cache.Environment());
+        verified.AssertSucceeded();
+        Assert.Contains("linux/arm/v6 /usr/local/bin/sensord", verified.StandardOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_of_an_index_whose_v6_entry_holds_GOARM_7_code_names_the_file_and_the_board_it_kills()
+    {
+        // Built by hand, as the reported images were: a GOARM=7 image whose index entry says linux/arm/v6.
+        var project = Repository.CopyExample("hello", _dir.Path);
+        var layout = _dir.Combine("layout");
+        (await PiBuildAsync(project, null, "image", "--target", "pi2", "--tag", "hello:bad", "-o", layout)).AssertSucceeded();
+        var top = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(layout, "index.json")))!;
+        var indexBlob = Path.Combine(layout, "blobs", "sha256", ((string)top["manifests"]![0]!["digest"]!)["sha256:".Length..]);
+        var index = JsonNode.Parse(await File.ReadAllTextAsync(indexBlob))!;
+        index["manifests"]![0]!["platform"]!["variant"] = "v6";
+        var lying = System.Text.Encoding.UTF8.GetBytes(index.ToJsonString());
+        var digest = Convert.ToHexStringLower(SHA256.HashData(lying));
+        await File.WriteAllBytesAsync(Path.Combine(layout, "blobs", "sha256", digest), lying);
+        top["manifests"]![0]!["digest"] = "sha256:" + digest;
+        top["manifests"]![0]!["size"] = lying.Length;
+        await File.WriteAllTextAsync(Path.Combine(layout, "index.json"), top.ToJsonString());
+
+        // Pushed with skopeo, an independent client, and verified from the registry.
+        (await Run.ProgramAsync("skopeo", ["copy", "-q", "--all", "--dest-tls-verify=false", $"oci:{layout}:bad", $"docker://{Tag("liar", "bad")}"])).AssertSucceeded();
+        var result = await Run.PiBuildAsync(["verify", "--target", "pi0", $"docker://{Tag("liar", "bad")}"], _dir.Path, cache.Environment());
+        result.AssertExit(1);
+        var line = Assert.Single(result.StandardError.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith("pibuild: the linux/arm/v6 entry's /usr/local/bin/helloworld is GOARM=7 code: it will die with SIGILL on a Raspberry Pi Zero", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_registry_behind_TLS_with_logins_takes_the_push_with_credentials_and_refuses_without_in_one_line()
+    {
+        using var secured = OciRegistry.StartSecured();
+        var project = Repository.CopyExample("hello", _dir.Path);
+        var reference = $"{secured.Host}/hello:tls";
+        var env = cache.Environment();
+        env["SSL_CERT_FILE"] = secured.CaFile;
+        env["DOCKER_CONFIG"] = _dir.Combine("docker");
+
+        var refused = await PiBuildAsync(project, env, "image", "--target", "pi2", "--tag", reference, "--push");
+        refused.AssertExit(2);
+        Assert.Contains($"registry {secured.Host} wants a login", Assert.Single(refused.StandardError.TrimEnd('\n').Split('\n')), StringComparison.Ordinal);
+
+        // docker login's file, as a user has it.
+        var auth = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{OciRegistry.User}:{OciRegistry.Password}"));
+        _dir.Write("docker/config.json", $"{{\"auths\":{{\"{secured.Host}\":{{\"auth\":\"{auth}\"}}}}}}");
+        (await PiBuildAsync(project, env, "image", "--target", "pi2", "--tag", reference, "--push")).AssertSucceeded();
+
+        env["PIBUILD_REGISTRY_AUTH"] = $"{OciRegistry.User}:wrong";
+        var wrong = await PiBuildAsync(project, env, "image", "--target", "pi2", "--tag", reference, "--push");
+        wrong.AssertExit(2);
+        Assert.Contains($"refused the login of {OciRegistry.User}", wrong.StandardError, StringComparison.Ordinal);
+
+        env.Remove("PIBUILD_REGISTRY_AUTH");
+        (await Run.PiBuildAsync(["verify", "--target", "pi2", $"docker://{reference}"], _dir.Path, env)).AssertSucceeded();
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:9/hello:1.0", 1, "cannot reach registry 127.0.0.1:9")]
+    [InlineData("127.0.0.1:5000/Hello:1.0", 2, "is not an image reference")]
+    [InlineData("127.0.0.1:5000/hello", 2, "needs a tag")]
+    public async Task A_registry_that_is_down_or_a_bad_reference_is_one_line(string reference, int exit, string message)
+    {
+        var project = Repository.CopyExample("hello", _dir.Path);
+        var result = await PiBuildAsync(project, null, "image", "--target", "pi2", "--tag", reference, "--push");
+        result.AssertExit(exit);
+        Assert.Contains(message, Assert.Single(result.StandardError.TrimEnd('\n').Split('\n')), StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        _registry.Dispose();
+        _dir.Dispose();
+    }
+}
