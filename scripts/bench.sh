@@ -4,7 +4,7 @@
 # them (A B A B …) so that drift in the machine's speed affects both alike.
 #
 #   scripts/bench.sh            all comparisons, BENCH_RUNS (default 7) timed runs of each command
-#   scripts/bench.sh cross      only the named groups: startup, cross, unpack, download, release, layout, device, cgo
+#   scripts/bench.sh cross      only the named groups: startup, cross, unpack, download, release, layout, device, cgo, image
 set -euo pipefail
 repo=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 cd "$repo"
@@ -18,7 +18,7 @@ done
 [ -x /usr/bin/time ] || { [ "$(id -u)" = 0 ] && apt-get install -y -qq time >&2; } || true
 
 runs=${BENCH_RUNS:-7}
-groups=${*:-startup cross unpack download release layout device cgo}
+groups=${*:-startup cross unpack download release layout device cgo image}
 scripts/pibuild --help >/dev/null # builds the tool once (Native AOT where it can), outside the timings
 if [ -x "$repo/.build/cli/pibuild" ]; then pibuild=("$repo/.build/cli/pibuild"); else pibuild=(dotnet "$repo/.build/cli/pibuild.dll"); fi
 pibuild_kind=$("${pibuild[@]}" --version)
@@ -30,6 +30,7 @@ server_pid=
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
   [ -n "${sshd_pid:-}" ] && kill "$sshd_pid" 2>/dev/null
+  [ -n "${registry_pid:-}" ] && kill "$registry_pid" 2>/dev/null
   rm -rf "$work" "$shm"
 }
 trap cleanup EXIT
@@ -241,6 +242,29 @@ if [[ " $groups " == *" cgo "* ]]; then
     "${pibuild[*]} release --cgo --sysroot $sysroot --target pi2 -C $cg --version 1.0.0 -o $work/cgo-dist --clean -q" \
     "cd $cg && env GOOS=linux GOARCH=arm GOARM=7 CGO_ENABLED=1 CC=arm-linux-gnueabihf-gcc CGO_CFLAGS='-O2 -g -march=armv7-a -mfpu=neon-vfpv4 -mfloat-abi=hard --sysroot=$sysroot' CGO_LDFLAGS='-O2 -g -march=armv7-a -mfpu=neon-vfpv4 -mfloat-abi=hard --sysroot=$sysroot' GOCACHE=$armcache go build -trimpath -ldflags=-buildid= -o $work/cgo-loop/ ." \
     true "recorded"
+fi
+
+if [[ " $groups " == *" image "* ]]; then
+  # A registry on loopback (Debian's docker-registry). The other way: the three binaries by hand, then skopeo pushing
+  # an equivalent OCI layout (pibuild's own, written once beforehand). Both sides ask before sending each blob.
+  reg="$work/registry"
+  mkdir -p "$reg"
+  regport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  printf 'version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: %s/data\nhttp:\n  addr: 127.0.0.1:%s\n' "$reg" "$regport" >"$reg/config.yml"
+  docker-registry serve "$reg/config.yml" >/dev/null 2>&1 & registry_pid=$!
+  sleep 1
+  img="$work/image-hello"
+  cp -r examples/hello "$img"
+  "${pibuild[@]}" image --target pi1,pi2,pi4 --tag "127.0.0.1:$regport/hello:bench" -C "$img" -o "$work/hello-layout" -q
+  hand="cd $img/src"
+  for t in "arm 6 pi1" "arm 7 pi2" "arm64 - pi4"; do
+    set -- $t
+    hand="$hand && env GOOS=linux GOARCH=$1 $([ "$2" = - ] || echo GOARM=$2) CGO_ENABLED=0 GO111MODULE=off GOPATH=$img:$img/vendor GOCACHE=$XDG_CACHE_HOME/pibuild/go-build/hand-$3 go build -trimpath -ldflags='-buildid= -s -w' -o $work/hand/$3/ ./..."
+  done
+  compare "warm \`image --push\` for pi1,pi2,pi4 (examples/hello) vs three \`go build\` by hand + \`skopeo copy --all\` of the same layout" \
+    "${pibuild[*]} image --target pi1,pi2,pi4 --tag 127.0.0.1:$regport/hello:bench --push -C $img -q" \
+    "$hand && skopeo copy -q --all --dest-tls-verify=false oci:$work/hello-layout:bench docker://127.0.0.1:$regport/other:bench" \
+    true "≤ 1.0"
 fi
 
 {

@@ -5,8 +5,8 @@ using PiBuild.Core.Releases;
 
 namespace PiBuild.Core.Images;
 
-/// <summary>One platform's image to write: its verified commands, the one the entrypoint runs, and what the project's image section says.</summary>
-internal sealed record PlatformImage(OciPlatform Platform, IReadOnlyList<string> Commands, string Entrypoint);
+/// <summary>One platform's image to write: its verified commands, the one the entrypoint runs, and the base it is layered on (null: scratch).</summary>
+internal sealed record PlatformImage(OciPlatform Platform, IReadOnlyList<string> Commands, string Entrypoint, BaseEntry? Base = null);
 
 /// <summary>
 /// Writes images into an OCI layout, the same bytes for the same input: two gzip layers per platform (the files a Go
@@ -59,14 +59,111 @@ internal sealed class ImageAssembler(OciLayout layout, ImageConfig config, Relea
 
     private async Task<OciDescriptor> WriteImageAsync(PlatformImage image, CancellationToken cancellationToken)
     {
-        _base ??= await LayerAsync(BaseFiles(), "base", cancellationToken).ConfigureAwait(false);
         var commands = await LayerAsync(
             [new TarItem("usr/", Directory), new TarItem("usr/local/", Directory), new TarItem($"{BinDirectory}/", Directory),
              .. image.Commands.Select(c => new TarItem($"{BinDirectory}/{Path.GetFileName(c)}", Executable, c))],
             "commands", cancellationToken).ConfigureAwait(false);
-        var layers = new[] { _base.Value, commands };
+        (OciDescriptor Blob, string DiffId)[] layers;
+        OciDescriptor imageConfig;
+        if (image.Base is { } baseEntry)
+        {
+            layers = [.. baseEntry.Layers.Select(l => (l, "")), commands];
+            imageConfig = layout.AddBlob(OciMediaTypes.Config, ConfigOnBase(image, baseEntry, commands.DiffId));
+        }
+        else
+        {
+            _base ??= await LayerAsync(BaseFiles(), "base", cancellationToken).ConfigureAwait(false);
+            layers = [_base.Value, commands];
+            imageConfig = ScratchConfig(image, layers);
+        }
 
-        var imageConfig = layout.AddBlob(OciMediaTypes.Config, OciJson.Write(w =>
+        var manifest = layout.AddBlob(OciMediaTypes.Manifest, OciJson.Write(w =>
+        {
+            w.WriteNumber("schemaVersion", 2);
+            w.WriteString("mediaType", OciMediaTypes.Manifest);
+            w.WritePropertyName("config");
+            OciJson.Descriptor(w, imageConfig);
+            w.WriteStartArray("layers");
+            foreach (var layer in layers)
+            {
+                OciJson.Descriptor(w, layer.Blob);
+            }
+
+            w.WriteEndArray();
+            OciJson.Map(w, "annotations", Annotations());
+        }));
+        return manifest with { Platform = image.Platform };
+    }
+
+    /// <summary>
+    /// The base's config with pibuild's on top: this platform, the entrypoint (the base's Cmd dropped), the user,
+    /// environment, ports and labels added, the commands layer's diff ID and history appended.
+    /// </summary>
+    private byte[] ConfigOnBase(PlatformImage image, BaseEntry baseEntry, string diffId)
+    {
+        var root = System.Text.Json.Nodes.JsonNode.Parse(baseEntry.Config)!.AsObject();
+        root["created"] = Created;
+        root["architecture"] = image.Platform.Architecture;
+        root["os"] = image.Platform.Os;
+        root["variant"] = image.Platform.Variant;
+        var settings = root["config"] as System.Text.Json.Nodes.JsonObject ?? [];
+        root["config"] = settings;
+        settings["User"] = $"{NonRootId}:{NonRootId}";
+        settings["Entrypoint"] = new System.Text.Json.Nodes.JsonArray($"/{BinDirectory}/{image.Entrypoint}");
+        settings.Remove("Cmd");
+
+        // The base's environment, each of pibuild's replacing one of the same name; PATH gains /usr/local/bin.
+        var env = (settings["Env"] as System.Text.Json.Nodes.JsonArray)?.Select(e => (string)e!).ToList() ?? [];
+        foreach (var variable in Environment().Where(v => !v.StartsWith("SSL_CERT_FILE=", StringComparison.Ordinal)))
+        {
+            var name = variable[..variable.IndexOf('=', StringComparison.Ordinal)];
+            var at = env.FindIndex(e => e.StartsWith(name + "=", StringComparison.Ordinal));
+            var value = name == "PATH" && at >= 0 && !env[at].Contains($"/{BinDirectory}", StringComparison.Ordinal) ? $"PATH=/{BinDirectory}:{env[at]["PATH=".Length..]}" : variable;
+            if (name == "PATH" && at >= 0 && env[at].Contains($"/{BinDirectory}", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (at >= 0)
+            {
+                env[at] = value;
+            }
+            else
+            {
+                env.Add(value);
+            }
+        }
+
+        settings["Env"] = new System.Text.Json.Nodes.JsonArray([.. env.Select(e => (System.Text.Json.Nodes.JsonNode?)e)]);
+        var ports = settings["ExposedPorts"] as System.Text.Json.Nodes.JsonObject ?? [];
+        foreach (var port in config.Ports.Where(p => !ports.ContainsKey(p)))
+        {
+            ports[port] = new System.Text.Json.Nodes.JsonObject();
+        }
+
+        if (ports.Count > 0)
+        {
+            settings["ExposedPorts"] = ports;
+        }
+
+        var labels = settings["Labels"] as System.Text.Json.Nodes.JsonObject ?? [];
+        foreach (var (key, value) in Labels())
+        {
+            labels[key] = value;
+        }
+
+        settings["Labels"] = labels;
+        settings["WorkingDir"] = "/";
+        var rootfs = root["rootfs"]!.AsObject();
+        rootfs["diff_ids"]!.AsArray().Add((System.Text.Json.Nodes.JsonNode?)diffId);
+        var history = root["history"] as System.Text.Json.Nodes.JsonArray ?? [];
+        root["history"] = history;
+        history.Add((System.Text.Json.Nodes.JsonNode?)new System.Text.Json.Nodes.JsonObject { ["created"] = Created, ["created_by"] = $"pibuild: {string.Join(", ", image.Commands.Select(Path.GetFileName))} for {image.Platform}" });
+        return System.Text.Encoding.UTF8.GetBytes(root.ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+    }
+
+    private OciDescriptor ScratchConfig(PlatformImage image, (OciDescriptor Blob, string DiffId)[] layers) =>
+        layout.AddBlob(OciMediaTypes.Config, OciJson.Write(w =>
         {
             w.WriteString("created", Created);
             w.WriteString("architecture", image.Platform.Architecture);
@@ -125,24 +222,6 @@ internal sealed class ImageAssembler(OciLayout layout, ImageConfig config, Relea
 
             w.WriteEndArray();
         }));
-
-        var manifest = layout.AddBlob(OciMediaTypes.Manifest, OciJson.Write(w =>
-        {
-            w.WriteNumber("schemaVersion", 2);
-            w.WriteString("mediaType", OciMediaTypes.Manifest);
-            w.WritePropertyName("config");
-            OciJson.Descriptor(w, imageConfig);
-            w.WriteStartArray("layers");
-            foreach (var layer in layers)
-            {
-                OciJson.Descriptor(w, layer.Blob);
-            }
-
-            w.WriteEndArray();
-            OciJson.Map(w, "annotations", Annotations());
-        }));
-        return manifest with { Platform = image.Platform };
-    }
 
     private IEnumerable<string> Environment() =>
     [

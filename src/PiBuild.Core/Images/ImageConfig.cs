@@ -7,6 +7,7 @@ namespace PiBuild.Core.Images;
 /// The <c>image:</c> section of <c>pibuild.yaml</c>: which command the image runs, its base, ports, labels,
 /// environment and whether it carries the time zone database. All optional.
 /// </summary>
+/// <param name="Base"><see cref="Scratch"/>, <c>docker://REF</c> or <c>oci:DIR:TAG</c>.</param>
 internal sealed partial record ImageConfig(string? Command, string Base, IReadOnlyList<string> Ports, IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<string, string> Env, bool TzData)
 {
     public const string Scratch = "scratch";
@@ -30,10 +31,25 @@ internal sealed partial record ImageConfig(string? Command, string Base, IReadOn
         IReadOnlyDictionary<string, string> Map(string key) =>
             Value(key) is { } v ? ((KeyValuePair<string, string>[])v.Value).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal) : new Dictionary<string, string>();
 
+        var baseImage = Scratch;
         if (Value("base") is { } b && (string)b.Value != Scratch)
         {
-            // Layers of a base image would come from its registry, per platform, and be judged like pibuild's own.
-            throw new ConfigurationException($"{b.Location}: 'image.base' is '{b.Value}'; pibuild builds its images from scratch (with CA certificates, a non-root user and, with tzdata: true, time zones) and does not layer on other images yet");
+            // A registry's image (REF or docker://REF) or a layout's (oci:DIR:TAG); a reference is checked here, where it stands.
+            baseImage = (string)b.Value;
+            var reference = baseImage.StartsWith(ImageSource.DockerPrefix, StringComparison.Ordinal) ? baseImage[ImageSource.DockerPrefix.Length..] : baseImage;
+            if (!baseImage.StartsWith(ImageSource.LayoutPrefix, StringComparison.Ordinal))
+            {
+                try
+                {
+                    ImageReference.Parse(reference, "image.base");
+                }
+                catch (ConfigurationException e)
+                {
+                    throw new ConfigurationException($"{b.Location}: {e.Message}", e);
+                }
+
+                baseImage = ImageSource.DockerPrefix + reference;
+            }
         }
 
         var ports = Value("ports") is { } p ? ((string[])p.Value).Zip(p.ItemLocations ?? []).ToArray() : [];
@@ -52,7 +68,7 @@ internal sealed partial record ImageConfig(string? Command, string Base, IReadOn
 
         return new ImageConfig(
             Value("command")?.Value as string,
-            Scratch,
+            baseImage,
             [.. ports.Select(x => x.Item1.Contains('/', StringComparison.Ordinal) ? x.Item1 : x.Item1 + "/tcp")],
             Map("labels"),
             Map("env"),

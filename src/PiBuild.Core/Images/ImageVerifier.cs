@@ -97,25 +97,9 @@ internal static class ImageVerifier
     public static async Task<IReadOnlyList<ImageFileCheck>> VerifyAsync(ImageSource source, TargetProfile board, ProfileCatalog catalog, string scratch, CancellationToken cancellationToken)
     {
         var (mediaType, body) = await source.RootAsync(cancellationToken).ConfigureAwait(false);
-        var entries = new List<(OciPlatform Platform, string Manifest)>();
-        using (var root = JsonDocument.Parse(body))
-        {
-            if (OciMediaTypes.IsIndex(mediaType))
-            {
-                entries.AddRange(root.RootElement.GetProperty("manifests").EnumerateArray().Select(OciJson.ReadDescriptor)
-                    .Where(d => d.Platform is not null).Select(d => (d.Platform!, d.Digest)));
-            }
-        }
-
+        var entries = Entries(source, mediaType, body);
         var boardPlatform = ImagePlatforms.Of(board);
-        var pulled = entries.Where(e => e.Platform.Os == boardPlatform.Os && e.Platform.Architecture == boardPlatform.Architecture && ImagePlatforms.Level(e.Platform) <= ImagePlatforms.Level(boardPlatform))
-            .OrderByDescending(e => ImagePlatforms.Level(e.Platform)).Select(e => (OciPlatform?)e.Platform).FirstOrDefault();
-        if (!OciMediaTypes.IsIndex(mediaType))
-        {
-            // A single-platform image: its config says which.
-            throw new ConfigurationException($"{source.Name} is a single manifest, not an index; pibuild verifies image indexes, whose entries name their platforms");
-        }
-
+        var pulled = ImagePlatforms.Pulled(entries.Select(e => e.Platform), boardPlatform);
         if (pulled is null)
         {
             throw new WorkFailedException(
@@ -133,27 +117,51 @@ internal static class ImageVerifier
 
             // The entry the board pulls is judged for the board too.
             var judges = platform == pulled ? new[] { claimed, board }.DistinctBy(b => b.Name).ToArray() : [claimed];
-            checks.AddRange(await CheckEntryAsync(source, platform, manifest, judges, scratch, cancellationToken).ConfigureAwait(false));
+            using var document = JsonDocument.Parse(await source.ManifestAsync(manifest, cancellationToken).ConfigureAwait(false));
+            var layers = document.RootElement.GetProperty("layers").EnumerateArray().Select(OciJson.ReadDescriptor).ToArray();
+            checks.AddRange(await CheckLayersAsync(source, platform, layers, judges, scratch, null, cancellationToken).ConfigureAwait(false));
         }
 
         return checks;
     }
 
-    private static async Task<IReadOnlyList<ImageFileCheck>> CheckEntryAsync(ImageSource source, OciPlatform platform, string manifest, IReadOnlyList<TargetProfile> judges, string scratch, CancellationToken cancellationToken)
+    /// <summary>An index's entries that name a platform; a single manifest is refused (its platform is only in its config).</summary>
+    public static IReadOnlyList<(OciPlatform Platform, string Manifest)> Entries(ImageSource source, string mediaType, byte[] body)
     {
-        using var document = JsonDocument.Parse(await source.ManifestAsync(manifest, cancellationToken).ConfigureAwait(false));
-        var layers = document.RootElement.GetProperty("layers").EnumerateArray().Select(OciJson.ReadDescriptor).ToArray();
+        if (!OciMediaTypes.IsIndex(mediaType))
+        {
+            throw new ConfigurationException($"{source.Name} is a single manifest, not an index; pibuild works with image indexes, whose entries name their platforms");
+        }
+
+        using var root = JsonDocument.Parse(body);
+        return root.RootElement.GetProperty("manifests").EnumerateArray().Select(OciJson.ReadDescriptor)
+            .Where(d => d.Platform is not null).Select(d => (d.Platform!, d.Digest)).ToArray();
+    }
+
+    /// <summary>
+    /// Pulls each layer (streamed to a file, its digest checked), unpacks it by the safe extraction path and judges
+    /// every ELF file in it. With <paramref name="keepIn"/>, the layers are kept there as blobs (a base image's).
+    /// </summary>
+    public static async Task<IReadOnlyList<ImageFileCheck>> CheckLayersAsync(
+        ImageSource source, OciPlatform platform, IReadOnlyList<OciDescriptor> layers, IReadOnlyList<TargetProfile> judges, string scratch, OciLayout? keepIn, CancellationToken cancellationToken)
+    {
         var checks = new List<ImageFileCheck>();
         foreach (var layer in layers)
         {
-            var blob = Path.Combine(scratch, "layer.tar.gz");
+            var blob = keepIn?.BlobPath(layer.Digest) ?? Path.Combine(scratch, "layer.tar.gz");
             var tree = Path.Combine(scratch, "layer");
             try
             {
-                await using (var input = await source.BlobAsync(layer.Digest, cancellationToken).ConfigureAwait(false))
-                await using (var output = new FileStream(blob, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+                if (!File.Exists(blob))
                 {
-                    await input.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
+                    var partial = blob + ".partial";
+                    await using (var input = await source.BlobAsync(layer.Digest, cancellationToken).ConfigureAwait(false))
+                    await using (var output = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+                    {
+                        await input.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    File.Move(partial, blob);
                 }
 
                 await SafeExtractor.ExtractAsync(blob, tree, new ExtractOptions(ExpectedSha256: layer.Digest["sha256:".Length..], DisplayName: $"{source.Name}'s {platform} layer {layer.Digest[..19]}…"), cancellationToken).ConfigureAwait(false);
@@ -168,7 +176,11 @@ internal static class ImageVerifier
             }
             finally
             {
-                File.Delete(blob);
+                if (keepIn is null)
+                {
+                    File.Delete(blob);
+                }
+
                 PosixFiles.DeleteTree(tree);
             }
         }
@@ -208,6 +220,14 @@ internal static class ImagePlatforms
     /// <summary>v6 → 6, v7 → 7, v8 → 8: variants of one architecture in the order a client falls back through.</summary>
     public static int Level(OciPlatform platform) =>
         platform.Variant is { Length: > 1 } v && int.TryParse(v[1..], out var level) ? level : 0;
+
+    /// <summary>
+    /// The entry a client on <paramref name="wanted"/> pulls, as containerd's matcher does: the same OS and
+    /// architecture, the highest variant at or below its own (an ARMv7 client falls back to v6); null when none fits.
+    /// </summary>
+    public static OciPlatform? Pulled(IEnumerable<OciPlatform> entries, OciPlatform wanted) =>
+        entries.Where(e => e.Os == wanted.Os && e.Architecture == wanted.Architecture && Level(e) <= Level(wanted))
+            .OrderByDescending(Level).FirstOrDefault();
 
     /// <summary>The built-in board with the lowest level of the platform: what the entry must run on.</summary>
     public static TargetProfile? LowestBoard(OciPlatform platform, ProfileCatalog catalog) =>

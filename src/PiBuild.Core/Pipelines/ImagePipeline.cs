@@ -76,6 +76,8 @@ internal static class ImagePipeline
 
         // The layout is written beside -o (or in the cache, for a push alone) and moved into place only when complete.
         using var staging = ReleaseOutput.Stage(output ?? Path.Combine(session.Paths.CacheDirectory, "images", "push"));
+        var layout = OciLayout.Create(staging.Path);
+        var bases = await BaseEntriesAsync(workspace, config.Image, platforms, layout, Path.Combine(staging.Path, ".base"), cancellationToken).ConfigureAwait(false);
         var binaries = Path.Combine(staging.Path, ".bin");
         var build = new CrossBuildRequest(config.Commands, binaries, workspace.Verbose, session.Flags.Arguments(source.Version, source.Commit));
         var plan = CrossBuildPlanner.Plan(session, build, platforms.Select(p => p.Builder).ToArray());
@@ -93,8 +95,7 @@ internal static class ImagePipeline
         }
 
         var entrypoint = Entrypoint(config.Image, results[0].Binaries);
-        var layout = OciLayout.Create(staging.Path);
-        var images = platforms.Zip(results).Select(p => new PlatformImage(p.First.Platform, p.Second.Binaries.Select(b => b.Path).ToArray(), entrypoint)).ToArray();
+        var images = platforms.Zip(results).Select(p => new PlatformImage(p.First.Platform, p.Second.Binaries.Select(b => b.Path).ToArray(), entrypoint, bases?[p.First.Platform])).ToArray();
         var (index, manifests) = await new ImageAssembler(layout, config.Image, source, "/").WriteAsync(images, cancellationToken).ConfigureAwait(false);
         layout.WriteIndex(index, reference.Tag);
         Directory.Delete(binaries, recursive: true);
@@ -109,6 +110,36 @@ internal static class ImagePipeline
 
         var entries = platforms.Zip(results, manifests).Select(e => new ImagePlatformEntry(e.First.Platform.ToString(), e.Third.Digest, e.First.Boards.Select(b => b.Name).ToArray(), e.Second.Binaries)).ToArray();
         return new ImageOutcome(reference.ToString(), index.Digest, entrypoint, entries, output, request.Push, sent, present);
+    }
+
+    /// <summary>
+    /// The base image's entry for each platform (null for scratch), its layers copied into the layout and every ELF
+    /// file in them verified for each board of the platform, before anything is built.
+    /// </summary>
+    private static async Task<IReadOnlyDictionary<OciPlatform, BaseEntry>?> BaseEntriesAsync(
+        Workspace workspace, ImageConfig config, IReadOnlyList<(OciPlatform Platform, TargetProfile Builder, IReadOnlyList<TargetProfile> Boards)> platforms, OciLayout layout, string scratch, CancellationToken cancellationToken)
+    {
+        if (config.Base == ImageConfig.Scratch)
+        {
+            return null;
+        }
+
+        if (config.TzData)
+        {
+            throw new ConfigurationException("image.tzdata adds time zones to an image from scratch; a base image brings its own (install tzdata in it)");
+        }
+
+        using var source = ImageSource.Open(config.Base, workspace.GetVariable);
+        var entries = await BaseImage.ResolveAsync(source, platforms.Select(p => p.Platform).ToArray(), cancellationToken).ConfigureAwait(false);
+        Directory.CreateDirectory(scratch);
+        foreach (var (platform, _, boards) in platforms)
+        {
+            workspace.Events.Step($"checking the base image's {entries[platform].Platform} entry for {string.Join(", ", boards.Select(b => b.Name))}");
+            await BaseImage.CopyAndVerifyAsync(source, entries[platform], platform, boards, layout, scratch, cancellationToken).ConfigureAwait(false);
+        }
+
+        Directory.Delete(scratch, recursive: true);
+        return entries;
     }
 
     /// <summary>One platform per OCI platform the boards need; each built from its lowest level (the one every board of it runs), in index order.</summary>

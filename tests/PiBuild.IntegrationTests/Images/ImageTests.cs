@@ -111,16 +111,7 @@ public sealed class ImageTests(SharedGoCache cache) : IDisposable
         var project = Repository.CopyExample("hello", _dir.Path);
         var layout = _dir.Combine("layout");
         (await PiBuildAsync(project, null, "image", "--target", "pi2", "--tag", "hello:bad", "-o", layout)).AssertSucceeded();
-        var top = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(layout, "index.json")))!;
-        var indexBlob = Path.Combine(layout, "blobs", "sha256", ((string)top["manifests"]![0]!["digest"]!)["sha256:".Length..]);
-        var index = JsonNode.Parse(await File.ReadAllTextAsync(indexBlob))!;
-        index["manifests"]![0]!["platform"]!["variant"] = "v6";
-        var lying = System.Text.Encoding.UTF8.GetBytes(index.ToJsonString());
-        var digest = Convert.ToHexStringLower(SHA256.HashData(lying));
-        await File.WriteAllBytesAsync(Path.Combine(layout, "blobs", "sha256", digest), lying);
-        top["manifests"]![0]!["digest"] = "sha256:" + digest;
-        top["manifests"]![0]!["size"] = lying.Length;
-        await File.WriteAllTextAsync(Path.Combine(layout, "index.json"), top.ToJsonString());
+        await RelabelAsync(layout, "v6");
 
         // Pushed with skopeo, an independent client, and verified from the registry.
         (await Run.ProgramAsync("skopeo", ["copy", "-q", "--all", "--dest-tls-verify=false", $"oci:{layout}:bad", $"docker://{Tag("liar", "bad")}"])).AssertSucceeded();
@@ -128,6 +119,48 @@ public sealed class ImageTests(SharedGoCache cache) : IDisposable
         result.AssertExit(1);
         var line = Assert.Single(result.StandardError.TrimEnd('\n').Split('\n'));
         Assert.StartsWith("pibuild: the linux/arm/v6 entry's /usr/local/bin/helloworld is GOARM=7 code: it will die with SIGILL on a Raspberry Pi Zero", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_image_on_a_base_holds_both_and_a_base_whose_v6_entry_is_ARMv7_code_stops_it_before_anything_is_pushed()
+    {
+        var hello = Repository.CopyExample("hello", _dir.Path);
+        (await PiBuildAsync(hello, null, "image", "--target", "pi1,pi2", "--tag", Tag("base", "1"), "--push")).AssertSucceeded();
+        var sensors = Repository.CopyExample("sensors", _dir.Path);
+        var yaml = Path.Combine(sensors, "pibuild.yaml");
+        var settings = await File.ReadAllTextAsync(yaml);
+        await File.WriteAllTextAsync(yaml, settings + $"image:\n  command: sensord\n  base: {Tag("base", "1")}\n");
+        (await PiBuildAsync(sensors, null, "image", "--target", "pi1,pi2", "--tag", Tag("sensors", "1"), "--push")).AssertSucceeded();
+
+        var (args, _, rootfs) = await PullAsync(Tag("sensors", "1"), "arm", "v6", "on-base");
+        Assert.Equal(["/usr/local/bin/sensord"], args);
+        Assert.Equal("sensord: 21.5°C (linux/arm)\n", (await Qemu.RunAsync("arm1176", Path.Combine(rootfs, "usr", "local", "bin", "sensord"))).StandardOutput);
+        Assert.Equal("Hello world from gb\n", (await Qemu.RunAsync("arm1176", Path.Combine(rootfs, "usr", "local", "bin", "helloworld"))).StandardOutput);
+
+        // A base built for pi2 only, its entry relabelled linux/arm/v6 by hand.
+        (await PiBuildAsync(hello, null, "image", "--target", "pi2", "--tag", "hello:v7", "-o", _dir.Combine("v7"))).AssertSucceeded();
+        await RelabelAsync(_dir.Combine("v7"), "v6");
+        (await Run.ProgramAsync("skopeo", ["copy", "-q", "--all", "--dest-tls-verify=false", $"oci:{_dir.Combine("v7")}:v7", $"docker://{Tag("liar", "1")}"])).AssertSucceeded();
+        await File.WriteAllTextAsync(yaml, settings + $"image:\n  command: sensord\n  base: {Tag("liar", "1")}\n");
+        var refused = await PiBuildAsync(sensors, null, "image", "--target", "pi1", "--tag", Tag("sensors", "2"), "--push");
+        refused.AssertExit(1);
+        Assert.Contains("the linux/arm/v6 entry's /usr/local/bin/helloworld is GOARM=7 code: it will die with SIGILL on a Raspberry Pi 1", refused.StandardError, StringComparison.Ordinal);
+        Assert.NotEqual(0, (await Run.ProgramAsync("skopeo", ["inspect", "--raw", "--tls-verify=false", $"docker://{Tag("sensors", "2")}"])).ExitCode);
+    }
+
+    /// <summary>Rewrites a one-entry layout's index so its entry claims another variant, as a careless image build does.</summary>
+    private static async Task RelabelAsync(string layout, string variant)
+    {
+        var top = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(layout, "index.json")))!;
+        var indexBlob = Path.Combine(layout, "blobs", "sha256", ((string)top["manifests"]![0]!["digest"]!)["sha256:".Length..]);
+        var index = JsonNode.Parse(await File.ReadAllTextAsync(indexBlob))!;
+        index["manifests"]![0]!["platform"]!["variant"] = variant;
+        var lying = System.Text.Encoding.UTF8.GetBytes(index.ToJsonString());
+        var digest = Convert.ToHexStringLower(SHA256.HashData(lying));
+        await File.WriteAllBytesAsync(Path.Combine(layout, "blobs", "sha256", digest), lying);
+        top["manifests"]![0]!["digest"] = "sha256:" + digest;
+        top["manifests"]![0]!["size"] = lying.Length;
+        await File.WriteAllTextAsync(Path.Combine(layout, "index.json"), top.ToJsonString());
     }
 
     [Fact]

@@ -25,4 +25,15 @@ public sealed class ImageReferenceSpecs
     [InlineData("")]
     public void A_reference_outside_the_grammar_is_a_usage_error_with_an_example(string text) =>
         Assert.Contains("e.g. 127.0.0.1:5000/sensors:1.2.3", Assert.Throws<ConfigurationException>(() => ImageReference.Parse(text)).Message, StringComparison.Ordinal);
+
+    [Fact]
+    public void An_image_section_names_its_base_by_reference_and_a_bad_one_is_refused_where_it_stands()
+    {
+        var config = PiBuild.Core.Projects.ProjectConfig.Parse("image:\n  command: sensord\n  base: 127.0.0.1:5000/debian:12\n  ports: [\"8080\", 53/udp]\n", "pibuild.yaml");
+        Assert.Equal(("sensord", "docker://127.0.0.1:5000/debian:12"), (config.Image.Command, config.Image.Base));
+        Assert.Equal(["8080/tcp", "53/udp"], config.Image.Ports);
+        var error = Assert.Throws<ConfigurationException>(() => PiBuild.Core.Projects.ProjectConfig.Parse("image:\n  base: Debian:12\n", "pibuild.yaml"));
+        Assert.StartsWith("pibuild.yaml:2:9: image.base 'Debian:12' is not an image reference", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("pibuild.yaml:2:11: 'image.ports'", Assert.Throws<ConfigurationException>(() => PiBuild.Core.Projects.ProjectConfig.Parse("image:\n  ports: [http]\n", "pibuild.yaml")).Message, StringComparison.Ordinal);
+    }
 }

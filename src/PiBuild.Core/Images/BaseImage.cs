@@ -1,0 +1,57 @@
+using System.Text.Json;
+using PiBuild.Core.Targets;
+
+namespace PiBuild.Core.Images;
+
+/// <summary>One platform's entry of a base image: its config (kept as bytes, extended by the assembler) and its layers.</summary>
+internal sealed record BaseEntry(OciPlatform Platform, byte[] Config, IReadOnlyList<OciDescriptor> Layers);
+
+/// <summary>
+/// An image the project's images are layered on (<c>image.base</c>): for each platform pibuild builds, the base entry
+/// a client of that platform would pull. Its layers are copied into the layout and every ELF file in them judged for
+/// every board of the platform, exactly as pibuild's own binaries are: a base whose arm/v6 entry holds ARMv7 code
+/// stops the build, and nothing is pushed.
+/// </summary>
+internal static class BaseImage
+{
+    public static async Task<IReadOnlyDictionary<OciPlatform, BaseEntry>> ResolveAsync(ImageSource source, IReadOnlyList<OciPlatform> platforms, CancellationToken cancellationToken)
+    {
+        var (mediaType, body) = await source.RootAsync(cancellationToken).ConfigureAwait(false);
+        var entries = ImageVerifier.Entries(source, mediaType, body);
+        var chosen = new Dictionary<OciPlatform, BaseEntry>();
+        foreach (var platform in platforms)
+        {
+            var pulled = ImagePlatforms.Pulled(entries.Select(e => e.Platform), platform)
+                ?? throw new ConfigurationException(
+                    $"image.base {source.Name} has no entry for {platform} (it has {string.Join(", ", entries.Select(e => e.Platform.ToString()).DefaultIfEmpty("none"))}); choose a base with one, or leave that board out");
+            using var manifest = JsonDocument.Parse(await source.ManifestAsync(entries.First(e => e.Platform == pulled).Manifest, cancellationToken).ConfigureAwait(false));
+            var config = OciJson.ReadDescriptor(manifest.RootElement.GetProperty("config"));
+            byte[] configBytes;
+            await using (var stream = await source.BlobAsync(config.Digest, cancellationToken).ConfigureAwait(false))
+            using (var buffer = new MemoryStream())
+            {
+                await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+                configBytes = buffer.ToArray();
+            }
+
+            if ("sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(configBytes)) != config.Digest)
+            {
+                throw new WorkFailedException($"image.base {source.Name}: the {pulled} config does not match its digest {config.Digest[..19]}…; the registry or layout is corrupt");
+            }
+
+            chosen[platform] = new BaseEntry(pulled, configBytes, manifest.RootElement.GetProperty("layers").EnumerateArray().Select(OciJson.ReadDescriptor).ToArray());
+        }
+
+        return chosen;
+    }
+
+    /// <summary>Copies the base's layers into the layout and judges every ELF file in them for each board; the first that will not run stops the image.</summary>
+    public static async Task CopyAndVerifyAsync(ImageSource source, BaseEntry entry, OciPlatform platform, IReadOnlyList<TargetProfile> boards, OciLayout layout, string scratch, CancellationToken cancellationToken)
+    {
+        var checks = await ImageVerifier.CheckLayersAsync(source, entry.Platform, entry.Layers, boards, scratch, layout, cancellationToken).ConfigureAwait(false);
+        if (checks.FirstOrDefault(c => c.Problem is not null) is { } failed)
+        {
+            throw new WorkFailedException($"image.base {source.Name}: {failed.Problem}; the {platform} image would not run on every board it is for");
+        }
+    }
+}
