@@ -21,11 +21,24 @@ public sealed partial class Workspace
 
     public Task<BuildReport> BuildAsync(BuildRequest request, CancellationToken cancellationToken) => BuildPipeline.RunAsync(this, request, cancellationToken);
 
+    /// <summary>The program on every device <c>--on</c> names, at once; the worst exit code.</summary>
+    public Task<int> RunOnFleetAsync(RunRequest request, CancellationToken cancellationToken) => RunPipeline.RunOnFleetAsync(this, request, cancellationToken);
+
     public Task<RunOutcome> RunAsync(RunRequest request, CancellationToken cancellationToken) => RunPipeline.RunAsync(this, request, cancellationToken);
 
     public Task<GoTestReport> TestAsync(TestRequest request, CancellationToken cancellationToken) => TestPipeline.RunAsync(this, request, cancellationToken);
 
     public Task<ImageOutcome> ImageAsync(ImageRequest request, CancellationToken cancellationToken) => ImagePipeline.RunAsync(this, request, cancellationToken);
+
+    public Task<RolloutOutcome> RolloutAsync(DeployRequest request, CancellationToken cancellationToken) => RolloutPipeline.RunAsync(this, request, cancellationToken);
+
+    /// <summary>
+    /// Whether <c>--on</c> (else PIBUILD_ON) is for a rollout: several devices, a group, or a project with devices: (whose
+    /// names, and their typos, only a rollout reads).
+    /// </summary>
+    public bool IsFleet(string? on) =>
+        (on ?? GetVariable(Devices.DeviceAddress.Variable)) is { Length: > 0 } text
+        && (text.Contains(',', StringComparison.Ordinal) || text.StartsWith('@') || Config().Devices.Count > 0);
 
     public Task<DeployOutcome> DeployAsync(DeployRequest request, CancellationToken cancellationToken) => DeployPipeline.RunAsync(this, request, cancellationToken);
 
@@ -61,6 +74,11 @@ public sealed partial class Workspace
     public IReadOnlyList<TargetProfile> Targets() => TargetsPipeline.List(this);
 
     public TargetProfile Target(string name) => TargetsPipeline.Show(this, name);
+
+    /// <summary>PIBUILD_ON: the device (or devices) --on means when it is not given.</summary>
+    public string? DeviceOn => GetVariable(Devices.DeviceAddress.Variable);
+
+    public Task<IReadOnlyList<FleetBoard>> DetectFleetAsync(string on, CancellationToken cancellationToken) => TargetsPipeline.DetectFleetAsync(this, on, cancellationToken);
 
     public Task<DetectedBoard> DetectAsync(string? on, CancellationToken cancellationToken) => TargetsPipeline.DetectAsync(this, on, cancellationToken);
 

@@ -59,7 +59,8 @@ public static partial class PiBuildCommandLine
 
     public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error)
     {
-        var parseResult = Create().Parse(args);
+        // '@' starts a group of devices (--on @kitchen), not a response file.
+        var parseResult = Create().Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         // Each token is named once: where this says what is wrong with one, System.CommandLine's line about it is dropped.
         var problems = TokenProblems(parseResult).ToArray();
         var errors = problems.Any(p => p.Token is null)

@@ -15,6 +15,15 @@ internal enum ValueKind
 
     /// <summary>A mapping of names to strings (names chosen by the file, not the schema): read as <c>KeyValuePair&lt;string, string&gt;[]</c>.</summary>
     TextMap,
+
+    /// <summary>A mapping of names to lists of strings: read as <c>KeyValuePair&lt;string, string[]&gt;[]</c>.</summary>
+    ListMap,
+
+    /// <summary>
+    /// A mapping of names (chosen by the file) to sections of the schema's keys for it, or to a string standing for the
+    /// section's first key: the names as a list at the key, each section's values at <c>KEY.NAME.SUBKEY</c>.
+    /// </summary>
+    SectionMap,
 }
 
 /// <summary>A value read from a configuration file, with where it stands (and where each item of a list stands) for error messages.</summary>
@@ -151,6 +160,18 @@ internal static partial class StrictYaml
                 continue;
             }
 
+            if (kind == ValueKind.ListMap)
+            {
+                values[path] = ReadListMap(valueNode, file, path, location);
+                continue;
+            }
+
+            if (kind == ValueKind.SectionMap)
+            {
+                values[path] = ReadSectionMap(valueNode, file, path, location, schema.Sections[key], schema, values, sections);
+                continue;
+            }
+
             var items = valueNode is YamlSequenceNode list ? list.Children.Select(item => At(file, item.Start)).ToArray() : null;
             values[path] = new YamlValue(Convert(valueNode, kind, path, location), location, items);
         }
@@ -178,6 +199,68 @@ internal static partial class StrictYaml
         }
 
         return new YamlValue(pairs.ToArray(), location, names);
+    }
+
+    /// <summary>A mapping of names to lists of strings; the item locations are the names'.</summary>
+    private static YamlValue ReadListMap(YamlNode node, string file, string key, SourceLocation location)
+    {
+        if (node is not YamlMappingNode mapping)
+        {
+            throw new ConfigurationException($"{location}: '{key}' must be a mapping of names to lists, e.g. {{kitchen: [a, b]}}");
+        }
+
+        var pairs = new List<KeyValuePair<string, string[]>>();
+        var names = new List<SourceLocation>();
+        foreach (var (name, value) in mapping.Children)
+        {
+            if (name is not YamlScalarNode { Value: { Length: > 0 } text })
+            {
+                throw new ConfigurationException($"{At(file, name.Start)}: '{key}' must be a mapping of names to lists");
+            }
+
+            pairs.Add(new(text, (string[])Convert(value, ValueKind.TextList, $"{key}.{text}", At(file, value.Start))));
+            names.Add(At(file, name.Start));
+        }
+
+        return new YamlValue(pairs.ToArray(), location, names);
+    }
+
+    /// <summary>Each named entry read as a section (or a string for its first key); the value at the key lists the names.</summary>
+    private static YamlValue ReadSectionMap(
+        YamlNode node, string file, string key, SourceLocation location, IReadOnlyDictionary<string, ValueKind> keys, YamlSchema schema, Dictionary<string, YamlValue> values, Dictionary<string, SourceLocation> sections)
+    {
+        if (node is not YamlMappingNode mapping)
+        {
+            throw new ConfigurationException($"{location}: '{key}' must be a mapping of names to entries");
+        }
+
+        sections[key] = location;
+        var names = new List<string>();
+        var at = new List<SourceLocation>();
+        foreach (var (nameNode, entry) in mapping.Children)
+        {
+            if (nameNode is not YamlScalarNode { Value: { Length: > 0 } name } || name.Contains('.', StringComparison.Ordinal))
+            {
+                throw new ConfigurationException($"{At(file, nameNode.Start)}: '{key}' names its entries with plain names (no '.')");
+            }
+
+            var path = $"{key}.{name}";
+            sections[path] = At(file, nameNode.Start);
+            if (entry is YamlMappingNode section)
+            {
+                ReadMapping(section, file, path + ".", keys, schema, values, sections);
+            }
+            else
+            {
+                var first = keys.Keys.First();
+                values[$"{path}.{first}"] = new YamlValue(Convert(entry, ValueKind.Text, $"{path}", At(file, entry.Start)), At(file, entry.Start));
+            }
+
+            names.Add(name);
+            at.Add(At(file, nameNode.Start));
+        }
+
+        return new YamlValue(names.ToArray(), location, at);
     }
 
     private static object Convert(YamlNode node, ValueKind kind, string key, SourceLocation location)

@@ -11,9 +11,18 @@ namespace PiBuild.Core.Pipelines;
 /// <param name="DryRun">Build and verify, ask the device what it is, and say what would change there; change nothing.</param>
 /// <param name="Cgo">Build with cgo (--cgo); <paramref name="Sysroots"/> are the boards' headers and libraries for it.</param>
 /// <param name="GoFlags">go build's flags (-tags=…, -ldflags=…, and what followed --), then more packages.</param>
+/// <param name="Canary">For a fleet: how many devices go first, alone in their wave.</param>
+/// <param name="Parallel">For a fleet: how many devices a wave updates at once.</param>
+/// <param name="Check">A health check run on each device after the install (and restart); a failure rolls that device back.</param>
 public sealed record DeployRequest(
     IReadOnlyList<string> Targets, IReadOnlyList<string> Packages, string? On, string To, bool Sudo, string? Restart, bool DryRun, bool Cgo = false, IReadOnlyList<string>? Sysroots = null,
-    IReadOnlyList<string>? GoFlags = null);
+    IReadOnlyList<string>? GoFlags = null,
+    int? Canary = null,
+    int Parallel = DeployRequest.DefaultParallel,
+    string? Check = null)
+{
+    public const int DefaultParallel = 8;
+}
 
 /// <summary>One command put in place (or that would be).</summary>
 /// <param name="KeptPrevious">The file it replaced is kept as NAME.previous.</param>
@@ -33,15 +42,7 @@ internal static class DeployPipeline
     {
         var address = workspace.DeviceAddress(request.On)
             ?? throw new ConfigurationException("deploy needs a device: --on pi@raspberrypi.local (or set PIBUILD_ON)");
-        if (!request.To.StartsWith('/'))
-        {
-            throw new ConfigurationException($"--to {request.To} is not an absolute directory on the device; write e.g. --to /usr/local/bin");
-        }
-
-        if (request.Restart is { } unit && (unit.Length == 0 || unit.StartsWith('-') || unit.Any(char.IsWhiteSpace)))
-        {
-            throw new ConfigurationException($"--restart '{unit}' is not a systemd unit name; write e.g. --restart sensord.service");
-        }
+        CheckSettings(request.To, request.Restart);
 
         var (flags, more) = GoBuildFlags.Parse(request.GoFlags ?? []);
         var device = await Device.ConnectAsync(workspace, address, cancellationToken).ConfigureAwait(false);
@@ -58,35 +59,71 @@ internal static class DeployPipeline
             return new DeployOutcome(address.ToString(), target, planned, request.Restart, null, DryRun: true);
         }
 
+        var deployed = await InstallAsync(device, binaries, to, request.Sudo, cancellationToken).ConfigureAwait(false);
+        var state = request.Restart is { } restart ? await RestartAsync(device, restart, request.Sudo, to, cancellationToken).ConfigureAwait(false) : null;
+        return new DeployOutcome(address.ToString(), target, deployed, request.Restart, state, DryRun: false);
+    }
+
+    /// <summary>The settings every device's deploy needs, checked before anything connects.</summary>
+    internal static void CheckSettings(string to, string? restart)
+    {
+        if (!to.StartsWith('/'))
+        {
+            throw new ConfigurationException($"--to {to} is not an absolute directory on the device; write e.g. --to /usr/local/bin");
+        }
+
+        if (restart is { } unit && (unit.Length == 0 || unit.StartsWith('-') || unit.Any(char.IsWhiteSpace)))
+        {
+            throw new ConfigurationException($"--restart '{unit}' is not a systemd unit name; write e.g. --restart sensord.service");
+        }
+    }
+
+    /// <summary>Every binary copied to the device and renamed into place in <paramref name="to"/>, the old one kept as NAME.previous.</summary>
+    internal static async Task<IReadOnlyList<DeployedBinary>> InstallAsync(Device device, IReadOnlyList<Binaries.BinaryCheck> binaries, string to, bool sudo, CancellationToken cancellationToken)
+    {
         var deployed = new List<DeployedBinary>();
         foreach (var binary in binaries)
         {
             var program = await device.PlaceProgramAsync(binary.Path, cancellationToken).ConfigureAwait(false);
             var name = Path.GetFileName(binary.Path);
-            var destination = Destination(name);
-            var result = await device.Connection.RunAsync(AsRoot(request.Sudo, InstallScript(program.Path, to, name)), cancellationToken).ConfigureAwait(false);
-            ThrowIfRefused(result, request, address, to);
+            var destination = $"{to.TrimEnd('/')}/{name}";
+            var result = await device.Connection.RunAsync(AsRoot(sudo, InstallScript(program.Path, to, name)), cancellationToken).ConfigureAwait(false);
+            ThrowIfRefused(result, sudo, device.Address, to);
             device.ThrowIfFailed(result, $"install {destination}");
             deployed.Add(new DeployedBinary(name, destination, program.Sha256, program.Copied, result.StandardOutput.Contains("previous", StringComparison.Ordinal)));
         }
 
-        string? state = null;
-        if (request.Restart is { } restart)
-        {
-            var q = Device.Quote(restart);
-            var result = await device.Connection.RunAsync($"{AsRoot(request.Sudo, $"systemctl restart {q}")}; systemctl is-active {q}", cancellationToken).ConfigureAwait(false);
-            ThrowIfRefused(result, request, address, to);
-            state = result.StandardOutput.Trim().Split('\n').LastOrDefault() is { Length: > 0 } word ? word : "unknown";
-            if (state != "active")
-            {
-                throw new WorkFailedException($"{restart} on {address} is {state} after the restart; see: ssh {address.Destination} journalctl -u {restart} -n 50")
-                {
-                    Details = result.StandardError.Trim(),
-                };
-            }
-        }
+        return deployed;
+    }
 
-        return new DeployOutcome(address.ToString(), target, deployed, request.Restart, state, DryRun: false);
+    /// <summary>Restarts the unit and returns systemctl's word for it; anything but "active" is a failure naming the journal.</summary>
+    internal static async Task<string> RestartAsync(Device device, string unit, bool sudo, string to, CancellationToken cancellationToken)
+    {
+        var q = Device.Quote(unit);
+        var result = await device.Connection.RunAsync($"{AsRoot(sudo, $"systemctl restart {q}")}; systemctl is-active {q}", cancellationToken).ConfigureAwait(false);
+        ThrowIfRefused(result, sudo, device.Address, to);
+        var state = result.StandardOutput.Trim().Split('\n').LastOrDefault() is { Length: > 0 } word ? word : "unknown";
+        return state == "active"
+            ? state
+            : throw new WorkFailedException($"{unit} on {device.Address} is {state} after the restart; see: ssh {device.Address.Destination} journalctl -u {unit} -n 50")
+            {
+                Details = result.StandardError.Trim(),
+            };
+    }
+
+    /// <summary>Puts each NAME.previous back in place (a command that had none is removed): the device as it was before the deploy.</summary>
+    internal static async Task RollBackAsync(Device device, IReadOnlyList<DeployedBinary> deployed, string to, bool sudo, CancellationToken cancellationToken)
+    {
+        var q = Device.Quote;
+        foreach (var binary in deployed)
+        {
+            var script = $"set -e; d={q(to)}; n={q(binary.Name)}; " +
+                (binary.KeptPrevious
+                    ? "cp -p \"$d/$n.previous\" \"$d/.$n.pibuild-back\"; mv -f \"$d/.$n.pibuild-back\" \"$d/$n\""
+                    : "rm -f \"$d/$n\"");
+            var result = await device.Connection.RunAsync(AsRoot(sudo, script), cancellationToken).ConfigureAwait(false);
+            device.ThrowIfFailed(result, $"put {binary.Destination}.previous back");
+        }
     }
 
     /// <summary>
@@ -104,19 +141,19 @@ internal static class DeployPipeline
 
     private static string AsRoot(bool sudo, string script) => sudo ? $"sudo -n /bin/sh -c {Device.Quote(script)}" : script;
 
-    private static void ThrowIfRefused(Processes.ProcessResult result, DeployRequest request, DeviceAddress address, string to)
+    private static void ThrowIfRefused(Processes.ProcessResult result, bool sudo, DeviceAddress address, string to)
     {
         if (result.Succeeded)
         {
             return;
         }
 
-        if (request.Sudo && result.StandardError.Contains("password is required", StringComparison.Ordinal))
+        if (sudo && result.StandardError.Contains("password is required", StringComparison.Ordinal))
         {
             throw new ConfigurationException($"--sudo needs passwordless sudo for {address.User ?? "the login user"} on {address}; allow it in /etc/sudoers.d there, or deploy --to a directory that user can write");
         }
 
-        if (!request.Sudo && result.StandardError.Contains("Permission denied", StringComparison.Ordinal))
+        if (!sudo && result.StandardError.Contains("Permission denied", StringComparison.Ordinal))
         {
             throw new ConfigurationException($"{address.User ?? "the login user"} cannot write {to} on {address}; add --sudo, or deploy --to a directory that user can write");
         }

@@ -3,6 +3,7 @@ using PiBuild.Core.Builds;
 using PiBuild.Core.Devices;
 using PiBuild.Core.Emulation;
 using PiBuild.Core.Processes;
+using PiBuild.Core.Streams;
 using PiBuild.Core.Targets;
 
 namespace PiBuild.Core.Pipelines;
@@ -52,6 +53,65 @@ internal static class RunPipeline
         workspace.Announce($"{target.Name} on {address}", device.Connection.Command(line));
         var exitCode = await device.RunAttachedAsync(line, request.Streams, cancellationToken).ConfigureAwait(false);
         return new RunOutcome(exitCode, target, binary);
+    }
+
+    /// <summary>
+    /// <c>run --on a,b,@group</c>: the command built once per distinct board and run on every device at once, each
+    /// line of its output marked with the device's name; the exit code is the worst (255 for a device not reached).
+    /// Standard input is not shared among devices.
+    /// </summary>
+    public static async Task<int> RunOnFleetAsync(Workspace workspace, RunRequest request, CancellationToken cancellationToken)
+    {
+        var config = workspace.Config();
+        var members = Fleet.Resolve(request.On ?? workspace.DeviceOn ?? "", config.Devices, config.Groups);
+        var width = members.Max(m => m.Name.Length);
+        var gate = new object();
+        Stream Prefixed(Stream stream, FleetMember member) => new LinePrefixStream(stream, member.Name.PadRight(width) + " | ", gate);
+
+        var asked = await Task.WhenAll(members.Select(async m =>
+        {
+            try
+            {
+                var device = await Device.ConnectAsync(workspace, m.Address, cancellationToken).ConfigureAwait(false);
+                var named = m.Target is { } own ? [own] : request.Targets;
+                return (Member: m, Device: device, Target: TargetSelection.ForDevice(workspace.Catalog(), named, device.Board, m.Address.ToString(), "run"), Problem: (string?)null);
+            }
+            catch (PiBuildException e)
+            {
+                return (Member: m, Device: (Device?)null, Target: (TargetProfile?)null, Problem: e.Message);
+            }
+        })).ConfigureAwait(false);
+
+        var ready = asked.Where(a => a.Device is not null).ToArray();
+        var binaries = new Dictionary<string, BinaryCheck>(StringComparer.Ordinal);
+        if (ready.Length > 0)
+        {
+            var session = await BuildSession.OpenAsync(workspace, ready.Select(r => r.Target!).DistinctBy(t => t.Name).ToArray(), workspace.CgoOptions(request.Cgo, request.Sysroots), Flags(request), cancellationToken).ConfigureAwait(false);
+            var report = await CrossPipeline.BuildAsync(workspace, session, [request.Package], null, cancellationToken).ConfigureAwait(false);
+            foreach (var built in report.Targets)
+            {
+                binaries[built.Target.Name] = built.Binaries.Count == 1
+                    ? built.Binaries[0]
+                    : throw new ConfigurationException($"run needs one command package, but {request.Package} built {built.Binaries.Count} commands; name one of them");
+            }
+        }
+
+        var codes = await Task.WhenAll(asked.Select(async a =>
+        {
+            await using var output = Prefixed(request.Streams.Output, a.Member);
+            await using var error = Prefixed(request.Streams.Error, a.Member);
+            if (a.Device is null)
+            {
+                error.Write(System.Text.Encoding.UTF8.GetBytes($"pibuild: {a.Problem}\n"));
+                return 255;
+            }
+
+            var program = await a.Device.PlaceProgramAsync(binaries[a.Target!.Name].Path, cancellationToken).ConfigureAwait(false);
+            var line = ShellQuote.Join([program.Path, .. request.Arguments]);
+            workspace.Announce($"{a.Target.Name} on {a.Member.Name}", a.Device.Connection.Command(line));
+            return await a.Device.RunAttachedAsync(line, new ProcessStreams(Stream.Null, output, error), cancellationToken).ConfigureAwait(false);
+        })).ConfigureAwait(false);
+        return codes.Max();
     }
 
     private static GoBuildFlags Flags(RunRequest request) =>

@@ -46,6 +46,12 @@ internal sealed partial record ProjectConfig
     /// <summary>The <c>image:</c> section; defaults when absent.</summary>
     public Images.ImageConfig Image { get; init; } = Images.ImageConfig.Default;
 
+    /// <summary>The devices <c>--on</c> may name, in the file's order.</summary>
+    public IReadOnlyList<Devices.ConfiguredDevice> Devices { get; init; } = [];
+
+    /// <summary>Groups of devices (<c>--on @kitchen</c>), each of known devices and not empty.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Groups { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
     /// <summary><c>cgo: true</c>: every board builds with cgo, as --cgo asks.</summary>
     public bool Cgo { get; init; }
 

@@ -122,6 +122,59 @@ internal static class ProjectKeys
         }),
         new("image", ValueKind.Section, "the container image: command, ports, labels, env, tzdata (see Container images)", (config, values) =>
             config with { Image = Images.ImageConfig.Parse(values.Section("image").All) }),
+        new("devices", ValueKind.SectionMap, "devices --on may name: name → host (or {host, target, to, restart})", (config, values) =>
+        {
+            var names = values["devices"];
+            var all = values.Section("devices").All;
+            var devices = ((string[])names.Value).Zip(names.ItemLocations!).Select(n =>
+            {
+                string? Text(string key) => all.GetValueOrDefault($"devices.{n.First}.{key}")?.Value as string;
+                var host = Text("host") ?? throw new ConfigurationException($"{n.Second}: device '{n.First}' needs a host: {n.First}: pi@10.0.0.5");
+                try
+                {
+                    Devices.DeviceAddress.Parse(host);
+                }
+                catch (ConfigurationException e)
+                {
+                    throw new ConfigurationException($"{all[$"devices.{n.First}.host"].Location}: {e.Message}", e);
+                }
+
+                if (Text("to") is { } to && !to.StartsWith('/'))
+                {
+                    throw new ConfigurationException($"{all[$"devices.{n.First}.to"].Location}: 'to' of device '{n.First}' must be an absolute directory on it, e.g. /usr/local/bin");
+                }
+
+                return new Devices.ConfiguredDevice(n.First, host, Text("target"), Text("to"), Text("restart"), n.Second);
+            }).ToArray();
+            return config with { Devices = devices };
+        }),
+        new("groups", ValueKind.ListMap, "groups of devices for --on @NAME: name → [device, …]", (config, values) =>
+        {
+            var map = values["groups"];
+            var groups = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+            foreach (var (pair, at) in ((KeyValuePair<string, string[]>[])map.Value).Zip(map.ItemLocations!))
+            {
+                var known = config.Devices.Select(d => d.Name).ToArray();
+                if (pair.Value.Length == 0)
+                {
+                    throw new ConfigurationException($"{at}: group '{pair.Key}' lists no device; name some, or remove it");
+                }
+
+                if (pair.Key == Devices.Fleet.All)
+                {
+                    throw new ConfigurationException($"{at}: 'all' is every device already (--on @all); name the group otherwise");
+                }
+
+                if (pair.Value.FirstOrDefault(d => !known.Contains(d)) is { } unknown)
+                {
+                    throw new ConfigurationException($"{at}: group '{pair.Key}' names '{unknown}', which is not under devices:{NameSuggestion.Hint(unknown, known)}");
+                }
+
+                groups[pair.Key] = pair.Value;
+            }
+
+            return config with { Groups = groups };
+        }),
         new("cgo", ValueKind.Boolean, "every building command builds with cgo, as --cgo", (config, values) =>
             config with { Cgo = (bool)values["cgo"].Value }),
         new("sysroots", ValueKind.TextMap, "a board's sysroot for cgo, relative to the project, as --sysroot BOARD=DIR", (config, values) =>
@@ -137,5 +190,8 @@ internal static class ProjectKeys
     /// <summary>The file's schema, from the keys: the deb section's own keys are <see cref="DebPackageConfig.Keys"/>.</summary>
     public static YamlSchema Schema { get; } = new(
         All.ToDictionary(k => k.Name, k => k.Kind),
-        new Dictionary<string, IReadOnlyDictionary<string, ValueKind>> { ["deb"] = DebPackageConfig.Keys, ["image"] = Images.ImageConfig.Keys });
+        new Dictionary<string, IReadOnlyDictionary<string, ValueKind>>
+        {
+            ["deb"] = DebPackageConfig.Keys, ["image"] = Images.ImageConfig.Keys, ["devices"] = Devices.Fleet.DeviceKeys,
+        });
 }

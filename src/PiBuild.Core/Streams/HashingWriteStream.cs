@@ -3,20 +3,8 @@ using System.Security.Cryptography;
 namespace PiBuild.Core.Streams;
 
 /// <summary>Writes through to <paramref name="inner"/>, hashing every byte on the way (an image layer's uncompressed digest).</summary>
-internal sealed class HashingWriteStream(Stream inner, IncrementalHash hash) : Stream
+internal sealed class HashingWriteStream(Stream inner, IncrementalHash hash) : WriteOnlyStream
 {
-    public override bool CanRead => false;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => true;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         hash.AppendData(buffer);
@@ -24,10 +12,4 @@ internal sealed class HashingWriteStream(Stream inner, IncrementalHash hash) : S
     }
 
     public override void Flush() => inner.Flush();
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

@@ -41,6 +41,8 @@ public sealed record BinaryJson(
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(BuildResultJson))]
 [JsonSerializable(typeof(ImageJson))]
+[JsonSerializable(typeof(RolloutJson))]
+[JsonSerializable(typeof(FleetDetectedJson))]
 [JsonSerializable(typeof(VerifyResultJson))]
 [JsonSerializable(typeof(DoctorJson))]
 [JsonSerializable(typeof(FetchResultJson))]

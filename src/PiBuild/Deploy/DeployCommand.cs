@@ -34,12 +34,31 @@ internal static class DeployCommand
 
     private static readonly Option<bool> DryRun = new("--dry-run") { Description = "Build, verify and ask the device; change nothing there, print what would be done" };
 
+    private static readonly Option<int?> Canary = new("--canary")
+    {
+        Description = "For several devices: update this many first, alone in their wave; the rest only if they pass",
+        HelpName = "N",
+    };
+
+    private static readonly Option<int> Parallel = new("--parallel")
+    {
+        Description = "For several devices: how many a wave updates at once",
+        HelpName = "N",
+        DefaultValueFactory = _ => DeployRequest.DefaultParallel,
+    };
+
+    private static readonly Option<string?> Check = new("--check")
+    {
+        Description = "A health check run on each device after the install (and --restart); a failure rolls that device back to NAME.previous and stops the rollout",
+        HelpName = "CMD",
+    };
+
     public static Command Create()
     {
         var command = new Command("deploy", "Build for your Pi (--on), verify, and install the commands there atomically, keeping the previous ones")
         {
             SharedOptions.On, SharedOptions.DeviceTarget, SharedOptions.Go, SharedOptions.GoIndex, SharedOptions.Cgo, SharedOptions.Sysroot,
-            SharedOptions.Tags, SharedOptions.LdFlags, To, Sudo, Restart, DryRun, Packages,
+            SharedOptions.Tags, SharedOptions.LdFlags, To, Sudo, Restart, DryRun, Canary, Parallel, Check, Packages,
         };
         command.SetHandler(async (context, parseResult, cancellationToken) =>
         {
@@ -47,11 +66,48 @@ internal static class DeployCommand
             var request = new DeployRequest(
                 parseResult.GetValue(SharedOptions.DeviceTarget) ?? [], packages, parseResult.GetValue(SharedOptions.On),
                 parseResult.GetRequiredValue(To), parseResult.GetValue(Sudo), parseResult.GetValue(Restart), parseResult.GetValue(DryRun),
-                parseResult.GetValue(SharedOptions.Cgo), parseResult.GetValue(SharedOptions.Sysroot), SharedOptions.GoFlags(parseResult, passed));
+                parseResult.GetValue(SharedOptions.Cgo), parseResult.GetValue(SharedOptions.Sysroot), SharedOptions.GoFlags(parseResult, passed),
+                parseResult.GetValue(Canary), parseResult.GetValue(Parallel), parseResult.GetValue(Check));
+            if (context.Workspace.IsFleet(request.On) || request.Canary is not null || request.Check is not null)
+            {
+                var rollout = await context.Workspace.RolloutAsync(request, cancellationToken).ConfigureAwait(false);
+                Render(context, rollout);
+                return rollout.Succeeded ? ExitCodes.Ok : ExitCodes.Failure;
+            }
+
             Render(context, await context.Workspace.DeployAsync(request, cancellationToken).ConfigureAwait(false));
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>A table of every device, in the order given: where each ended and why.</summary>
+    private static void Render(CliContext context, RolloutOutcome outcome)
+    {
+        static string State(RolloutState state) => state switch
+        {
+            RolloutState.RolledBack => "rolled-back",
+            RolloutState.NotStarted => "not-started",
+            RolloutState.WouldUpdate => "would-update",
+            _ => state.ToString().ToLowerInvariant(),
+        };
+
+        if (context.Json)
+        {
+            JsonOutput.Write(context.Out, new RolloutJson(outcome.DryRun, outcome.Succeeded, outcome.Devices.Select(d => new RolloutDeviceJson(
+                d.Name, d.Address, d.Target, d.Wave, State(d.State), d.Reason,
+                d.Binaries.Select(b => new DeployedBinaryJson(b.Name, b.Destination, b.Sha256.Length > 0 ? b.Sha256 : null, b.Copied, b.KeptPrevious)).ToArray())).ToArray()), JsonOutput.Default.RolloutJson);
+            return;
+        }
+
+        var width = outcome.Devices.Max(d => d.Name.Length);
+        foreach (var device in outcome.Devices)
+        {
+            var wave = device.Wave > 0 ? $"wave {device.Wave}" : "      ";
+            var what = device.State is RolloutState.Updated or RolloutState.WouldUpdate ? string.Join(", ", device.Binaries.Select(b => b.Destination)) : device.Reason;
+            var line = $"{device.Name.PadRight(width)}  {device.Address,-24} {device.Target ?? "-",-8} {wave}  {State(device.State),-12} {what}";
+            (device.State is RolloutState.Updated or RolloutState.WouldUpdate ? (Action<string>)context.Print : context.PrintImportant)(line);
+        }
     }
 
     private static void Render(CliContext context, DeployOutcome outcome)

@@ -34,6 +34,11 @@ internal static class RunCommand
                 parseResult.GetValue(SharedOptions.Target) ?? [], parseResult.GetRequiredValue(Package), parseResult.GetValue(Arguments) ?? [],
                 new ProcessStreams(stdin, stdout, stderr), parseResult.GetValue(SharedOptions.On),
                 parseResult.GetValue(SharedOptions.Cgo), parseResult.GetValue(SharedOptions.Sysroot), SharedOptions.GoFlags(parseResult, []));
+            if (context.Workspace.IsFleet(request.On))
+            {
+                return await context.Workspace.RunOnFleetAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+
             var outcome = await context.Workspace.RunAsync(request, cancellationToken).ConfigureAwait(false);
             return outcome.ExitCode;
         });

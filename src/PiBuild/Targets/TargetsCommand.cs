@@ -26,7 +26,15 @@ internal static class TargetsCommand
         };
         detect.SetHandler(async (context, parseResult, cancellationToken) =>
         {
-            Detected(context, await context.Workspace.DetectAsync(parseResult.GetValue(SharedOptions.On), cancellationToken).ConfigureAwait(false));
+            var on = parseResult.GetValue(SharedOptions.On);
+            if (context.Workspace.IsFleet(on))
+            {
+                var boards = await context.Workspace.DetectFleetAsync(on ?? context.Workspace.DeviceOn ?? "", cancellationToken).ConfigureAwait(false);
+                Detected(context, boards);
+                return boards.All(b => b.Problem is null) ? ExitCodes.Ok : ExitCodes.Failure;
+            }
+
+            Detected(context, await context.Workspace.DetectAsync(on, cancellationToken).ConfigureAwait(false));
             return ExitCodes.Ok;
         });
 
@@ -81,6 +89,29 @@ internal static class TargetsCommand
         foreach (var (key, value) in shown)
         {
             context.Print($"{(key + ":").PadRight(width)}{value}");
+        }
+    }
+
+    /// <summary>A table of every device: board, userland, reachable; a device pibuild could not ask says why.</summary>
+    private static void Detected(CliContext context, IReadOnlyList<FleetBoard> boards)
+    {
+        if (context.Json)
+        {
+            JsonOutput.Write(context.Out, new FleetDetectedJson(boards.Select(b => new FleetBoardJson(
+                b.Name, b.Address, b.Board is not null, b.Board?.Profile?.Name, b.Board?.Model, b.Board?.UserlandBits, b.Problem)).ToArray()), JsonOutput.Default.FleetDetectedJson);
+            return;
+        }
+
+        string[] header = ["DEVICE", "ADDRESS", "TARGET", "BOARD", "USERLAND", "REACHABLE"];
+        var rows = boards.Select(b => new[]
+        {
+            b.Name, b.Address, b.Board?.Profile?.Name ?? "-", b.Board?.Model ?? (b.Board?.CpuPart is { } part ? $"CPU part {part}" : "-"),
+            b.Board?.UserlandBits is { } bits ? $"{bits}-bit" : "-", b.Board is null ? "no: " + b.Problem : b.Problem is null ? "yes" : "yes: " + b.Problem,
+        }).ToArray();
+        var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
+        foreach (var row in rows.Prepend(header))
+        {
+            context.Print(string.Join("  ", row.Select((cell, i) => i == row.Length - 1 ? cell : cell.PadRight(widths[i]))).TrimEnd());
         }
     }
 

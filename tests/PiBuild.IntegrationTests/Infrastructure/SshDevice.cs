@@ -16,8 +16,29 @@ public sealed class SshDevice : IDisposable
     private readonly TempDirectory _dir = new("pibuild-device-");
     private readonly Process _sshd;
 
-    public SshDevice()
+    /// <summary>The board a device says it is: its device-tree model, its /proc/cpuinfo, and the CPU qemu emulates for its programs.</summary>
+    public sealed record Board(string Model, string CpuInfo, string QemuCpu)
     {
+        public static Board Pi1 { get; } = new("Raspberry Pi Model B Plus Rev 1.2", "processor\t: 0\nmodel name\t: ARMv6-compatible processor rev 7 (v6l)\nCPU part\t: 0xb76\n", "arm1176");
+
+        public static Board Pi2 { get; } = new("Raspberry Pi 2 Model B Rev 1.1", "processor\t: 0\nmodel name\t: ARMv7 Processor rev 5 (v7l)\nCPU part\t: 0xc07\n", "cortex-a7");
+    }
+
+    private readonly Board _board;
+
+    public SshDevice()
+        : this(Board.Pi1)
+    {
+    }
+
+    /// <param name="privateDirectory">
+    /// A directory (created on this machine) that this device sees as a tmpfs of its own: sshd runs in its own mount
+    /// namespace, so each of several devices has its own files there, as separate Pis would.
+    /// </param>
+    public SshDevice(Board board, string? privateDirectory = null)
+    {
+        _board = board;
+        PrivateDirectory = privateDirectory;
         Assert.True(File.Exists("/proc/sys/fs/binfmt_misc/qemu-arm"), "binfmt_misc has no qemu-arm entry: run the tests with scripts/test.sh (as root it registers qemu-user for ARM)");
         Directory.CreateDirectory("/run/sshd");
         Port = FreePort();
@@ -42,7 +63,7 @@ public sealed class SshDevice : IDisposable
             PidFile {Combine("sshd.pid")}
             MaxStartups 100
             MaxSessions 100
-            SetEnv HOME={Home} QEMU_CPU=arm1176 PIBUILD_HOST_ROOT={Root} PATH={Combine("device-bin")}:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin
+            SetEnv HOME={Home} QEMU_CPU={board.QemuCpu} PIBUILD_HOST_ROOT={Root} PATH={Combine("device-bin")}:/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin
 
             """);
         var hostKey = File.ReadAllText(Combine("host_key.pub")).Trim();
@@ -53,11 +74,35 @@ public sealed class SshDevice : IDisposable
         File.WriteAllText(Combine("wrong_known_hosts"), $"[127.0.0.1]:{Port} {otherHostKey}\n");
         WriteClientConfig("wrong_host_config", "user_key", "wrong_known_hosts");
 
-        _sshd = Process.Start(new ProcessStartInfo("/usr/sbin/sshd", ["-D", "-f", Combine("sshd_config"), "-E", Combine("sshd.log")]) { UseShellExecute = false })!;
+        string[] sshd = ["/usr/sbin/sshd", "-D", "-f", Combine("sshd_config"), "-E", Combine("sshd.log")];
+        if (privateDirectory is null)
+        {
+            _sshd = Process.Start(new ProcessStartInfo(sshd[0], sshd[1..]) { UseShellExecute = false })!;
+        }
+        else
+        {
+            // unshare execs sh in the new namespace, and sh execs sshd: the process started is sshd, whose /proc/PID/root shows its files.
+            Directory.CreateDirectory(privateDirectory);
+            _sshd = Process.Start(new ProcessStartInfo("unshare", ["--mount", "--propagation", "private", "sh", "-c", $"mount -t tmpfs tmpfs {privateDirectory} && exec {string.Join(' ', sshd)}"]) { UseShellExecute = false })!;
+        }
+
         WaitUntilListening();
     }
 
     public int Port { get; }
+
+    /// <summary>The directory only this device sees as its own (null: it shares this machine's files).</summary>
+    public string? PrivateDirectory { get; }
+
+    /// <summary>A file in the device's own view of the file system (its private directory is a tmpfs only it sees).</summary>
+    public string DevicePath(string path) => PrivateDirectory is null ? path : $"/proc/{_sshd.Id}/root{path}";
+
+    /// <summary>Authorizes another client key and returns this device's known_hosts line, for a fleet's one ssh config.</summary>
+    public string Admit(string publicKey)
+    {
+        File.AppendAllText(Combine("authorized_keys"), publicKey.Trim() + "\n");
+        return File.ReadAllText(Combine("known_hosts"));
+    }
 
     /// <summary>The login user (the tests run as root, which scripts/test.sh needs anyway).</summary>
     public string Address => $"{System.Environment.UserName}@127.0.0.1:{Port}";
@@ -119,8 +164,8 @@ public sealed class SshDevice : IDisposable
     {
         Directory.CreateDirectory(Path.Combine(Root, "proc", "device-tree"));
         Directory.CreateDirectory(Path.Combine(Root, "bin"));
-        File.WriteAllText(Path.Combine(Root, "proc", "device-tree", "model"), "Raspberry Pi Model B Plus Rev 1.2\0");
-        File.WriteAllText(Path.Combine(Root, "proc", "cpuinfo"), "processor\t: 0\nmodel name\t: ARMv6-compatible processor rev 7 (v6l)\nCPU part\t: 0xb76\n");
+        File.WriteAllText(Path.Combine(Root, "proc", "device-tree", "model"), _board.Model + "\0");
+        File.WriteAllText(Path.Combine(Root, "proc", "cpuinfo"), _board.CpuInfo);
 
         // The ELF header of a 32-bit little-endian ARM executable, as Raspberry Pi OS's dash starts.
         File.WriteAllBytes(Path.Combine(Root, "bin", "sh"), [0x7f, (byte)'E', (byte)'L', (byte)'F', 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 40, 0]);
