@@ -4,7 +4,7 @@
 # them (A B A B …) so that drift in the machine's speed affects both alike.
 #
 #   scripts/bench.sh            all comparisons, BENCH_RUNS (default 7) timed runs of each command
-#   scripts/bench.sh cross      only the named groups: startup, cross, unpack, download, release, layout, device, cgo, image
+#   scripts/bench.sh cross      only the named groups: startup, cross, unpack, download, release, layout, device, cgo, image, fleet
 set -euo pipefail
 repo=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 cd "$repo"
@@ -18,7 +18,7 @@ done
 [ -x /usr/bin/time ] || { [ "$(id -u)" = 0 ] && apt-get install -y -qq time >&2; } || true
 
 runs=${BENCH_RUNS:-7}
-groups=${*:-startup cross unpack download release layout device cgo image}
+groups=${*:-startup cross unpack download release layout device cgo image fleet}
 scripts/pibuild --help >/dev/null # builds the tool once (Native AOT where it can), outside the timings
 if [ -x "$repo/.build/cli/pibuild" ]; then pibuild=("$repo/.build/cli/pibuild"); else pibuild=(dotnet "$repo/.build/cli/pibuild.dll"); fi
 pibuild_kind=$("${pibuild[@]}" --version)
@@ -31,6 +31,7 @@ cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
   [ -n "${sshd_pid:-}" ] && kill "$sshd_pid" 2>/dev/null
   [ -n "${registry_pid:-}" ] && kill "$registry_pid" 2>/dev/null
+  [ -n "${fleet_pids:-}" ] && kill $fleet_pids 2>/dev/null
   rm -rf "$work" "$shm"
 }
 trap cleanup EXIT
@@ -265,6 +266,50 @@ if [[ " $groups " == *" image "* ]]; then
     "${pibuild[*]} image --target pi1,pi2,pi4 --tag 127.0.0.1:$regport/hello:bench --push -C $img -q" \
     "$hand && skopeo copy -q --all --dest-tls-verify=false oci:$work/hello-layout:bench docker://127.0.0.1:$regport/other:bench" \
     true "≤ 1.0"
+fi
+
+if [[ " $groups " == *" fleet "* ]]; then
+  if [ "$(id -u)" != 0 ] || [ ! -x /usr/sbin/sshd ]; then
+    echo "bench: fleet needs root and openssh-server (sshd on loopback); skipped" >&2
+  else
+    # Three Pi 1s in a box (sshd on loopback), each installing into a directory of its own; one client key and config.
+    pibuild_register_binfmt
+    fl="$work/fleet"
+    mkdir -p "$fl" /run/sshd
+    ssh-keygen -q -t ed25519 -N '' -f "$fl/user_key"
+    : >"$fl/known_hosts"
+    fleet_pids=
+    devices="devices:"
+    for n in 1 2 3; do
+      d="$fl/pi$n"
+      mkdir -p "$d/home" "$d/root/proc/device-tree" "$d/root/bin" "$d/bin"
+      printf 'Raspberry Pi Model B Plus Rev 1.2\0' >"$d/root/proc/device-tree/model"
+      printf '\177ELF\001\001\001' >"$d/root/bin/sh"
+      ssh-keygen -q -t ed25519 -N '' -f "$d/host_key"
+      cp "$fl/user_key.pub" "$d/authorized_keys"
+      p=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+      printf 'Port %s\nListenAddress 127.0.0.1\nHostKey %s\nAuthorizedKeysFile %s\nStrictModes no\nUsePAM no\nPasswordAuthentication no\nPermitRootLogin prohibit-password\nPidFile %s\nMaxSessions 100\nSubsystem sftp internal-sftp\nSetEnv HOME=%s QEMU_CPU=arm1176 PIBUILD_HOST_ROOT=%s\n' \
+        "$p" "$d/host_key" "$d/authorized_keys" "$d/sshd.pid" "$d/home" "$d/root" >"$d/sshd_config"
+      echo "[127.0.0.1]:$p $(cat "$d/host_key.pub")" >>"$fl/known_hosts"
+      /usr/sbin/sshd -D -f "$d/sshd_config" & fleet_pids="$fleet_pids $!"
+      devices="$devices\n  pi$n:\n    host: root@127.0.0.1:$p\n    to: $d/bin"
+      ports[$n]=$p
+    done
+    printf 'Host *\n  IdentityFile %s\n  IdentitiesOnly yes\n  UserKnownHostsFile %s\n  StrictHostKeyChecking yes\n' "$fl/user_key" "$fl/known_hosts" >"$fl/ssh_config"
+    sleep 1
+    app="$work/fleet-hello"
+    cp -r examples/hello "$app"
+    printf "$devices\n" >"$app/pibuild.yaml"
+    export PIBUILD_SSH="ssh -F $fl/ssh_config"
+    "${pibuild[@]}" deploy --on @all -C "$app" -q
+    hand="true"
+    for n in 1 2 3; do
+      hand="$hand && scp -q -F $fl/ssh_config -P ${ports[$n]} $app/bin/pi1/helloworld root@127.0.0.1:$fl/pi$n/bin/.helloworld.new && ssh -F $fl/ssh_config -p ${ports[$n]} root@127.0.0.1 mv -f $fl/pi$n/bin/.helloworld.new $fl/pi$n/bin/helloworld"
+    done
+    compare "warm \`deploy --on @all\` to 3 Pis over ssh (loopback), detect + verify + install each vs a hand loop of \`scp\` + \`ssh mv\`" \
+      "${pibuild[*]} deploy --on @all -C $app -q" "$hand" true "≤ 1.0"
+    unset PIBUILD_SSH
+  fi
 fi
 
 {
