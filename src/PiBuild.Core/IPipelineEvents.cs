@@ -1,4 +1,5 @@
 using PiBuild.Core.Builds;
+using PiBuild.Core.Devices;
 using PiBuild.Core.Fetching;
 
 namespace PiBuild.Core;
@@ -25,6 +26,9 @@ public interface IPipelineEvents
 
     /// <summary>How far a board's first build is (the standard library compiling for it).</summary>
     void Building(BuildProgress progress);
+
+    /// <summary>Where one device of a fleet is (detecting, copying, checking, done, rolled back …); a step line unless shown otherwise.</summary>
+    void Device(DeviceProgress progress) => Step($"{progress.Device}: {progress.Stage}{(progress.Detail is null ? "" : $" ({progress.Detail})")}");
 
     /// <summary>No events, for callers that want only the result.</summary>
     public static IPipelineEvents None { get; } = new Silent();

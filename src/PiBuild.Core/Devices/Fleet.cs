@@ -2,6 +2,9 @@ using PiBuild.Core.Configuration;
 
 namespace PiBuild.Core.Devices;
 
+/// <summary>One device of a fleet moving on: its name, the stage it reached, and a detail (the board, why it failed).</summary>
+public sealed record DeviceProgress(string Device, string Stage, string? Detail = null);
+
 /// <summary>A device named in pibuild.yaml's <c>devices:</c>: its address and what it overrides for itself.</summary>
 internal sealed record ConfiguredDevice(string Name, string Host, string? Target, string? To, string? Restart, SourceLocation At);
 

@@ -67,6 +67,7 @@ internal static class RolloutPipeline
         {
             if (device is null)
             {
+                workspace.Events.Device(new DeviceProgress(member.Name, "unreachable", problem));
                 results[member] = new RolloutDevice(member.Name, member.Address.ToString(), null, 0, RolloutState.Unreachable, problem, []);
                 continue;
             }
@@ -74,10 +75,13 @@ internal static class RolloutPipeline
             try
             {
                 var named = member.Target is { } own ? [own] : request.Targets;
-                ready.Add((member, device, TargetSelection.ForDevice(workspace.Catalog(), named, device.Board, member.Address.ToString(), "deploy")));
+                var target = TargetSelection.ForDevice(workspace.Catalog(), named, device.Board, member.Address.ToString(), "deploy");
+                workspace.Events.Device(new DeviceProgress(member.Name, "building", target.Name));
+                ready.Add((member, device, target));
             }
             catch (ConfigurationException e)
             {
+                workspace.Events.Device(new DeviceProgress(member.Name, "refused", e.Message));
                 results[member] = new RolloutDevice(member.Name, member.Address.ToString(), device.Board.Profile?.Name, 0, RolloutState.Refused, e.Message, []);
             }
         }
@@ -107,6 +111,7 @@ internal static class RolloutPipeline
                     var planned = binaries[target.Name].Select(b => new DeployedBinary(Path.GetFileName(b.Path), $"{(member.To ?? request.To).TrimEnd('/')}/{Path.GetFileName(b.Path)}", "", false, false)).ToArray();
                     results[member] = new RolloutDevice(member.Name, member.Address.ToString(), target.Name, w + 1,
                         request.DryRun ? RolloutState.WouldUpdate : RolloutState.NotStarted, request.DryRun ? null : "an earlier wave failed", planned);
+                    workspace.Events.Device(new DeviceProgress(member.Name, request.DryRun ? $"would update in wave {w + 1}" : "not started", request.DryRun ? target.Name : "an earlier wave failed"));
                 }
 
                 continue;
@@ -128,6 +133,10 @@ internal static class RolloutPipeline
             foreach (var (d, outcome) in wave.Zip(updated))
             {
                 results[d.Member] = outcome;
+                if (outcome.State == RolloutState.RolledBack)
+                {
+                    workspace.Events.Device(new DeviceProgress(d.Member.Name, "rolled back", outcome.Reason));
+                }
             }
 
             stopped = updated.Any(u => u.State != RolloutState.Updated);
@@ -147,7 +156,7 @@ internal static class RolloutPipeline
 
     private static async Task<(FleetMember Member, Device? Device, string? Problem)> AskAsync(Workspace workspace, FleetMember member, CancellationToken cancellationToken)
     {
-        workspace.Events.Step($"{member.Name}: detecting");
+        workspace.Events.Device(new DeviceProgress(member.Name, "detecting"));
         try
         {
             return (member, await Device.ConnectAsync(workspace, member.Address, cancellationToken).ConfigureAwait(false), null);
@@ -170,16 +179,17 @@ internal static class RolloutPipeline
         IReadOnlyList<DeployedBinary> deployed = [];
         try
         {
-            workspace.Events.Step($"{member.Name}: copying {string.Join(", ", binaries.Select(b => Path.GetFileName(b.Path)))} ({target.Name}) to {to}");
+            workspace.Events.Device(new DeviceProgress(member.Name, "copying", $"{string.Join(", ", binaries.Select(b => Path.GetFileName(b.Path)))} for {target.Name} to {to}"));
             deployed = await DeployPipeline.InstallAsync(device, binaries, to, request.Sudo, cancellationToken).ConfigureAwait(false);
             if (restart is not null)
             {
+                workspace.Events.Device(new DeviceProgress(member.Name, "restarting", restart));
                 await DeployPipeline.RestartAsync(device, restart, request.Sudo, to, cancellationToken).ConfigureAwait(false);
             }
 
             if (request.Check is { } check)
             {
-                workspace.Events.Step($"{member.Name}: checking");
+                workspace.Events.Device(new DeviceProgress(member.Name, "checking"));
                 var result = await device.Connection.RunAsync(check, cancellationToken).ConfigureAwait(false);
                 if (!result.Succeeded)
                 {
@@ -188,12 +198,12 @@ internal static class RolloutPipeline
                 }
             }
 
-            workspace.Events.Step($"{member.Name}: done");
+            workspace.Events.Device(new DeviceProgress(member.Name, "done"));
             return Outcome(RolloutState.Updated, null, deployed);
         }
         catch (PiBuildException e) when (deployed.Count > 0)
         {
-            workspace.Events.Step($"{member.Name}: rolling back ({e.Message})");
+            workspace.Events.Device(new DeviceProgress(member.Name, "rolling back", e.Message));
             try
             {
                 await DeployPipeline.RollBackAsync(device, deployed, to, request.Sudo, cancellationToken).ConfigureAwait(false);

@@ -1,5 +1,6 @@
 using PiBuild.Core;
 using PiBuild.Core.Builds;
+using PiBuild.Core.Devices;
 using PiBuild.Core.Fetching;
 
 namespace PiBuild.Cli.Common;
@@ -13,6 +14,7 @@ internal sealed class CliEvents(TextWriter output, TextWriter error, bool quiet,
 {
     private readonly ProgressReporter? _downloads = quiet || json ? null : new ProgressReporter(error, terminal);
     private readonly BuildProgressDisplay? _builds = quiet || json || !terminal ? null : new BuildProgressDisplay(error);
+    private readonly DeviceProgressDisplay? _devices = quiet || json || !terminal ? null : new DeviceProgressDisplay(error);
 
     public void Step(string text)
     {
@@ -43,8 +45,25 @@ internal sealed class CliEvents(TextWriter output, TextWriter error, bool quiet,
         }
     }
 
-    /// <summary>Clears a progress bar before the result is printed.</summary>
-    public void FinishProgress() => _downloads?.Finish();
+    /// <summary>A fleet's devices: a live table on a terminal, a line per move in a log.</summary>
+    public void Device(DeviceProgress progress)
+    {
+        if (_devices is not null)
+        {
+            _devices.Report(progress);
+        }
+        else
+        {
+            Step($"{progress.Device}: {progress.Stage}{(progress.Detail is null ? "" : $" ({progress.Detail})")}");
+        }
+    }
+
+    /// <summary>Clears a progress bar or a fleet's live table before the result is printed.</summary>
+    public void FinishProgress()
+    {
+        _downloads?.Finish();
+        _devices?.Clear();
+    }
 
     public void Dispose() => _downloads?.Dispose();
 }

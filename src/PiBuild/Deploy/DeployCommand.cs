@@ -71,6 +71,7 @@ internal static class DeployCommand
             if (context.Workspace.IsFleet(request.On) || request.Canary is not null || request.Check is not null)
             {
                 var rollout = await context.Workspace.RolloutAsync(request, cancellationToken).ConfigureAwait(false);
+                context.Events.FinishProgress();
                 Render(context, rollout);
                 return rollout.Succeeded ? ExitCodes.Ok : ExitCodes.Failure;
             }

@@ -133,6 +133,18 @@ public sealed class FleetTests(Fleet fleet, SharedGoCache cache) : IDisposable
         Assert.Contains("wave 2", dry.StandardOutput, StringComparison.Ordinal);
         Assert.Equal(before, Enumerable.Range(0, 3).Select(i => fleet.Installed(i) is { } f ? File.ReadAllBytes(f) : null));
 
+        // In a log, one line per device as it moves; on a terminal (script(1) gives one) a live table, redrawn in place.
+        var plain = await Deploy(project, "--on", "@all", "--dry-run");
+        Assert.Contains("==> kitchen: detecting\n", plain.StandardError, StringComparison.Ordinal);
+        Assert.Contains("==> hall: building (pi2)\n", plain.StandardError, StringComparison.Ordinal);
+        var typescript = _dir.Combine("typescript");
+        var command = $"'{Run.Dotnet}' '{Run.PiBuildDll}' deploy -C '{project}' --to {Fleet.InstallDirectory} --on @all --dry-run";
+        (await Run.ProgramAsync("script", ["-qfec", command, typescript], _dir.Path, fleet.Environment(cache.Environment()))).AssertSucceeded();
+        var screen = await File.ReadAllTextAsync(typescript);
+        Assert.Matches(@"\r\u001b\[Khall     building  pi2", screen);
+        Assert.Matches(@"\r\u001b\[Kshed     would update in wave 1  pi1", screen);
+        Assert.Matches(@"hall +\S+ +pi2 +wave 1 +would-update", screen);
+
         var started = DateTime.UtcNow;
         var result = await Deploy(project, "--on", $"kitchen,{Environment.UserName}@127.0.0.1:9,hall", "--json");
         result.AssertExit(1);

@@ -1,0 +1,73 @@
+using System.Text;
+using PiBuild.Core.Devices;
+
+namespace PiBuild.Cli.Common;
+
+/// <summary>
+/// On a terminal, a line per device of a fleet, redrawn in place as each moves on ("kitchen  copying  app for pi1 to
+/// /usr/local/bin"), and cleared when the result table takes its place.
+/// </summary>
+internal sealed class DeviceProgressDisplay(TextWriter error)
+{
+    private readonly List<DeviceProgress> _devices = [];
+    private readonly Lock _gate = new();
+    private int _drawn;
+
+    public void Report(DeviceProgress progress)
+    {
+        lock (_gate)
+        {
+            var index = _devices.FindIndex(d => d.Device == progress.Device);
+            if (index < 0)
+            {
+                _devices.Add(progress);
+            }
+            else
+            {
+                _devices[index] = progress;
+            }
+
+            Redraw(_devices);
+        }
+    }
+
+    /// <summary>Blanks the block and leaves the cursor where it began.</summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            Redraw([]);
+            _devices.Clear();
+        }
+    }
+
+    private void Redraw(IReadOnlyList<DeviceProgress> devices)
+    {
+        var text = new StringBuilder();
+        if (_drawn > 0)
+        {
+            text.Append($"\u001b[{_drawn}A");
+        }
+
+        var width = devices.Count == 0 ? 0 : devices.Max(d => d.Device.Length);
+        foreach (var device in devices)
+        {
+            text.Append($"\r\u001b[K{device.Device.PadRight(width)}  {device.Stage}{(device.Detail is null ? "" : "  " + device.Detail)}\n");
+        }
+
+        var stale = _drawn - devices.Count;
+        for (var i = 0; i < stale; i++)
+        {
+            text.Append("\r\u001b[K\n");
+        }
+
+        if (stale > 0)
+        {
+            text.Append($"\u001b[{stale}A");
+        }
+
+        _drawn = devices.Count;
+        error.Write(text.ToString());
+        error.Flush();
+    }
+}
