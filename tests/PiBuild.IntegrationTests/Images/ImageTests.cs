@@ -191,6 +191,24 @@ public sealed class ImageTests(SharedGoCache cache) : IDisposable
         (await Run.PiBuildAsync(["verify", "--target", "pi2", $"docker://{reference}"], _dir.Path, env)).AssertSucceeded();
     }
 
+    [Fact]
+    public async Task A_registry_with_Bearer_tokens_takes_a_push_for_the_login_and_refuses_a_wrong_one()
+    {
+        using var tokens = OciRegistry.StartWithTokens();
+        var project = Repository.CopyExample("hello", _dir.Path);
+        var reference = $"{tokens.Host}/hello:token";
+        var env = cache.Environment();
+        env["PIBUILD_REGISTRY_AUTH"] = $"{OciRegistry.User}:{OciRegistry.Password}";
+        (await PiBuildAsync(project, env, "image", "--target", "pi1", "--tag", reference, "--push")).AssertSucceeded();
+        Assert.True(tokens.TokensIssued > 0);
+        (await Run.PiBuildAsync(["verify", "--target", "pi1", $"docker://{reference}"], _dir.Path, env)).AssertSucceeded();
+
+        env["PIBUILD_REGISTRY_AUTH"] = $"{OciRegistry.User}:wrong";
+        var wrong = await PiBuildAsync(project, env, "image", "--target", "pi1", "--tag", reference, "--push");
+        wrong.AssertExit(2);
+        Assert.Contains($"refused the login of {OciRegistry.User}", Assert.Single(wrong.StandardError.TrimEnd('\n').Split('\n')), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("127.0.0.1:9/hello:1.0", 1, "cannot reach registry 127.0.0.1:9")]
     [InlineData("127.0.0.1:5000/Hello:1.0", 2, "is not an image reference")]
