@@ -47,6 +47,15 @@ internal sealed record VerificationRules(bool RequireStatic, bool RequireBuildSe
     /// <summary>For a cgo build: where each DT_NEEDED library must be found (the sysroot's, or the cross root's).</summary>
     public IReadOnlyList<string>? LibraryDirectories { get; init; }
 
+    /// <summary>
+    /// Whether the dynamic loader must be the board's own (Debian's); not in a container image, which brings its own
+    /// C library (Alpine's musl loader is right there).
+    /// </summary>
+    public bool BoardLoader { get; init; } = true;
+
+    /// <summary>A file of a container image: runs on the board's CPU, whatever C library the image carries.</summary>
+    public static VerificationRules InImage { get; } = new(false, false, true) { BoardLoader = false };
+
     public static VerificationRules Exact { get; } = new(true, true, false);
 
     public static VerificationRules RunsOnBoard { get; } = new(false, false, true);
@@ -160,7 +169,7 @@ internal static class BinaryVerifier
             problems.Add($"CPU architecture: the linked code needs {arch} (Tag_CPU_arch in .ARM.attributes), the board's {profile.Cpu} runs ARMv{goarm.Level}; link against the board's own libraries (an ARMv{goarm.Level} sysroot)");
         }
 
-        if (elf.Interpreter is { } interpreter && BoardAbi.Of(profile)?.Loader is { } loader && interpreter != loader)
+        if (rules.BoardLoader && elf.Interpreter is { } interpreter && BoardAbi.Of(profile)?.Loader is { } loader && interpreter != loader)
         {
             problems.Add($"dynamic loader: expected {loader}, found {interpreter} (linked for another system)");
         }

@@ -17,7 +17,7 @@ internal static class BaseImage
     public static async Task<IReadOnlyDictionary<OciPlatform, BaseEntry>> ResolveAsync(ImageSource source, IReadOnlyList<OciPlatform> platforms, CancellationToken cancellationToken)
     {
         var (mediaType, body) = await source.RootAsync(cancellationToken).ConfigureAwait(false);
-        var entries = ImageVerifier.Entries(source, mediaType, body);
+        var entries = await ImageVerifier.EntriesAsync(source, mediaType, body, cancellationToken).ConfigureAwait(false);
         var chosen = new Dictionary<OciPlatform, BaseEntry>();
         foreach (var platform in platforms)
         {

@@ -97,7 +97,7 @@ internal static class ImageVerifier
     public static async Task<IReadOnlyList<ImageFileCheck>> VerifyAsync(ImageSource source, TargetProfile board, ProfileCatalog catalog, string scratch, CancellationToken cancellationToken)
     {
         var (mediaType, body) = await source.RootAsync(cancellationToken).ConfigureAwait(false);
-        var entries = Entries(source, mediaType, body);
+        var entries = await EntriesAsync(source, mediaType, body, cancellationToken).ConfigureAwait(false);
         var boardPlatform = ImagePlatforms.Of(board);
         var pulled = ImagePlatforms.Pulled(entries.Select(e => e.Platform), boardPlatform);
         if (pulled is null)
@@ -109,14 +109,14 @@ internal static class ImageVerifier
         var checks = new List<ImageFileCheck>();
         foreach (var (platform, manifest) in entries)
         {
+            // Each entry is judged for the lowest board of the platform it claims; the entry the board pulls for the board too.
             var claimed = ImagePlatforms.LowestBoard(platform, catalog);
-            if (claimed is null)
+            TargetProfile[] judges = [.. new[] { claimed, platform == pulled ? board : null }.OfType<TargetProfile>().DistinctBy(b => b.Name)];
+            if (judges.Length == 0)
             {
                 continue;
             }
 
-            // The entry the board pulls is judged for the board too.
-            var judges = platform == pulled ? new[] { claimed, board }.DistinctBy(b => b.Name).ToArray() : [claimed];
             using var document = JsonDocument.Parse(await source.ManifestAsync(manifest, cancellationToken).ConfigureAwait(false));
             var layers = document.RootElement.GetProperty("layers").EnumerateArray().Select(OciJson.ReadDescriptor).ToArray();
             checks.AddRange(await CheckLayersAsync(source, platform, layers, judges, scratch, null, cancellationToken).ConfigureAwait(false));
@@ -125,17 +125,23 @@ internal static class ImageVerifier
         return checks;
     }
 
-    /// <summary>An index's entries that name a platform; a single manifest is refused (its platform is only in its config).</summary>
-    public static IReadOnlyList<(OciPlatform Platform, string Manifest)> Entries(ImageSource source, string mediaType, byte[] body)
+    /// <summary>An index's entries that name a platform; a single manifest is one entry, its platform read from its config.</summary>
+    public static async Task<IReadOnlyList<(OciPlatform Platform, string Manifest)>> EntriesAsync(ImageSource source, string mediaType, byte[] body, CancellationToken cancellationToken)
     {
-        if (!OciMediaTypes.IsIndex(mediaType))
+        using var root = JsonDocument.Parse(body);
+        if (OciMediaTypes.IsIndex(mediaType))
         {
-            throw new ConfigurationException($"{source.Name} is a single manifest, not an index; pibuild works with image indexes, whose entries name their platforms");
+            return root.RootElement.GetProperty("manifests").EnumerateArray().Select(OciJson.ReadDescriptor)
+                .Where(d => d.Platform is not null).Select(d => (d.Platform!, d.Digest)).ToArray();
         }
 
-        using var root = JsonDocument.Parse(body);
-        return root.RootElement.GetProperty("manifests").EnumerateArray().Select(OciJson.ReadDescriptor)
-            .Where(d => d.Platform is not null).Select(d => (d.Platform!, d.Digest)).ToArray();
+        var config = OciJson.ReadDescriptor(root.RootElement.GetProperty("config"));
+        await using var stream = await source.BlobAsync(config.Digest, cancellationToken).ConfigureAwait(false);
+        using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var c = document.RootElement;
+        var platform = new OciPlatform(c.GetProperty("os").GetString() ?? "", c.GetProperty("architecture").GetString() ?? "", c.TryGetProperty("variant", out var v) ? v.GetString() : null);
+        var digest = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body));
+        return [(platform, digest)];
     }
 
     /// <summary>
@@ -169,7 +175,7 @@ internal static class ImageVerifier
                 {
                     var inImage = "/" + Path.GetRelativePath(tree, file);
                     // One verdict per file: the first judge it fails, else the entry's own.
-                    var verdicts = judges.Select(judge => (Judge: judge, Check: BinaryVerifier.Check(file, judge, rules: VerificationRules.RunsOnBoard) with { Path = $"{platform} {inImage}" })).ToArray();
+                    var verdicts = judges.Select(judge => (Judge: judge, Check: BinaryVerifier.Check(file, judge, rules: VerificationRules.InImage) with { Path = $"{platform} {inImage}" })).ToArray();
                     var (by, check) = verdicts.FirstOrDefault(v => !v.Check.Passed) is { Check: not null } failed ? failed : verdicts[0];
                     checks.Add(new ImageFileCheck(platform, inImage, check, check.Passed ? null : Problem(platform, inImage, check, by)));
                 }
@@ -188,12 +194,10 @@ internal static class ImageVerifier
         return checks;
     }
 
-    private static string Problem(OciPlatform platform, string file, BinaryCheck check, TargetProfile judge)
-    {
-        var what = check.GoArch is null && check.Problems.Count > 0 ? string.Join("; ", check.Problems) : $"{check.BuiltFor} code";
-        var fate = check.GoArch is "arm" or "arm64" || check.GoArch is null ? $"it will die with SIGILL on a {judge.Board}" : $"it cannot start on a {judge.Board}";
-        return $"the {platform} entry's {file} is {what}: {fate} ({judge.Name}: {string.Join("; ", check.Problems)})";
-    }
+    private static string Problem(OciPlatform platform, string file, BinaryCheck check, TargetProfile judge) =>
+        check.GoArch is "arm" or "arm64" && check.GoArch == judge.GoArch
+            ? $"the {platform} entry's {file} is {check.BuiltFor} code: it will die with SIGILL on a {judge.Board} ({judge.Name}: {string.Join("; ", check.Problems)})"
+            : $"the {platform} entry's {file} will not run on a {judge.Board} ({judge.Name}): {string.Join("; ", check.Problems)}";
 
     /// <summary>Regular files that start as ELF does: executables and shared objects alike.</summary>
     private static IEnumerable<string> ElfFiles(string tree)

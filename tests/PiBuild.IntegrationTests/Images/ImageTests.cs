@@ -164,6 +164,32 @@ public sealed class ImageTests(SharedGoCache cache) : IDisposable
     }
 
     [Fact]
+    public async Task A_single_manifest_image_of_C_code_is_judged_by_its_own_C_library_and_its_linked_architecture()
+    {
+        // An image as umoci builds one: no index, the platform in its config, a C program for ARMv7 that asks for
+        // musl's loader (the image would bring it, as Alpine's do).
+        _dir.Write("c/hello.c", "int main(void) { return 0; }\n");
+        (await Run.ProgramAsync("arm-linux-gnueabihf-gcc", ["-march=armv7-a", "-mfpu=neon-vfpv4", "-mfloat-abi=hard", "-Wl,--dynamic-linker=/lib/ld-musl-armhf.so.1", "-o", _dir.Combine("c", "hello"), _dir.Combine("c", "hello.c")])).AssertSucceeded();
+        var layout = _dir.Combine("umoci");
+        (await Run.ProgramAsync("umoci", ["init", "--layout", layout])).AssertSucceeded();
+        (await Run.ProgramAsync("umoci", ["new", "--image", $"{layout}:c"])).AssertSucceeded();
+        // umoci 0.4.7's insert writes a layer that ends inside its entry (GNU tar says so too); unpack + repack is whole.
+        var bundle = _dir.Combine("bundle");
+        (await Run.ProgramAsync("umoci", ["unpack", "--rootless", "--image", $"{layout}:c", bundle])).AssertSucceeded();
+        Directory.CreateDirectory(Path.Combine(bundle, "rootfs", "usr", "bin"));
+        File.Copy(_dir.Combine("c", "hello"), Path.Combine(bundle, "rootfs", "usr", "bin", "hello"));
+        (await Run.ProgramAsync("umoci", ["repack", "--image", $"{layout}:c", bundle])).AssertSucceeded();
+        (await Run.ProgramAsync("umoci", ["config", "--image", $"{layout}:c", "--architecture", "arm", "--os", "linux"])).AssertSucceeded();
+
+        (await Run.PiBuildAsync(["verify", "--target", "pi2", $"oci:{layout}:c"], _dir.Path, cache.Environment())).AssertSucceeded();
+        var pi1 = await Run.PiBuildAsync(["verify", "--target", "pi1", $"oci:{layout}:c"], _dir.Path, cache.Environment());
+        pi1.AssertExit(1);
+        var line = Assert.Single(pi1.StandardError.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith("pibuild: the linux/arm entry's /usr/bin/hello will not run on a Raspberry Pi 1 Model B+ (pi1): CPU architecture: the linked code needs ARMv7", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("dynamic loader", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_registry_behind_TLS_with_logins_takes_the_push_with_credentials_and_refuses_without_in_one_line()
     {
         using var secured = OciRegistry.StartSecured();
