@@ -35,7 +35,7 @@ public sealed class SshDevice : IDisposable
     /// A directory (created on this machine) that this device sees as a tmpfs of its own: sshd runs in its own mount
     /// namespace, so each of several devices has its own files there, as separate Pis would.
     /// </param>
-    public SshDevice(Board board, string? privateDirectory = null)
+    internal SshDevice(Board board, string? privateDirectory = null)
     {
         _board = board;
         PrivateDirectory = privateDirectory;
