@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using PiBuild.Core.Builds;
 
 namespace PiBuild.Cli.Common;
@@ -15,7 +14,7 @@ internal sealed class BuildProgressDisplay(TextWriter error)
     private readonly List<BuildProgress> _boards = [];
     private readonly Stopwatch _sinceDrawn = Stopwatch.StartNew();
     private readonly Lock _gate = new();
-    private int _drawn;
+    private readonly RedrawnBlock _block = new(error);
 
     public void Report(BuildProgress progress)
     {
@@ -45,33 +44,7 @@ internal sealed class BuildProgressDisplay(TextWriter error)
 
     private void Redraw()
     {
-        var text = new StringBuilder();
-        if (_drawn > 0)
-        {
-            text.Append($"\u001b[{_drawn}A");
-        }
-
-        foreach (var board in _boards)
-        {
-            var count = board.Total > 0 ? $"  {board.Done}/{board.Total} packages" : $"  {board.Done} packages";
-            text.Append($"\r\u001b[K{board.Target,-6} {board.Description}{count}\n");
-        }
-
-        // Lines of boards that finished are blanked, and the cursor goes back up to where the block now ends.
-        var stale = _drawn - _boards.Count;
-        for (var i = 0; i < stale; i++)
-        {
-            text.Append("\r\u001b[K\n");
-        }
-
-        if (stale > 0)
-        {
-            text.Append($"\u001b[{stale}A");
-        }
-
-        _drawn = _boards.Count;
-        error.Write(text.ToString());
-        error.Flush();
+        _block.Draw([.. _boards.Select(board => $"{board.Target,-6} {board.Description}{(board.Total > 0 ? $"  {board.Done}/{board.Total} packages" : $"  {board.Done} packages")}")]);
         _sinceDrawn.Restart();
     }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using PiBuild.Core.Devices;
 
 namespace PiBuild.Cli.Common;
@@ -11,7 +10,7 @@ internal sealed class DeviceProgressDisplay(TextWriter error)
 {
     private readonly List<DeviceProgress> _devices = [];
     private readonly Lock _gate = new();
-    private int _drawn;
+    private readonly RedrawnBlock _block = new(error);
 
     public void Report(DeviceProgress progress)
     {
@@ -43,31 +42,7 @@ internal sealed class DeviceProgressDisplay(TextWriter error)
 
     private void Redraw(IReadOnlyList<DeviceProgress> devices)
     {
-        var text = new StringBuilder();
-        if (_drawn > 0)
-        {
-            text.Append($"\u001b[{_drawn}A");
-        }
-
         var width = devices.Count == 0 ? 0 : devices.Max(d => d.Device.Length);
-        foreach (var device in devices)
-        {
-            text.Append($"\r\u001b[K{device.Device.PadRight(width)}  {device.Stage}{(device.Detail is null ? "" : "  " + device.Detail)}\n");
-        }
-
-        var stale = _drawn - devices.Count;
-        for (var i = 0; i < stale; i++)
-        {
-            text.Append("\r\u001b[K\n");
-        }
-
-        if (stale > 0)
-        {
-            text.Append($"\u001b[{stale}A");
-        }
-
-        _drawn = devices.Count;
-        error.Write(text.ToString());
-        error.Flush();
+        _block.Draw([.. devices.Select(d => $"{d.Device.PadRight(width)}  {d.Stage}{(d.Detail is null ? "" : "  " + d.Detail)}")]);
     }
 }
