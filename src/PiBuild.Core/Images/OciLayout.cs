@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using PiBuild.Core.Fetching;
 
@@ -23,7 +22,6 @@ internal static class OciMediaTypes
     public const string Layer = "application/vnd.oci.image.layer.v1.tar+gzip";
     public const string DockerManifestList = "application/vnd.docker.distribution.manifest.list.v2+json";
     public const string DockerManifest = "application/vnd.docker.distribution.manifest.v2+json";
-    public const string DockerLayer = "application/vnd.docker.image.rootfs.diff.tar.gzip";
 
     public static bool IsIndex(string mediaType) => mediaType is Index or DockerManifestList;
 
@@ -141,6 +139,4 @@ internal static class OciJson
             : null;
         return new OciDescriptor(element.GetProperty("mediaType").GetString() ?? "", element.GetProperty("digest").GetString() ?? "", element.GetProperty("size").GetInt64(), platform);
     }
-
-    public static string Text(byte[] json) => Encoding.UTF8.GetString(json);
 }
