@@ -60,7 +60,7 @@ public static partial class PiBuildCommandLine
     public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error)
     {
         // '@' starts a group of devices (--on @kitchen), not a response file.
-        var parseResult = Create().Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        var parseResult = Create().Parse(JoinLinkerFlags(args), new ParserConfiguration { ResponseFileTokenReplacer = null });
         // Each token is named once: where this says what is wrong with one, System.CommandLine's line about it is dropped.
         var problems = TokenProblems(parseResult).ToArray();
         var errors = problems.Any(p => p.Token is null)
@@ -72,12 +72,12 @@ public static partial class PiBuildCommandLine
         if (errors.Length > 0)
         {
             // System.CommandLine exits 1 on parse errors; a usage error is 2 here, like every other usage error.
+            // One line for each problem, and no more: the messages name the command's --help where it helps.
             foreach (var message in errors)
             {
                 await error.WriteLineAsync($"pibuild: {message}").ConfigureAwait(false);
             }
 
-            await error.WriteLineAsync("Run 'pibuild --help' for usage.").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
 
@@ -91,6 +91,33 @@ public static partial class PiBuildCommandLine
             ProcessTerminationTimeout = TimeSpan.FromSeconds(20),
         };
         return await parseResult.InvokeAsync(configuration).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <c>--ldflags "-o=/x"</c>: the value of --ldflags is linker flags, so it starts with '-', and a parser would read
+    /// <c>-o=/x</c> as pibuild's own -o. Joined into <c>--ldflags=VALUE</c> (before <c>--</c> only) it is the value it is.
+    /// </summary>
+    private static string[] JoinLinkerFlags(string[] args)
+    {
+        var joined = new List<string>(args.Length);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--")
+            {
+                joined.AddRange(args[i..]);
+                break;
+            }
+
+            if (args[i] == SharedOptions.LdFlags.Name && i + 1 < args.Length && args[i + 1].StartsWith('-') && args[i + 1] != "--")
+            {
+                joined.Add($"{args[i]}={args[++i]}");
+                continue;
+            }
+
+            joined.Add(args[i]);
+        }
+
+        return [.. joined];
     }
 
     /// <summary>

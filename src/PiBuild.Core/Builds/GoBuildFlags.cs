@@ -1,3 +1,4 @@
+using PiBuild.Core.FileSystem;
 using PiBuild.Core.Projects;
 
 namespace PiBuild.Core.Builds;
@@ -93,12 +94,25 @@ internal sealed record GoBuildFlags(IReadOnlyList<string> Tags, IReadOnlyList<st
     /// </summary>
     public static void CheckTestFlags(IReadOnlyList<string> flags)
     {
-        foreach (var token in flags.Where(f => f.StartsWith('-') && f.Length > 1))
+        for (var i = 0; i < flags.Count; i++)
         {
-            var (name, _) = Split(token);
+            var token = flags[i];
+            if (!token.StartsWith('-') || token.Length == 1)
+            {
+                continue;
+            }
+
+            var (name, value) = Split(token);
             if (name is "o" or "toolexec" or "overlay" or "exec" or "C" or "json")
             {
                 CheckAllowed(name, token);
+            }
+
+            if (name is "ldflags" or "gcflags" or "asmflags" or "tags" or "modfile" or "pkgdir")
+            {
+                // The build flags go test shares with go build: the same checks, their value inline or the next argument.
+                value ??= i + 1 < flags.Count ? flags[++i] : "";
+                CheckValue(name, value, value == Split(token).Value ? token : $"{token} {value}");
             }
         }
     }
@@ -172,6 +186,31 @@ internal sealed record GoBuildFlags(IReadOnlyList<string> Tags, IReadOnlyList<st
         if (name == "compiler" && value != "gc")
         {
             throw new ConfigurationException($"'{token}' is not passed to go: pibuild builds with Go's own compiler (gc)");
+        }
+
+        var where = $"'{ArchiveName.Display(token)}'";
+        switch (name)
+        {
+            case "ldflags":
+                GoToolFlags.CheckLinkerFlags(value!, where);
+                break;
+            case "gcflags":
+                GoToolFlags.CheckCompilerFlags(value!, "compiler", where);
+                break;
+            case "asmflags":
+                GoToolFlags.CheckCompilerFlags(value!, "assembler", where);
+                break;
+            case "tags":
+                foreach (var tag in SplitTags(value!))
+                {
+                    GoToolFlags.CheckTag(tag, where);
+                }
+
+                break;
+            case "modfile" when Path.IsPathRooted(value!) || value!.Replace('\\', '/').Split('/').Contains(".."):
+                throw new ConfigurationException($"{where} is not passed to go: -modfile names a file outside the project, which go would read and write; keep it inside (-modfile=go.alt.mod)");
+            case "pkgdir":
+                throw new ConfigurationException($"{where} is not passed to go: it installs packages outside pibuild's per-board cache");
         }
     }
 }

@@ -6,7 +6,7 @@ namespace PiBuild.Core.Devices;
 /// Where the device is: <c>[user@]host[:port]</c> as given with <c>--on</c> or <c>PIBUILD_ON</c>; an IPv6 address
 /// takes brackets (<c>pi@[fe80::1]:2222</c>). A host alone is fine: the user's ~/.ssh/config may name it.
 /// </summary>
-internal sealed record DeviceAddress(string? User, string Host, int? Port)
+internal sealed partial record DeviceAddress(string? User, string Host, int? Port)
 {
     /// <summary>The device for every command that takes --on, when --on is not given.</summary>
     public const string Variable = "PIBUILD_ON";
@@ -44,8 +44,17 @@ internal sealed record DeviceAddress(string? User, string Host, int? Port)
             throw Invalid(text);
         }
 
+        // As OpenSSH refuses them, and so no hint pibuild prints ("try ssh … by hand") can carry a shell's metacharacters.
+        if (!HostCharacters().IsMatch(host) || (user is not null && !UserCharacters().IsMatch(user)))
+        {
+            throw new ConfigurationException($"'{FileSystem.ArchiveName.Display(text)}' is not a device address: a host name is letters, digits, '.', '-' and '_' (or an IP address), a user too; ssh refuses the rest");
+        }
+
         return new DeviceAddress(user, host, port);
     }
+
+    /// <summary>The ssh command a person would type to reach the device: <c>ssh -p 2222 pi@host</c>.</summary>
+    public string SshCommand => Port is { } port ? $"ssh -p {port.ToString(CultureInfo.InvariantCulture)} {Destination}" : $"ssh {Destination}";
 
     /// <summary>The destination word for ssh: <c>user@host</c> or <c>host</c> (the port goes with -p).</summary>
     public string Destination => User is null ? Host : $"{User}@{Host}";
@@ -56,6 +65,12 @@ internal sealed record DeviceAddress(string? User, string Host, int? Port)
         var address = User is null ? host : $"{User}@{host}";
         return Port is { } port ? $"{address}:{port.ToString(CultureInfo.InvariantCulture)}" : address;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9._%:-]+$")]
+    private static partial System.Text.RegularExpressions.Regex HostCharacters();
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9._+-]+$")]
+    private static partial System.Text.RegularExpressions.Regex UserCharacters();
 
     private static int ParsePort(string text, string whole) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is > 0 and < 65536 ? port : throw Invalid(whole);

@@ -161,13 +161,13 @@ internal sealed class SshConnection(DeviceAddress address, IReadOnlyList<string>
         if (Says("REMOTE HOST IDENTIFICATION HAS CHANGED") || Says("Host key verification failed") || Says("host key for") || Says("No ") && Says("host key is known"))
         {
             return new ConfigurationException(
-                $"the host key of {device} is not known or has changed (ssh: {first}); if the device was reinstalled, check its key and replace it: ssh-keygen -R {Address.Host}, then ssh {Address.Destination} once");
+                $"the host key of {device} is not known or has changed (ssh: {first}); if the device was reinstalled, check its key and replace it: ssh-keygen -R {Address.Host}, then {Address.SshCommand} once");
         }
 
         if (Says("Permission denied") || Says("Too many authentication failures"))
         {
             return new ConfigurationException(
-                $"ssh could not log in to {device} ({first}); install your key there with ssh-copy-id {Address.Destination}, or name the key in ~/.ssh/config or {CommandVariable}");
+                $"ssh could not log in to {device} ({first}); install your key there with ssh-copy-id{(Address.Port is { } p ? $" -p {p}" : "")} {Address.Destination}, or name the key in ~/.ssh/config or {CommandVariable}");
         }
 
         if (Says("Connection refused") || Says("Could not resolve") || Says("timed out") || Says("No route to host") || Says("Network is unreachable") || Says("Connection closed") || Says("Connection reset"))
@@ -175,6 +175,6 @@ internal sealed class SshConnection(DeviceAddress address, IReadOnlyList<string>
             return new ConfigurationException($"cannot reach {device} ({first}); check the address, that the device is on, and that its ssh server runs (sudo raspi-config: Interface Options, SSH)");
         }
 
-        return new ConfigurationException($"ssh to {device} failed: {first}; try ssh {Address.Destination} by hand");
+        return new ConfigurationException($"ssh to {device} failed: {FileSystem.ArchiveName.Display(first)}; try {Address.SshCommand} by hand");
     }
 }

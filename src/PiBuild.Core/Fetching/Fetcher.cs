@@ -1,4 +1,3 @@
-using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using PiBuild.Core.Archives;
@@ -42,20 +41,7 @@ internal sealed class Fetcher(DownloadStore store, FetchPolicy policy) : IDispos
     /// <summary>The most a checksum file may hold: sha256sum's line for one file, with room for a long name.</summary>
     private const int SidecarBytes = 4096;
 
-    private readonly HttpClient http = new(new SocketsHttpHandler
-    {
-        AutomaticDecompression = DecompressionMethods.None,
-        ConnectTimeout = policy.ConnectTimeout,
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-
-        // Followed by hand, so that a redirect out of http(s) or in a loop gets its own message.
-        AllowAutoRedirect = false,
-    })
-    {
-        // Stalls are bounded by the policy's idle and low-speed limits; a large toolchain may legitimately take long.
-        Timeout = Timeout.InfiniteTimeSpan,
-        DefaultRequestHeaders = { { "User-Agent", "pibuild" } },
-    };
+    private readonly HttpTransport transport = new(policy);
 
     /// <summary>The fetcher for a command: the cache's download store, timeouts from the environment.</summary>
     /// <param name="timeout">--timeout, where the command has it.</param>
@@ -64,7 +50,10 @@ internal sealed class Fetcher(DownloadStore store, FetchPolicy policy) : IDispos
 
     public DownloadStore Store => store;
 
-    public void Dispose() => http.Dispose();
+    /// <summary>The one HTTP transport, for what is not a file to store (a registry's manifests and logins).</summary>
+    public HttpTransport Transport => transport;
+
+    public void Dispose() => transport.Dispose();
 
     public async Task<FetchResult> FetchAsync(FetchRequest request, IProgress<FetchProgress>? progress, CancellationToken cancellationToken)
     {
@@ -96,7 +85,7 @@ internal sealed class Fetcher(DownloadStore store, FetchPolicy policy) : IDispos
         var partial = store.PartialPath(key);
         var (actual, length) = source switch
         {
-            RemoteSource remote => await new HttpDownload(http, policy, progress).RunAsync(remote.Url, partial, source.Name, cancellationToken).ConfigureAwait(false),
+            RemoteSource remote => await new HttpDownload(transport, progress).RunAsync(remote.Url, partial, source.Name, cancellationToken).ConfigureAwait(false),
             LocalSource local => await CopyLocalAsync(local, partial, cancellationToken).ConfigureAwait(false),
             _ => throw new InvalidOperationException(),
         };
@@ -116,6 +105,37 @@ internal sealed class Fetcher(DownloadStore store, FetchPolicy policy) : IDispos
 
         var origin = source is LocalSource ? FetchOrigin.LocalFile : FetchOrigin.Downloaded;
         return new FetchResult(source.Name, path, actual, length, origin, expected is null ? (source is LocalSource ? "local file, no checksum given" : verification.Length > 0 ? verification : InsecureVerification) : verification);
+    }
+
+    /// <summary>
+    /// A blob named by its digest (a registry's layer) into the content-addressed store: served from the store when it
+    /// is there (a second pull downloads nothing), else downloaded under the digest's lock by the one download path
+    /// (resumed, retried, refused as soon as it exceeds <paramref name="size"/>) and stored only when its SHA-256 and
+    /// size match.
+    /// </summary>
+    public async Task<string> FetchBlobAsync(Uri url, string sha256, long size, Action<HttpRequestMessage>? authorize, string name, IProgress<FetchProgress>? progress, CancellationToken cancellationToken)
+    {
+        store.EnsureWritable();
+        using (await store.LockAsync(sha256, cancellationToken).ConfigureAwait(false))
+        {
+            if (store.Find(sha256) is not { } path)
+            {
+                var partial = store.PartialPath(sha256);
+                var (actual, _) = await new HttpDownload(transport, progress, size, authorize).RunAsync(url, partial, name, cancellationToken).ConfigureAwait(false);
+                if (actual != sha256)
+                {
+                    PartialDownload.Discard(partial);
+                    throw new WorkFailedException($"{name} does not match its digest: expected sha256:{sha256}, got sha256:{actual}; the download was discarded");
+                }
+
+                path = store.Commit(partial, actual);
+                File.Delete(PartialDownload.MetadataPath(partial));
+            }
+
+            return new FileInfo(path).Length == size
+                ? path
+                : throw new WorkFailedException($"{name} is {new FileInfo(path).Length} bytes, not the {size} its descriptor declares; the image is malformed");
+        }
     }
 
     /// <summary>
@@ -193,7 +213,7 @@ internal sealed class Fetcher(DownloadStore store, FetchPolicy policy) : IDispos
         {
             try
             {
-                using var response = await HttpDownload.SendAsync(http, policy, sidecar, null, cancellationToken).ConfigureAwait(false);
+                using var response = await transport.GetAsync(sidecar, null, cancellationToken).ConfigureAwait(false);
                 var status = (int)response.StatusCode;
                 if (status is 408 or 429 or >= 500)
                 {
@@ -239,7 +259,7 @@ internal sealed class Fetcher(DownloadStore store, FetchPolicy policy) : IDispos
 
         try
         {
-            using var response = await HttpDownload.SendAsync(http, policy, new Uri(location), null, cancellationToken).ConfigureAwait(false);
+            using var response = await transport.GetAsync(new Uri(location), null, cancellationToken).ConfigureAwait(false);
             return response.IsSuccessStatusCode
                 ? await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)
                 : throw new WorkFailedException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase} for {location}; check --index");

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using PiBuild.Core.Streams;
@@ -14,8 +13,12 @@ namespace PiBuild.Core.Fetching;
 /// resumes with <c>Range</c> + <c>If-Range</c>, and starts over when the server ignores the range or the file
 /// changed. Transient failures (connection errors, 5xx, 408, 429) are retried with exponential backoff.
 /// </summary>
-internal sealed class HttpDownload(HttpClient http, FetchPolicy policy, IProgress<FetchProgress>? progress)
+/// <param name="maxBytes">The most the file may be (a blob's declared size): a larger one is refused as soon as it is larger.</param>
+/// <param name="authorize">Adds credentials to each request (a registry's token); the transport keeps them to their origin.</param>
+internal sealed class HttpDownload(HttpTransport transport, IProgress<FetchProgress>? progress, long? maxBytes = null, Action<HttpRequestMessage>? authorize = null)
 {
+    private readonly FetchPolicy policy = transport.Policy;
+
     private const int BufferSize = 1 << 20;
 
     public async Task<(string Sha256, long Length)> RunAsync(Uri url, string partialPath, string name, CancellationToken cancellationToken)
@@ -28,6 +31,11 @@ internal sealed class HttpDownload(HttpClient http, FetchPolicy policy, IProgres
             }
             catch (DiskFullException e)
             {
+                throw new WorkFailedException(e.Message, e);
+            }
+            catch (OversizedException e)
+            {
+                PartialDownload.Discard(partialPath);
                 throw new WorkFailedException(e.Message, e);
             }
             catch (TransientFetchException) when (attempt < policy.Attempts)
@@ -66,6 +74,12 @@ internal sealed class HttpDownload(HttpClient http, FetchPolicy policy, IProgres
         }
 
         var total = response.Content.Headers.ContentLength is { } length ? have + length : (long?)null;
+        if (total > maxBytes)
+        {
+            PartialDownload.Discard(partialPath);
+            throw new WorkFailedException($"{name} is {total} bytes where {maxBytes} were declared; refused before reading it");
+        }
+
         Directory.CreateDirectory(Path.GetDirectoryName(partialPath)!);
         try
         {
@@ -94,8 +108,9 @@ internal sealed class HttpDownload(HttpClient http, FetchPolicy policy, IProgres
     }
 
     private Task<HttpResponseMessage> SendAsync(Uri url, PartialDownload? known, long have, CancellationToken cancellationToken) =>
-        SendAsync(http, policy, url, request =>
+        transport.GetAsync(url, request =>
         {
+            authorize?.Invoke(request);
             if (have > 0)
             {
                 request.Headers.Range = new RangeHeaderValue(have, null);
@@ -103,63 +118,7 @@ internal sealed class HttpDownload(HttpClient http, FetchPolicy policy, IProgres
             }
         }, cancellationToken);
 
-    /// <summary>
-    /// The one way pibuild sends a GET: redirects followed by hand (only between http and https, at most
-    /// <see cref="FetchPolicy.MaxRedirects"/>), headers awaited at most the idle timeout. Connection failures and
-    /// silence are <see cref="TransientFetchException"/>s, for the caller's retry loop.
-    /// </summary>
-    public static async Task<HttpResponseMessage> SendAsync(HttpClient http, FetchPolicy policy, Uri url, Action<HttpRequestMessage>? configure, CancellationToken cancellationToken)
-    {
-        var current = url;
-        for (var redirects = 0; ; redirects++)
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Get, current);
-            configure?.Invoke(request);
-            var response = await SendOnceAsync(http, policy, request, cancellationToken).ConfigureAwait(false);
-            if ((int)response.StatusCode is not (301 or 302 or 303 or 307 or 308) || response.Headers.Location is not { } location)
-            {
-                return response;
-            }
-
-            response.Dispose();
-            var next = location.IsAbsoluteUri ? location : new Uri(current, location);
-            if (next.Scheme is not ("http" or "https"))
-            {
-                throw new WorkFailedException($"refusing a redirect from {current.Scheme} to {next.Scheme}:// ({ArchiveName.Display(next.OriginalString)}) for {url}");
-            }
-
-            if (redirects + 1 > FetchPolicy.MaxRedirects)
-            {
-                throw new WorkFailedException($"too many redirects ({redirects + 1}) for {url}; the server redirects in a loop");
-            }
-
-            current = next;
-        }
-    }
-
-    private static async Task<HttpResponseMessage> SendOnceAsync(HttpClient http, FetchPolicy policy, HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        using var silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        silence.CancelAfter(policy.ConnectTimeout + policy.IdleTimeout);
-        try
-        {
-            return await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, silence.Token).ConfigureAwait(false);
-        }
-        catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData })
-        {
-            throw new WorkFailedException($"cannot resolve the host of {request.RequestUri} ({e.Message}); check the URL and the network", e);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new TransientFetchException(e.Message, e);
-        }
-        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new TransientFetchException($"the server sent no answer within {Seconds(policy.ConnectTimeout + policy.IdleTimeout)}", e);
-        }
-    }
-
-    private static string Seconds(TimeSpan time) => $"{time.TotalSeconds:0.###} s";
+    private static string Seconds(TimeSpan time) => HttpTransport.Seconds(time);
 
     private static void CheckStatus(HttpResponseMessage response, Uri url, string partialPath)
     {
@@ -229,6 +188,12 @@ internal sealed class HttpDownload(HttpClient http, FetchPolicy policy, IProgres
                     break;
                 }
 
+                if (received + read > maxBytes)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    throw new OversizedException($"{name} is larger than the {maxBytes} bytes declared for it; refused after {maxBytes} bytes");
+                }
+
                 await WriteAsync(output, buffer.AsMemory(0, read), partialPath, name, total is null ? read : total.Value - received, cancellationToken).ConfigureAwait(false);
                 await chunks.Writer.WriteAsync((buffer, read), cancellationToken).ConfigureAwait(false);
                 received += read;
@@ -251,7 +216,7 @@ internal sealed class HttpDownload(HttpClient http, FetchPolicy policy, IProgres
         {
             throw new TransientFetchException($"the server sent nothing for {Seconds(policy.IdleTimeout)} after {received} bytes", e);
         }
-        catch (Exception e) when (e is IOException or HttpRequestException && e is not DiskFullException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is IOException or HttpRequestException && e is not DiskFullException and not OversizedException && !cancellationToken.IsCancellationRequested)
         {
             // The bytes so far stay in the .partial; the next attempt asks for the rest.
             throw new TransientFetchException($"the connection broke after {received} bytes ({e.Message})", e);
@@ -337,6 +302,9 @@ internal sealed class DiskFullException(string partialPath, string name, long ne
         return $"no space left on {device} for {name} (needs {needed} bytes more, has {available}); free some space and run the same command again to resume";
     }
 }
+
+/// <summary>More bytes than were declared: a hostile or broken server, not worth another attempt.</summary>
+internal sealed class OversizedException(string message) : IOException(message);
 
 /// <summary>A failure worth another attempt: the connection, the server's load, a broken transfer.</summary>
 internal sealed class TransientFetchException(string message, Exception? inner = null) : Exception(message, inner);

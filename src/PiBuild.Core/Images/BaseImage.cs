@@ -1,4 +1,3 @@
-using System.Text.Json;
 using PiBuild.Core.Targets;
 
 namespace PiBuild.Core.Images;
@@ -17,29 +16,17 @@ internal static class BaseImage
     public static async Task<IReadOnlyDictionary<OciPlatform, BaseEntry>> ResolveAsync(ImageSource source, IReadOnlyList<OciPlatform> platforms, CancellationToken cancellationToken)
     {
         var (mediaType, body) = await source.RootAsync(cancellationToken).ConfigureAwait(false);
-        var entries = await ImageVerifier.EntriesAsync(source, mediaType, body, cancellationToken).ConfigureAwait(false);
+        var (entries, _) = await ImageVerifier.EntriesAsync(source, mediaType, body, cancellationToken).ConfigureAwait(false);
         var chosen = new Dictionary<OciPlatform, BaseEntry>();
         foreach (var platform in platforms)
         {
             var pulled = ImagePlatforms.Pulled(entries.Select(e => e.Platform), platform)
                 ?? throw new ConfigurationException(
                     $"image.base {source.Name} has no entry for {platform} (it has {string.Join(", ", entries.Select(e => e.Platform.ToString()).DefaultIfEmpty("none"))}); choose a base with one, or leave that board out");
-            using var manifest = JsonDocument.Parse(await source.ManifestAsync(entries.First(e => e.Platform == pulled).Manifest, cancellationToken).ConfigureAwait(false));
-            var config = OciJson.ReadDescriptor(manifest.RootElement.GetProperty("config"));
-            byte[] configBytes;
-            await using (var stream = await source.BlobAsync(config.Digest, cancellationToken).ConfigureAwait(false))
-            using (var buffer = new MemoryStream())
-            {
-                await stream.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
-                configBytes = buffer.ToArray();
-            }
-
-            if ("sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(configBytes)) != config.Digest)
-            {
-                throw new WorkFailedException($"image.base {source.Name}: the {pulled} config does not match its digest {config.Digest[..19]}…; the registry or layout is corrupt");
-            }
-
-            chosen[platform] = new BaseEntry(pulled, configBytes, manifest.RootElement.GetProperty("layers").EnumerateArray().Select(OciJson.ReadDescriptor).ToArray());
+            var what = $"image.base {source.Name}'s {pulled} manifest";
+            var manifest = OciDocuments.ReadManifest(await source.ManifestAsync(entries.First(e => e.Platform == pulled).Manifest, cancellationToken).ConfigureAwait(false), what);
+            var config = await source.ConfigAsync(OciDocuments.Config(manifest, what), cancellationToken).ConfigureAwait(false);
+            chosen[platform] = new BaseEntry(pulled, config, OciDocuments.Layers(manifest, what));
         }
 
         return chosen;

@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace PiBuild.Core.Images;
 
 /// <summary>
@@ -24,26 +22,27 @@ internal static class ImagePush
                 continue;
             }
 
-            events.Step($"pushing {blob.Digest[..19]}… ({blob.Size} bytes) to {reference.Registry}/{reference.Repository}");
+            events.Step($"pushing {blob.Digest.Short} ({blob.Size} bytes) to {reference.Registry}/{reference.Repository}");
             await registry.PushBlobAsync(blob.Digest, blob.Size, () => File.OpenRead(layout.BlobPath(blob.Digest)), cancellationToken).ConfigureAwait(false);
             sent++;
         }
 
         foreach (var manifest in manifests)
         {
-            await registry.PutManifestAsync(manifest.Digest, manifest.MediaType, await File.ReadAllBytesAsync(layout.BlobPath(manifest.Digest), cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            await registry.PutManifestAsync(manifest.Digest.ToString(), manifest.MediaType, await File.ReadAllBytesAsync(layout.BlobPath(manifest.Digest), cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
 
         var indexBody = await File.ReadAllBytesAsync(layout.BlobPath(index.Digest), cancellationToken).ConfigureAwait(false);
-        await registry.PutManifestAsync(index.Digest, index.MediaType, indexBody, cancellationToken).ConfigureAwait(false);
+        await registry.PutManifestAsync(index.Digest.ToString(), index.MediaType, indexBody, cancellationToken).ConfigureAwait(false);
         await registry.PutManifestAsync(reference.Tag!, index.MediaType, indexBody, cancellationToken).ConfigureAwait(false);
         return (sent, present);
     }
 
-    /// <summary>A manifest's config and layers.</summary>
+    /// <summary>A manifest's config and layers (a manifest pibuild wrote itself).</summary>
     private static IEnumerable<OciDescriptor> BlobsOf(OciLayout layout, OciDescriptor manifest)
     {
-        using var document = JsonDocument.Parse(File.ReadAllBytes(layout.BlobPath(manifest.Digest)));
-        return [OciJson.ReadDescriptor(document.RootElement.GetProperty("config")), .. document.RootElement.GetProperty("layers").EnumerateArray().Select(OciJson.ReadDescriptor)];
+        var what = $"{layout.Root}'s manifest {manifest.Digest.Short}";
+        var document = OciDocuments.ReadManifest(File.ReadAllBytes(layout.BlobPath(manifest.Digest)), what);
+        return [OciDocuments.Config(document, what), .. OciDocuments.Layers(document, what)];
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using PiBuild.Core.FileSystem;
 
 namespace PiBuild.Core.Images;
 
@@ -40,13 +41,18 @@ internal sealed partial record ImageReference(string Registry, string Repository
         if (!match.Success)
         {
             throw new ConfigurationException(
-                $"{what} '{text}' is not an image reference; write REGISTRY/REPOSITORY:TAG, e.g. 127.0.0.1:5000/sensors:1.2.3 or ghcr.io/jane/sensors:latest (lower-case repository)");
+                $"{what} '{ArchiveName.Display(text)}' is not an image reference; write REGISTRY/REPOSITORY:TAG, e.g. 127.0.0.1:5000/sensors:1.2.3 or ghcr.io/jane/sensors:latest (lower-case repository)");
         }
 
         var name = match.Groups["name"].Value;
         var first = name.Split('/')[0];
         var hasRegistry = name.Contains('/', StringComparison.Ordinal) && (first.Contains('.', StringComparison.Ordinal) || first.Contains(':', StringComparison.Ordinal) || first == "localhost");
         var registry = hasRegistry ? first : DockerHub;
+        if (hasRegistry && PortOf(registry) is { } port && port is < 1 or > 65535)
+        {
+            throw new ConfigurationException($"{what} '{ArchiveName.Display(text)}' names the port {port}, which is not one (1 to 65535)");
+        }
+
         var repository = hasRegistry ? name[(first.Length + 1)..] : name;
         if (registry == DockerHub && !repository.Contains('/', StringComparison.Ordinal))
         {
@@ -56,6 +62,14 @@ internal sealed partial record ImageReference(string Registry, string Repository
         return new ImageReference(registry, repository,
             match.Groups["tag"].Success ? match.Groups["tag"].Value : null,
             match.Groups["digest"].Success ? match.Groups["digest"].Value : null);
+    }
+
+    private static long? PortOf(string registry)
+    {
+        var colon = registry.LastIndexOf(':');
+        return colon > 0 && registry[(colon + 1)..] is { Length: > 0 } digits && digits.All(char.IsAsciiDigit) && registry[colon - 1] != ':'
+            ? digits.Length > 9 ? long.MaxValue : long.Parse(digits, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
     }
 
     // The distribution spec's grammar: path components of lower-case letters and digits joined by '.', '_', '__' or

@@ -1,12 +1,16 @@
-using System.Text.Json;
 using PiBuild.Core.Archives;
 using PiBuild.Core.Binaries;
+using PiBuild.Core.Fetching;
 using PiBuild.Core.FileSystem;
 using PiBuild.Core.Targets;
 
 namespace PiBuild.Core.Images;
 
-/// <summary>Where an image is read from: a registry (<c>docker://REF</c>) or an OCI layout (<c>oci:DIR[:TAG]</c>).</summary>
+/// <summary>
+/// Where an image is read from: a registry (<c>docker://REF</c>) or an OCI layout (<c>oci:DIR[:TAG]</c>). Whatever it
+/// hands out is checked before it is used: documents capped and hashed against the digest that named them, layers
+/// against theirs, files only ever named by a digest's 64 hex digits.
+/// </summary>
 internal abstract class ImageSource : IDisposable
 {
     public const string DockerPrefix = "docker://";
@@ -14,46 +18,65 @@ internal abstract class ImageSource : IDisposable
 
     public abstract string Name { get; }
 
-    public static bool Names(string text) => text.StartsWith(DockerPrefix, StringComparison.Ordinal) || text.StartsWith(LayoutPrefix, StringComparison.Ordinal);
+    /// <summary>True when <paramref name="text"/> names an image rather than a file.</summary>
+    public static bool IsImage(string text) => text.StartsWith(DockerPrefix, StringComparison.Ordinal) || text.StartsWith(LayoutPrefix, StringComparison.Ordinal);
 
-    public static ImageSource Open(string text, Func<string, string?> getVariable)
+    public static ImageSource Open(string text, Fetcher fetcher, Func<string, string?> getVariable)
     {
         if (text.StartsWith(DockerPrefix, StringComparison.Ordinal))
         {
-            var reference = ImageReference.Parse(text[DockerPrefix.Length..], text);
-            return new RegistrySource(reference, new RegistryClient(reference, RegistryCredentials.For(reference.Registry, getVariable)));
+            var reference = ImageReference.Parse(text[DockerPrefix.Length..], "the image");
+            return new RegistrySource(reference, new RegistryClient(reference, RegistryCredentials.For(reference.Registry, getVariable), fetcher));
         }
 
         var body = text[LayoutPrefix.Length..];
         var colon = body.LastIndexOf(':');
         var (directory, tag) = colon > 0 && !body[(colon + 1)..].Contains('/', StringComparison.Ordinal) ? (body[..colon], body[(colon + 1)..]) : (body, null);
         return File.Exists(Path.Combine(directory, "oci-layout"))
-            ? new LayoutSource(new OciLayout(Path.GetFullPath(directory)), tag, text)
-            : throw new ConfigurationException($"{directory} is not an OCI image layout (no oci-layout file); name one written by pibuild image -o, skopeo or podman");
+            ? new LayoutSource(new OciLayout(Path.GetFullPath(directory)), tag, ArchiveName.Display(text))
+            : throw new ConfigurationException($"{ArchiveName.Display(directory)} is not an OCI image layout (no oci-layout file); name one written by pibuild image -o, skopeo or podman");
     }
 
-    /// <summary>The document the reference names: an index, or a single manifest.</summary>
+    /// <summary>The document the reference names: an index, or a single manifest (its digest, when the reference pins one, checked).</summary>
     public abstract Task<(string MediaType, byte[] Body)> RootAsync(CancellationToken cancellationToken);
 
-    public abstract Task<byte[]> ManifestAsync(string digest, CancellationToken cancellationToken);
+    /// <summary>A manifest an index names, checked against its descriptor's digest and size.</summary>
+    public abstract Task<byte[]> ManifestAsync(OciDescriptor manifest, CancellationToken cancellationToken);
 
-    public abstract Task<Stream> BlobAsync(string digest, CancellationToken cancellationToken);
+    /// <summary>A config a manifest names, checked against its descriptor's digest and size.</summary>
+    public abstract Task<byte[]> ConfigAsync(OciDescriptor config, CancellationToken cancellationToken);
+
+    /// <summary>A layer as a file (the registry's through the download store; the layout's own); the extraction checks its digest.</summary>
+    public abstract Task<string> LayerAsync(OciDescriptor layer, string name, CancellationToken cancellationToken);
 
     public virtual void Dispose()
     {
+    }
+
+    private protected static void CheckDeclaredSize(OciDescriptor descriptor, string what)
+    {
+        if (descriptor.Size > OciDocuments.MaxDocumentBytes)
+        {
+            throw new WorkFailedException($"{what} is declared as {descriptor.Size} bytes, more than the {OciDocuments.MaxDocumentBytes >> 20} MiB pibuild reads for a manifest or config; refused before reading it");
+        }
     }
 
     private sealed class RegistrySource(ImageReference reference, RegistryClient client) : ImageSource
     {
         public override string Name => DockerPrefix + reference;
 
-        public override Task<(string MediaType, byte[] Body)> RootAsync(CancellationToken cancellationToken) => client.GetManifestAsync(reference.Reference, cancellationToken);
+        public override Task<(string MediaType, byte[] Body)> RootAsync(CancellationToken cancellationToken) =>
+            client.GetManifestAsync(reference.Tag ?? "latest", reference.Digest is { } pinned ? OciDigest.Parse(pinned, Name) : null, null, cancellationToken);
 
-        public override async Task<byte[]> ManifestAsync(string digest, CancellationToken cancellationToken) => (await client.GetManifestAsync(digest, cancellationToken).ConfigureAwait(false)).Body;
+        public override async Task<byte[]> ManifestAsync(OciDescriptor manifest, CancellationToken cancellationToken)
+        {
+            CheckDeclaredSize(manifest, $"{Name}'s manifest {manifest.Digest.Short}");
+            return (await client.GetManifestAsync("", manifest.Digest, manifest.Size, cancellationToken).ConfigureAwait(false)).Body;
+        }
 
-        public override Task<Stream> BlobAsync(string digest, CancellationToken cancellationToken) => client.OpenBlobAsync(digest, cancellationToken);
+        public override Task<byte[]> ConfigAsync(OciDescriptor config, CancellationToken cancellationToken) => client.GetBlobAsync(config, cancellationToken);
 
-        public override void Dispose() => client.Dispose();
+        public override Task<string> LayerAsync(OciDescriptor layer, string name, CancellationToken cancellationToken) => client.FetchBlobAsync(layer, name, cancellationToken);
     }
 
     private sealed class LayoutSource(OciLayout layout, string? tag, string name) : ImageSource
@@ -62,23 +85,50 @@ internal abstract class ImageSource : IDisposable
 
         public override async Task<(string MediaType, byte[] Body)> RootAsync(CancellationToken cancellationToken)
         {
-            using var index = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(layout.Root, "index.json"), cancellationToken).ConfigureAwait(false));
-            var entries = index.RootElement.GetProperty("manifests").EnumerateArray().ToArray();
+            var what = $"{name}'s index.json";
+            var top = OciDocuments.ReadManifest(await ReadCappedAsync(Path.Combine(layout.Root, "index.json"), what, cancellationToken).ConfigureAwait(false), what);
+            var entries = (top.Manifests ?? throw new WorkFailedException($"{what} lists no images; the layout is malformed")).ToArray();
             var chosen = tag is null
                 ? entries.Length == 1 ? entries[0] : throw new ConfigurationException($"{name} holds {entries.Length} images; name one: {name}:TAG")
-                : entries.FirstOrDefault(e => e.TryGetProperty("annotations", out var a) && a.TryGetProperty("org.opencontainers.image.ref.name", out var r) && r.GetString() == tag);
-            if (chosen.ValueKind != JsonValueKind.Object)
-            {
-                throw new ConfigurationException($"{name}: the layout has no image tagged '{tag}'");
-            }
-
-            var descriptor = OciJson.ReadDescriptor(chosen);
-            return (descriptor.MediaType, await File.ReadAllBytesAsync(layout.BlobPath(descriptor.Digest), cancellationToken).ConfigureAwait(false));
+                : entries.FirstOrDefault(e => e.Annotations?.GetValueOrDefault("org.opencontainers.image.ref.name") == tag)
+                    ?? throw new ConfigurationException($"{name}: the layout has no image tagged '{ArchiveName.Display(tag)}'");
+            var descriptor = OciDocuments.Descriptor(chosen, what);
+            return (descriptor.MediaType, await ManifestAsync(descriptor, cancellationToken).ConfigureAwait(false));
         }
 
-        public override Task<byte[]> ManifestAsync(string digest, CancellationToken cancellationToken) => File.ReadAllBytesAsync(layout.BlobPath(digest), cancellationToken);
+        public override Task<byte[]> ManifestAsync(OciDescriptor manifest, CancellationToken cancellationToken) => BlobAsync(manifest, cancellationToken);
 
-        public override Task<Stream> BlobAsync(string digest, CancellationToken cancellationToken) => Task.FromResult<Stream>(File.OpenRead(layout.BlobPath(digest)));
+        public override Task<byte[]> ConfigAsync(OciDescriptor config, CancellationToken cancellationToken) => BlobAsync(config, cancellationToken);
+
+        private async Task<byte[]> BlobAsync(OciDescriptor descriptor, CancellationToken cancellationToken)
+        {
+            var what = $"{name}'s blob {descriptor.Digest.Short}";
+            CheckDeclaredSize(descriptor, what);
+            var body = await ReadCappedAsync(layout.BlobPath(descriptor.Digest), what, cancellationToken).ConfigureAwait(false);
+            return OciDigest.Of(body) == descriptor.Digest && body.Length == descriptor.Size
+                ? body
+                : throw new WorkFailedException($"{what} does not match its digest and size ({body.Length} bytes, {OciDigest.Of(body).Short}); the layout is corrupt");
+        }
+
+        public override Task<string> LayerAsync(OciDescriptor layer, string name, CancellationToken cancellationToken)
+        {
+            var path = layout.BlobPath(layer.Digest);
+            return new FileInfo(path) is { Exists: true } file && file.Length == layer.Size
+                ? Task.FromResult(path)
+                : throw new WorkFailedException($"{name} is {(File.Exists(path) ? $"{new FileInfo(path).Length} bytes, not the {layer.Size} declared" : "missing from the layout")}; the layout is corrupt");
+        }
+
+        private static async Task<byte[]> ReadCappedAsync(string path, string what, CancellationToken cancellationToken)
+        {
+            if (!File.Exists(path))
+            {
+                throw new WorkFailedException($"{what} is missing; the layout is incomplete");
+            }
+
+            return new FileInfo(path).Length <= OciDocuments.MaxDocumentBytes
+                ? await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false)
+                : throw new WorkFailedException($"{what} is larger than the {OciDocuments.MaxDocumentBytes >> 20} MiB pibuild reads for a manifest or index");
+        }
     }
 }
 
@@ -86,18 +136,31 @@ internal abstract class ImageSource : IDisposable
 /// <param name="Problem">Why it will not run, in a sentence naming the entry, the file and the board; null when it will.</param>
 internal sealed record ImageFileCheck(OciPlatform Platform, string File, BinaryCheck Check, string? Problem);
 
+/// <summary>An index entry for a platform: the manifest a client of that platform pulls.</summary>
+internal sealed record ImageEntry(OciPlatform Platform, OciDescriptor Manifest);
+
+/// <summary>Every ELF file judged, and what was worth saying beside (entries skipped, an entry without ELF files).</summary>
+internal sealed record ImageVerification(IReadOnlyList<ImageFileCheck> Checks, IReadOnlyList<string> Notes);
+
 /// <summary>
 /// Verifies any image index, the user's or a third party's: each Pi platform entry's layers are pulled one at a time
-/// (streamed to disk, checked against their digest, extracted by the one safe extraction path), every ELF executable
-/// and shared object in them checked against the lowest board of the platform the entry claims — GOARM/GOARM64 from Go
-/// build info, <c>Tag_CPU_arch</c> for C code, the loader — and the board asked must find an entry it can pull.
+/// (through the download store, checked against their digest, extracted by the one safe extraction path), every ELF
+/// executable and shared object in them checked against the lowest board of the platform the entry claims — GOARM/GOARM64
+/// from Go build info, <c>Tag_CPU_arch</c> for C code, the loader — and the board asked must find an entry it can pull.
+/// An index's entries are deduplicated: a client pulls the first entry of a platform, so only that one is judged.
 /// </summary>
 internal static class ImageVerifier
 {
-    public static async Task<IReadOnlyList<ImageFileCheck>> VerifyAsync(ImageSource source, TargetProfile board, ProfileCatalog catalog, string scratch, CancellationToken cancellationToken)
+    public static async Task<ImageVerification> VerifyAsync(ImageSource source, TargetProfile board, ProfileCatalog catalog, string scratch, CancellationToken cancellationToken)
     {
         var (mediaType, body) = await source.RootAsync(cancellationToken).ConfigureAwait(false);
-        var entries = await EntriesAsync(source, mediaType, body, cancellationToken).ConfigureAwait(false);
+        var (entries, skipped) = await EntriesAsync(source, mediaType, body, cancellationToken).ConfigureAwait(false);
+        var notes = new List<string>();
+        if (skipped > 0)
+        {
+            notes.Add($"{source.Name}: {skipped} index entr{(skipped == 1 ? "y" : "ies")} skipped (a platform listed again, which no client pulls)");
+        }
+
         var boardPlatform = ImagePlatforms.Of(board);
         var pulled = ImagePlatforms.Pulled(entries.Select(e => e.Platform), boardPlatform);
         if (pulled is null)
@@ -107,70 +170,73 @@ internal static class ImageVerifier
         }
 
         var checks = new List<ImageFileCheck>();
-        foreach (var (platform, manifest) in entries)
+        foreach (var entry in entries)
         {
             // Each entry is judged for the lowest board of the platform it claims; the entry the board pulls for the board too.
-            var claimed = ImagePlatforms.LowestBoard(platform, catalog);
-            TargetProfile[] judges = [.. new[] { claimed, platform == pulled ? board : null }.OfType<TargetProfile>().DistinctBy(b => b.Name)];
+            var claimed = ImagePlatforms.LowestBoard(entry.Platform, catalog);
+            TargetProfile[] judges = [.. new[] { claimed, entry.Platform == pulled ? board : null }.OfType<TargetProfile>().DistinctBy(b => b.Name)];
             if (judges.Length == 0)
             {
                 continue;
             }
 
-            using var document = JsonDocument.Parse(await source.ManifestAsync(manifest, cancellationToken).ConfigureAwait(false));
-            var layers = document.RootElement.GetProperty("layers").EnumerateArray().Select(OciJson.ReadDescriptor).ToArray();
-            checks.AddRange(await CheckLayersAsync(source, platform, layers, judges, scratch, null, cancellationToken).ConfigureAwait(false));
+            var what = $"{source.Name}'s {entry.Platform} manifest {entry.Manifest.Digest.Short}";
+            var layers = OciDocuments.Layers(OciDocuments.ReadManifest(await source.ManifestAsync(entry.Manifest, cancellationToken).ConfigureAwait(false), what), what);
+            var found = await CheckLayersAsync(source, entry.Platform, layers, judges, scratch, null, cancellationToken).ConfigureAwait(false);
+            if (found.Count == 0)
+            {
+                notes.Add($"the {entry.Platform} entry of {source.Name} holds no ELF files: nothing in it to verify");
+            }
+
+            checks.AddRange(found);
         }
 
-        return checks;
-    }
-
-    /// <summary>An index's entries that name a platform; a single manifest is one entry, its platform read from its config.</summary>
-    public static async Task<IReadOnlyList<(OciPlatform Platform, string Manifest)>> EntriesAsync(ImageSource source, string mediaType, byte[] body, CancellationToken cancellationToken)
-    {
-        using var root = JsonDocument.Parse(body);
-        if (OciMediaTypes.IsIndex(mediaType))
-        {
-            return root.RootElement.GetProperty("manifests").EnumerateArray().Select(OciJson.ReadDescriptor)
-                .Where(d => d.Platform is not null).Select(d => (d.Platform!, d.Digest)).ToArray();
-        }
-
-        var config = OciJson.ReadDescriptor(root.RootElement.GetProperty("config"));
-        await using var stream = await source.BlobAsync(config.Digest, cancellationToken).ConfigureAwait(false);
-        using var document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var c = document.RootElement;
-        var platform = new OciPlatform(c.GetProperty("os").GetString() ?? "", c.GetProperty("architecture").GetString() ?? "", c.TryGetProperty("variant", out var v) ? v.GetString() : null);
-        var digest = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(body));
-        return [(platform, digest)];
+        return checks.Count > 0
+            ? new ImageVerification(checks, notes)
+            : throw new WorkFailedException($"{source.Name} holds no ELF files in any Pi entry ({string.Join(", ", entries.Select(e => e.Platform.ToString()))}): nothing was verified; is it the image you meant?");
     }
 
     /// <summary>
-    /// Pulls each layer (streamed to a file, its digest checked), unpacks it by the safe extraction path and judges
-    /// every ELF file in it. With <paramref name="keepIn"/>, the layers are kept there as blobs (a base image's).
+    /// An index's entries that name a platform, the first of each platform (as clients pull them) and each digest once;
+    /// a single manifest is one entry, its platform read from its config. Also how many entries were skipped.
+    /// </summary>
+    public static async Task<(IReadOnlyList<ImageEntry> Entries, int Skipped)> EntriesAsync(ImageSource source, string mediaType, byte[] body, CancellationToken cancellationToken)
+    {
+        var root = OciDocuments.ReadManifest(body, $"{source.Name}'s {(OciMediaTypes.IsIndex(mediaType) ? "index" : "manifest")}");
+        if (OciMediaTypes.IsIndex(mediaType))
+        {
+            var all = OciDocuments.Entries(root, $"{source.Name}'s index").Where(d => d.Platform is not null).Select(d => new ImageEntry(d.Platform!, d)).ToArray();
+            var kept = all.DistinctBy(e => e.Platform).DistinctBy(e => e.Manifest.Digest).ToArray();
+            return (kept, all.Length - kept.Length);
+        }
+
+        var what = $"{source.Name}'s manifest";
+        var config = OciDocuments.Config(root, what);
+        var platform = OciDocuments.Platform(OciDocuments.ReadConfig(await source.ConfigAsync(config, cancellationToken).ConfigureAwait(false), $"{what}'s config"), $"{what}'s config");
+        return ([new ImageEntry(platform, new OciDescriptor(mediaType, OciDigest.Of(body), body.Length, platform))], 0);
+    }
+
+    /// <summary>
+    /// Pulls each layer (into the download store, its digest checked), unpacks it by the safe extraction path and judges
+    /// every ELF file in it. With <paramref name="keepIn"/>, the layers are copied there as blobs (a base image's).
     /// </summary>
     public static async Task<IReadOnlyList<ImageFileCheck>> CheckLayersAsync(
         ImageSource source, OciPlatform platform, IReadOnlyList<OciDescriptor> layers, IReadOnlyList<TargetProfile> judges, string scratch, OciLayout? keepIn, CancellationToken cancellationToken)
     {
         var checks = new List<ImageFileCheck>();
-        foreach (var layer in layers)
+        foreach (var layer in layers.DistinctBy(l => l.Digest))
         {
-            var blob = keepIn?.BlobPath(layer.Digest) ?? Path.Combine(scratch, "layer.tar.gz");
+            var name = $"{source.Name}'s {platform} layer {layer.Digest.Short}";
             var tree = Path.Combine(scratch, "layer");
             try
             {
-                if (!File.Exists(blob))
+                var blob = await source.LayerAsync(layer, name, cancellationToken).ConfigureAwait(false);
+                await SafeExtractor.ExtractAsync(blob, tree, new ExtractOptions(ExpectedSha256: layer.Digest.Hex, DisplayName: name), cancellationToken).ConfigureAwait(false);
+                if (keepIn is not null && !File.Exists(keepIn.BlobPath(layer.Digest)))
                 {
-                    var partial = blob + ".partial";
-                    await using (var input = await source.BlobAsync(layer.Digest, cancellationToken).ConfigureAwait(false))
-                    await using (var output = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-                    {
-                        await input.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
-                    }
-
-                    File.Move(partial, blob);
+                    File.Copy(blob, keepIn.BlobPath(layer.Digest));
                 }
 
-                await SafeExtractor.ExtractAsync(blob, tree, new ExtractOptions(ExpectedSha256: layer.Digest["sha256:".Length..], DisplayName: $"{source.Name}'s {platform} layer {layer.Digest[..19]}…"), cancellationToken).ConfigureAwait(false);
                 foreach (var file in ElfFiles(tree))
                 {
                     var inImage = "/" + Path.GetRelativePath(tree, file);
@@ -182,11 +248,6 @@ internal static class ImageVerifier
             }
             finally
             {
-                if (keepIn is null)
-                {
-                    File.Delete(blob);
-                }
-
                 PosixFiles.DeleteTree(tree);
             }
         }

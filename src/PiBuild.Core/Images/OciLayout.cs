@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using PiBuild.Core.Fetching;
 
@@ -11,7 +10,7 @@ internal sealed record OciPlatform(string Os, string Architecture, string? Varia
 }
 
 /// <summary>A content descriptor: what a manifest or index points at.</summary>
-internal sealed record OciDescriptor(string MediaType, string Digest, long Size, OciPlatform? Platform = null);
+internal sealed record OciDescriptor(string MediaType, OciDigest Digest, long Size, OciPlatform? Platform = null);
 
 /// <summary>The media types pibuild writes and reads (OCI's, and Docker's that registries still hand out).</summary>
 internal static class OciMediaTypes
@@ -44,11 +43,12 @@ internal sealed class OciLayout(string root)
         return new OciLayout(root);
     }
 
-    public string BlobPath(string digest) => Path.Combine(Root, "blobs", "sha256", digest["sha256:".Length..]);
+    /// <summary>A blob's file: only ever named by 64 hex digits, whatever a document said.</summary>
+    public string BlobPath(OciDigest digest) => Path.Combine(Root, "blobs", "sha256", digest.Hex);
 
     public OciDescriptor AddBlob(string mediaType, byte[] content, OciPlatform? platform = null)
     {
-        var digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(content));
+        var digest = OciDigest.Of(content);
         File.WriteAllBytes(BlobPath(digest), content);
         return new OciDescriptor(mediaType, digest, content.Length, platform);
     }
@@ -56,7 +56,7 @@ internal sealed class OciLayout(string root)
     /// <summary>Moves a finished file in as a blob (a layer written beside the layout).</summary>
     public async Task<OciDescriptor> AddBlobFileAsync(string mediaType, string path, CancellationToken cancellationToken)
     {
-        var digest = "sha256:" + await Sha256Hex.OfFileAsync(path, cancellationToken).ConfigureAwait(false);
+        var digest = OciDigest.FromHex(await Sha256Hex.OfFileAsync(path, cancellationToken).ConfigureAwait(false));
         var size = new FileInfo(path).Length;
         File.Move(path, BlobPath(digest), overwrite: true);
         return new OciDescriptor(mediaType, digest, size);
@@ -97,7 +97,7 @@ internal static class OciJson
     {
         w.WriteStartObject();
         w.WriteString("mediaType", descriptor.MediaType);
-        w.WriteString("digest", descriptor.Digest);
+        w.WriteString("digest", descriptor.Digest.ToString());
         w.WriteNumber("size", descriptor.Size);
         if (descriptor.Platform is { } platform)
         {
@@ -129,14 +129,5 @@ internal static class OciJson
         }
 
         w.WriteEndObject();
-    }
-
-    /// <summary>A descriptor read back from a manifest or index.</summary>
-    public static OciDescriptor ReadDescriptor(JsonElement element)
-    {
-        OciPlatform? platform = element.TryGetProperty("platform", out var p)
-            ? new OciPlatform(p.GetProperty("os").GetString() ?? "", p.GetProperty("architecture").GetString() ?? "", p.TryGetProperty("variant", out var v) ? v.GetString() : null)
-            : null;
-        return new OciDescriptor(element.GetProperty("mediaType").GetString() ?? "", element.GetProperty("digest").GetString() ?? "", element.GetProperty("size").GetInt64(), platform);
     }
 }

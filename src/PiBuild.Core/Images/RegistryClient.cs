@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using PiBuild.Core.Fetching;
+using PiBuild.Core.FileSystem;
 
 namespace PiBuild.Core.Images;
 
@@ -9,119 +11,155 @@ namespace PiBuild.Core.Images;
 /// The OCI distribution API, as much as pushing and pulling an image index takes: blobs (an existence check first, so
 /// an unchanged layer is not sent again; then one monolithic upload), manifests by digest, and the tag. TLS always,
 /// but for a registry on this machine that does not answer TLS (as docker and skopeo allow). On a 401 it answers the
-/// challenge: Basic with the credentials, or Bearer with a token fetched from the realm the registry names.
+/// challenge: Basic with the credentials, or Bearer with a token fetched from the realm the registry names (over https
+/// when the registry is, never downgraded). Everything goes through the fetcher's one transport (its retries, idle and
+/// low-speed bounds, credentials kept to their origin); documents are capped and checked against their digests; blobs
+/// go through the fetcher's content-addressed store.
 /// </summary>
-internal sealed class RegistryClient : IDisposable
+internal sealed partial class RegistryClient(ImageReference reference, RegistryCredentials? credentials, Fetcher fetcher)
 {
-    private readonly HttpClient _http;
-    private readonly ImageReference _reference;
-    private readonly RegistryCredentials? _credentials;
+    /// <summary>The most a token answer may be; a token is a few KiB.</summary>
+    private const int MaxTokenBytes = 1 << 20;
+
+    /// <summary>The most of an error body that is read, for its message.</summary>
+    private const int MaxErrorBytes = 64 << 10;
+
+    private HttpTransport Transport => fetcher.Transport;
+
     private string? _scheme;
     private AuthenticationHeaderValue? _authorization;
 
-    public RegistryClient(ImageReference reference, RegistryCredentials? credentials, TimeSpan? timeout = null)
-    {
-        _reference = reference;
-        _credentials = credentials;
-        _http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(10), AllowAutoRedirect = true })
-        {
-            Timeout = timeout ?? TimeSpan.FromMinutes(10),
-        };
-        _http.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("pibuild", "1"));
-    }
-
     /// <summary>Before anything is built: the registry answers, and takes the login for a push (or needs none).</summary>
-    public async Task CheckCanPushAsync(CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"{Base()}/v2/"), "push", cancellationToken).ConfigureAwait(false);
-        Expect(response, HttpStatusCode.OK, "answer GET /v2/ (is it an OCI registry?)");
-    }
-
-    public async Task<bool> HasBlobAsync(string digest, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Head, Url($"blobs/{digest}")), "push", cancellationToken).ConfigureAwait(false);
-        return response.StatusCode == HttpStatusCode.OK;
-    }
-
-    /// <summary>Uploads a blob in one request: POST for an upload location, PUT with the content and its digest.</summary>
-    public async Task PushBlobAsync(string digest, long size, Func<Stream> open, CancellationToken cancellationToken)
-    {
-        using var start = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, Url("blobs/uploads/")), "push", cancellationToken).ConfigureAwait(false);
-        Expect(start, HttpStatusCode.Accepted, $"start the upload of {Short(digest)}");
-        var location = start.Headers.Location ?? throw Rejected(start, $"start the upload of {Short(digest)}", "it named no upload location");
-        var absolute = location.IsAbsoluteUri ? location : new Uri(new Uri(Base()), location);
-        var put = new UriBuilder(absolute);
-        put.Query = (put.Query.Length > 1 ? put.Query[1..] + "&" : "") + "digest=" + Uri.EscapeDataString(digest);
-        using var done = await SendAsync(() =>
+    public Task CheckCanPushAsync(CancellationToken cancellationToken) =>
+        RetryAsync(async attempt =>
         {
-            var content = new StreamContent(open());
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-            content.Headers.ContentLength = size;
-            return new HttpRequestMessage(HttpMethod.Put, put.Uri) { Content = content };
-        }, "push", cancellationToken).ConfigureAwait(false);
-        Expect(done, HttpStatusCode.Created, $"upload {Short(digest)}");
-    }
+            await ChooseSchemeAsync(attempt).ConfigureAwait(false);
+            using var response = await SendAsync(HttpMethod.Get, () => new Uri($"{_scheme}://{reference.ApiHost}/v2/"), null, "push", attempt).ConfigureAwait(false);
+            await ExpectAsync(response, HttpStatusCode.OK, "answer GET /v2/ (is it an OCI registry?)", attempt).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
 
-    /// <summary>PUT a manifest or index, by digest or by tag.</summary>
-    public async Task PutManifestAsync(string reference, string mediaType, byte[] body, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(() =>
+    public Task<bool> HasBlobAsync(OciDigest digest, CancellationToken cancellationToken) =>
+        RetryAsync(async attempt =>
         {
-            var content = new ByteArrayContent(body);
-            content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
-            return new HttpRequestMessage(HttpMethod.Put, Url($"manifests/{reference}")) { Content = content };
-        }, "push", cancellationToken).ConfigureAwait(false);
-        Expect(response, HttpStatusCode.Created, $"store the manifest {Short(reference)}");
-    }
-
-    public async Task<(string MediaType, byte[] Body)> GetManifestAsync(string reference, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(() =>
-        {
-            var request = new HttpRequestMessage(HttpMethod.Get, Url($"manifests/{reference}"));
-            foreach (var type in OciMediaTypes.Accepted)
+            using var response = await SendAsync(HttpMethod.Head, () => Url($"blobs/{digest}"), null, "push", attempt).ConfigureAwait(false);
+            if ((int)response.StatusCode is 408 or 429 or >= 500)
             {
-                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+                throw new TransientFetchException($"HTTP {(int)response.StatusCode} when asked whether it has {digest.Short}");
             }
 
-            return request;
-        }, "pull", cancellationToken).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.NotFound)
+            return response.StatusCode == HttpStatusCode.OK;
+        }, cancellationToken);
+
+    /// <summary>Uploads a blob in one request: POST for an upload location, PUT with the content and its digest.</summary>
+    public Task PushBlobAsync(OciDigest digest, long size, Func<Stream> open, CancellationToken cancellationToken) =>
+        RetryAsync(async attempt =>
         {
-            throw new WorkFailedException($"{_reference.Registry}/{_reference.Repository} has no manifest '{Short(reference)}'; check the tag (skopeo list-tags docker://{_reference.Registry}/{_reference.Repository})");
+            using var start = await SendAsync(HttpMethod.Post, () => Url("blobs/uploads/"), null, "push", attempt).ConfigureAwait(false);
+            await ExpectAsync(start, HttpStatusCode.Accepted, $"start the upload of {digest.Short}", attempt).ConfigureAwait(false);
+            var location = start.Headers.Location ?? throw Rejected(start, $"start the upload of {digest.Short}", "it named no upload location");
+            var absolute = location.IsAbsoluteUri ? location : new Uri(Url(""), location);
+            if (!HttpTransport.SameOrigin(absolute, Url("")))
+            {
+                // The upload carries the login: it goes to the registry it was given for, nowhere else.
+                throw Rejected(start, $"start the upload of {digest.Short}", $"it named an upload location on another host ({ArchiveName.Display(absolute.GetLeftPart(UriPartial.Authority))}), where pibuild does not send the login");
+            }
+
+            var put = new UriBuilder(absolute);
+            put.Query = (put.Query.Length > 1 ? put.Query[1..] + "&" : "") + "digest=" + Uri.EscapeDataString(digest.ToString());
+            using var done = await SendAsync(HttpMethod.Put, () => put.Uri, request =>
+            {
+                var content = new StreamContent(open());
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+                content.Headers.ContentLength = size;
+                request.Content = content;
+            }, "push", attempt).ConfigureAwait(false);
+            await ExpectAsync(done, HttpStatusCode.Created, $"upload {digest.Short}", attempt).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>PUT a manifest or index, by digest or by tag.</summary>
+    public Task PutManifestAsync(string tagOrDigest, string mediaType, byte[] body, CancellationToken cancellationToken) =>
+        RetryAsync(async attempt =>
+        {
+            using var response = await SendAsync(HttpMethod.Put, () => Url($"manifests/{tagOrDigest}"), request =>
+            {
+                var content = new ByteArrayContent(body);
+                content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+                request.Content = content;
+            }, "push", attempt).ConfigureAwait(false);
+            await ExpectAsync(response, HttpStatusCode.Created, $"store the manifest {Short(tagOrDigest)}", attempt).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>
+    /// A manifest or index by tag, or by digest (then its bytes must hash to it: a registry that answers a digest with
+    /// another document is refused); at most <see cref="OciDocuments.MaxDocumentBytes"/>.
+    /// </summary>
+    /// <param name="declaredSize">The size the descriptor that named it declares: a longer body is refused as soon as it is longer.</param>
+    public async Task<(string MediaType, byte[] Body)> GetManifestAsync(string tag, OciDigest? digest, long? declaredSize, CancellationToken cancellationToken)
+    {
+        var name = digest?.ToString() ?? tag;
+        var what = $"the manifest {Short(name)} of {reference.Registry}/{reference.Repository}";
+        var (mediaType, body) = await RetryAsync(async attempt =>
+        {
+            using var response = await SendAsync(HttpMethod.Get, () => Url($"manifests/{name}"), request =>
+            {
+                foreach (var type in OciMediaTypes.Accepted)
+                {
+                    request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+                }
+            }, "pull", attempt).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                throw new WorkFailedException($"{reference.Registry}/{reference.Repository} has no manifest '{Short(name)}'; check the tag (skopeo list-tags docker://{reference.Registry}/{reference.Repository})");
+            }
+
+            await ExpectAsync(response, HttpStatusCode.OK, $"read the manifest {Short(name)}", attempt).ConfigureAwait(false);
+            return (response.Content.Headers.ContentType?.MediaType, await Transport.ReadBodyAsync(response, (int)Math.Min(declaredSize ?? OciDocuments.MaxDocumentBytes, OciDocuments.MaxDocumentBytes), what, attempt).ConfigureAwait(false));
+        }, cancellationToken).ConfigureAwait(false);
+        if (digest is { } expected && (OciDigest.Of(body) != expected || (declaredSize is { } size && body.Length != size)))
+        {
+            throw new WorkFailedException($"registry {reference.Registry} answered {what} with a document whose digest is {OciDigest.Of(body).Short}; the registry or a proxy changed it, so nothing in it is used");
         }
 
-        Expect(response, HttpStatusCode.OK, $"read the manifest {Short(reference)}");
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        var mediaType = response.Content.Headers.ContentType?.MediaType ?? MediaTypeOf(body);
-        return (mediaType, body);
+        return (mediaType is { } type && (OciMediaTypes.Accepted.Contains(type)) ? type : OciDocuments.MediaTypeOf(OciDocuments.ReadManifest(body, what)), body);
     }
 
-    /// <summary>The blob, streamed (layers can be large); the caller checks its digest.</summary>
-    public async Task<Stream> OpenBlobAsync(string digest, CancellationToken cancellationToken)
+    /// <summary>A small blob (a config) in memory, checked against its digest and declared size.</summary>
+    public async Task<byte[]> GetBlobAsync(OciDescriptor blob, CancellationToken cancellationToken)
     {
-        var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, Url($"blobs/{digest}")), "pull", cancellationToken, HttpCompletionOption.ResponseHeadersRead).ConfigureAwait(false);
-        Expect(response, HttpStatusCode.OK, $"read the blob {Short(digest)}");
-        return await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var what = $"the blob {blob.Digest.Short} of {reference.Registry}/{reference.Repository}";
+        if (blob.Size > OciDocuments.MaxDocumentBytes)
+        {
+            throw new WorkFailedException($"{what} is declared as {blob.Size} bytes, more than the {OciDocuments.MaxDocumentBytes >> 20} MiB pibuild reads for a config; refused before reading it");
+        }
+
+        var body = await RetryAsync(async attempt =>
+        {
+            using var response = await SendAsync(HttpMethod.Get, () => Url($"blobs/{blob.Digest}"), null, "pull", attempt).ConfigureAwait(false);
+            await ExpectAsync(response, HttpStatusCode.OK, $"read the blob {blob.Digest.Short}", attempt).ConfigureAwait(false);
+            return await Transport.ReadBodyAsync(response, (int)blob.Size, what, attempt).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+        return OciDigest.Of(body) == blob.Digest && body.Length == blob.Size
+            ? body
+            : throw new WorkFailedException($"registry {reference.Registry} answered {what} with {body.Length} bytes whose digest is {OciDigest.Of(body).Short}; nothing in it is used");
     }
 
-    public void Dispose() => _http.Dispose();
-
-    internal static string MediaTypeOf(byte[] body)
+    /// <summary>A layer into the fetcher's content-addressed store (once: a second pull finds it there), its digest and size checked.</summary>
+    public async Task<string> FetchBlobAsync(OciDescriptor blob, string name, CancellationToken cancellationToken)
     {
-        using var document = JsonDocument.Parse(body);
-        return document.RootElement.TryGetProperty("mediaType", out var type) && type.GetString() is { } t ? t
-            : document.RootElement.TryGetProperty("manifests", out _) ? OciMediaTypes.Index : OciMediaTypes.Manifest;
+        // The manifests before it answered the registry's challenge: the same login (or none) serves the layers.
+        var authorization = _authorization;
+        return await fetcher.FetchBlobAsync(Url($"blobs/{blob.Digest}"), blob.Digest.Hex, blob.Size, request => request.Headers.Authorization = authorization, name, null, cancellationToken).ConfigureAwait(false);
     }
 
-    private string Url(string path) => $"{Base()}/v2/{_reference.Repository}/{path}";
+    private Uri Url(string path) => new($"{_scheme ?? "https"}://{reference.ApiHost}/v2/{reference.Repository}/{path}");
 
-    private string Base() => $"{_scheme ?? "https"}://{_reference.ApiHost}";
-
-    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> make, string action, CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, Func<Uri> url, Action<HttpRequestMessage>? configure, string action, CancellationToken cancellationToken)
     {
         await ChooseSchemeAsync(cancellationToken).ConfigureAwait(false);
-        var response = await SendOnceAsync(make, completion, cancellationToken).ConfigureAwait(false);
+        var response = await SendOnceAsync(method, url(), configure, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Unauthorized)
         {
             return response;
@@ -130,31 +168,37 @@ internal sealed class RegistryClient : IDisposable
         var challenge = response.Headers.WwwAuthenticate.FirstOrDefault();
         response.Dispose();
         _authorization = await AnswerAsync(challenge, action, cancellationToken).ConfigureAwait(false);
-        response = await SendOnceAsync(make, completion, cancellationToken).ConfigureAwait(false);
+        response = await SendOnceAsync(method, url(), configure, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
             response.Dispose();
-            throw AuthRefused();
+            throw AuthRefused(action);
         }
 
         return response;
     }
 
-    private async Task<HttpResponseMessage> SendOnceAsync(Func<HttpRequestMessage> make, HttpCompletionOption completion, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendOnceAsync(HttpMethod method, Uri url, Action<HttpRequestMessage>? configure, CancellationToken cancellationToken)
     {
-        using var request = make();
-        request.Headers.Authorization = _authorization;
+        var authorization = _authorization;
         try
         {
-            return await _http.SendAsync(request, completion, cancellationToken).ConfigureAwait(false);
+            if (method == HttpMethod.Get || method == HttpMethod.Head)
+            {
+                return await Transport.SendAsync(method, url, request =>
+                {
+                    request.Headers.Authorization = authorization;
+                    configure?.Invoke(request);
+                }, cancellationToken).ConfigureAwait(false);
+            }
+
+            using var request = new HttpRequestMessage(method, url) { Headers = { Authorization = authorization } };
+            configure?.Invoke(request);
+            return await Transport.SendOnceAsync(request, cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpRequestException e)
+        catch (TransientFetchException e) when (e.InnerException is HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } tls)
         {
-            throw Unreachable(e);
-        }
-        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new WorkFailedException($"registry {_reference.Registry} did not answer in time; check that it is up, then run the same command again", e);
+            throw NoTls(tls);
         }
     }
 
@@ -166,21 +210,32 @@ internal sealed class RegistryClient : IDisposable
             return;
         }
 
-        foreach (var scheme in _reference.IsLoopback ? new[] { "https", "http" } : ["https"])
+        foreach (var scheme in reference.IsLoopback ? new[] { "https", "http" } : ["https"])
         {
-            try
+            var plain = false;
+            using var probe = await RetryAsync<HttpResponseMessage?>(async attempt =>
             {
-                using var probe = await _http.GetAsync($"{scheme}://{_reference.ApiHost}/v2/", cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    return await Transport.SendAsync(HttpMethod.Get, new Uri($"{scheme}://{reference.ApiHost}/v2/"), null, attempt).ConfigureAwait(false);
+                }
+                catch (TransientFetchException e) when (scheme == "https" && reference.IsLoopback)
+                {
+                    // A loopback registry that does not complete TLS gets plain HTTP next, as docker treats one; if it
+                    // is down, plain HTTP says so.
+                    _ = e;
+                    plain = true;
+                    return null;
+                }
+                catch (TransientFetchException e) when (scheme == "https" && e.InnerException is HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError or HttpRequestError.InvalidResponse or HttpRequestError.ResponseEnded } tls)
+                {
+                    throw NoTls(tls);
+                }
+            }, cancellationToken).ConfigureAwait(false);
+            if (!plain)
+            {
                 _scheme = scheme;
                 return;
-            }
-            catch (HttpRequestException e) when (scheme == "https" && _reference.IsLoopback && e.HttpRequestError is HttpRequestError.SecureConnectionError or HttpRequestError.InvalidResponse or HttpRequestError.ResponseEnded)
-            {
-                // A loopback registry without TLS: plain HTTP next.
-            }
-            catch (HttpRequestException e)
-            {
-                throw Unreachable(e);
             }
         }
     }
@@ -189,78 +244,161 @@ internal sealed class RegistryClient : IDisposable
     {
         if (challenge is { Scheme: var basic } && basic.Equals("Basic", StringComparison.OrdinalIgnoreCase))
         {
-            return _credentials?.Basic() ?? throw AuthRefused();
+            return credentials?.Basic() ?? throw AuthRefused(action);
         }
 
         if (challenge is not { Scheme: var bearer, Parameter: { } parameter } || !bearer.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
         {
-            throw new ConfigurationException($"registry {_reference.Registry} asks for authentication pibuild does not speak ({challenge?.Scheme ?? "none named"}); use a registry with Basic or token authentication");
+            throw new ConfigurationException($"registry {reference.Registry} asks for authentication pibuild does not speak ({ArchiveName.Display(challenge?.Scheme ?? "none named")}); use a registry with Basic or token authentication");
         }
 
         var values = ChallengeParameters(parameter);
-        var realm = values.GetValueOrDefault("realm") ?? throw AuthRefused();
-        var scope = values.GetValueOrDefault("scope") ?? $"repository:{_reference.Repository}:{(action == "push" ? "pull,push" : "pull")}";
+        var realm = TokenRealm(values.GetValueOrDefault("realm"));
+        var scope = values.GetValueOrDefault("scope") ?? $"repository:{reference.Repository}:{(action == "push" ? "pull,push" : "pull")}";
         var query = $"scope={Uri.EscapeDataString(scope)}" + (values.TryGetValue("service", out var service) ? $"&service={Uri.EscapeDataString(service)}" : "");
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{realm}{(realm.Contains('?', StringComparison.Ordinal) ? "&" : "?")}{query}");
-        request.Headers.Authorization = _credentials?.Basic();
-        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
+        var url = new UriBuilder(realm) { Query = (realm.Query.Length > 1 ? realm.Query[1..] + "&" : "") + query }.Uri;
+        var where = $"the token service {realm.GetLeftPart(UriPartial.Path)} that registry {reference.Registry} names";
+        var body = await Transport.RetryAsync(async attempt =>
         {
-            throw AuthRefused();
+            using var response = await Transport.GetAsync(url, request => request.Headers.Authorization = credentials?.Basic(), attempt).ConfigureAwait(false);
+            if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            {
+                throw AuthRefused(action);
+            }
+
+            if ((int)response.StatusCode is 408 or 429 or >= 500)
+            {
+                throw new TransientFetchException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new WorkFailedException($"{where} answered {(int)response.StatusCode} {ArchiveName.Display(response.ReasonPhrase ?? "")}; check the registry's token service");
+            }
+
+            return await Transport.ReadBodyAsync(response, MaxTokenBytes, $"the token from {where}", attempt).ConfigureAwait(false);
+        }, e => new WorkFailedException($"cannot get a token from {where}: {e.Message}; check that it is up, then run the same command again", e), cancellationToken).ConfigureAwait(false);
+
+        string? token;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            token = document.RootElement.ValueKind != JsonValueKind.Object ? null
+                : document.RootElement.TryGetProperty("token", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()
+                : document.RootElement.TryGetProperty("access_token", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            throw new WorkFailedException($"{where} answered something that is not a token (not JSON); check the registry's token service");
         }
 
-        using var document = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false));
-        var token = (document.RootElement.TryGetProperty("token", out var t) ? t.GetString() : null)
-            ?? (document.RootElement.TryGetProperty("access_token", out var a) ? a.GetString() : null)
-            ?? throw AuthRefused();
-        return new AuthenticationHeaderValue("Bearer", token);
-    }
-
-    private static Dictionary<string, string> ChallengeParameters(string parameter) =>
-        System.Text.RegularExpressions.Regex.Matches(parameter, "(\\w+)=\"([^\"]*)\"")
-            .ToDictionary(m => m.Groups[1].Value.ToLowerInvariant(), m => m.Groups[2].Value, StringComparer.Ordinal);
-
-    private ConfigurationException AuthRefused() => new(
-        _credentials is null
-            ? $"registry {_reference.Registry} wants a login and pibuild has none for it; log in (docker login {_reference.Registry}, which writes ~/.docker/config.json) or set {RegistryCredentials.Variable}=USER:PASSWORD"
-            : $"registry {_reference.Registry} refused the login of {_credentials.User} ({_credentials.Origin}); check the user and password or token, and that it may push to {_reference.Repository}");
-
-    private WorkFailedException Unreachable(HttpRequestException e) => new(
-        e.HttpRequestError == HttpRequestError.SecureConnectionError
-            ? $"cannot speak TLS to registry {_reference.Registry} ({e.InnerException?.Message ?? e.Message}); if it uses its own CA, add it to the system's (update-ca-certificates) or point SSL_CERT_FILE at it"
-            : $"cannot reach registry {_reference.Registry} ({e.InnerException?.Message ?? e.Message}); check the address and that the registry is running", e);
-
-    private void Expect(HttpResponseMessage response, HttpStatusCode expected, string what)
-    {
-        if (response.StatusCode != expected && !(expected == HttpStatusCode.Created && response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Accepted or HttpStatusCode.NoContent))
+        if (token is null)
         {
-            throw Rejected(response, what, null);
+            throw new WorkFailedException($"{where} answered JSON without a token; check the registry's token service");
         }
+
+        // A token goes into a header line: only the characters of a bearer token (RFC 6750), never a line break.
+        return TokenCharacters().IsMatch(token)
+            ? new AuthenticationHeaderValue("Bearer", token)
+            : throw new WorkFailedException($"{where} answered a token with characters a bearer token cannot hold; pibuild will not send it");
     }
 
-    private WorkFailedException Rejected(HttpResponseMessage response, string what, string? why)
+    /// <summary>
+    /// The realm a Bearer challenge names, where the login is sent: an absolute http(s) URL, and https whenever the
+    /// registry was reached over https (a plain-http realm would carry the password in clear: a downgrade).
+    /// </summary>
+    private Uri TokenRealm(string? realm)
     {
-        var said = why ?? ErrorText(response);
-        return new WorkFailedException($"registry {_reference.Registry} would not {what} for {_reference.Repository}: {(int)response.StatusCode} {response.ReasonPhrase}{(said.Length > 0 ? " (" + said + ")" : "")}");
+        if (realm is null)
+        {
+            throw new WorkFailedException($"registry {reference.Registry} asks for a token but names no realm to get it from; check the registry's auth configuration");
+        }
+
+        if (!Uri.TryCreate(realm, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.Host.Length == 0)
+        {
+            throw new WorkFailedException($"registry {reference.Registry} names the token realm '{ArchiveName.Display(realm)}', which is not an http(s) address; pibuild sends no login there");
+        }
+
+        if (uri.Scheme == "http" && _scheme == "https")
+        {
+            throw new WorkFailedException($"registry {reference.Registry} is reached over https but names a token realm on plain http ({ArchiveName.Display(uri.GetLeftPart(UriPartial.Path))}); pibuild will not send the login in clear (a downgrade); fix the registry's realm");
+        }
+
+        return uri;
     }
 
-    /// <summary>The distribution API's error body ({"errors":[{"code","message"}]}), read short.</summary>
-    private static string ErrorText(HttpResponseMessage response)
+    private static Dictionary<string, string> ChallengeParameters(string parameter)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Text.RegularExpressions.Match m in ChallengeParameter().Matches(parameter))
+        {
+            values.TryAdd(m.Groups[1].Value.ToLowerInvariant(), m.Groups[2].Value);
+        }
+
+        return values;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("(\\w+)=\"([^\"]*)\"")]
+    private static partial System.Text.RegularExpressions.Regex ChallengeParameter();
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9\\-._~+/]+=*$")]
+    private static partial System.Text.RegularExpressions.Regex TokenCharacters();
+
+    private ConfigurationException AuthRefused(string action) => new(
+        credentials is null
+            ? $"registry {reference.Registry} wants a login and pibuild has none for it; log in (docker login {reference.Registry}, which writes ~/.docker/config.json) or set {RegistryCredentials.Variable}=USER:PASSWORD"
+            : $"registry {reference.Registry} refused the login of {credentials.User} ({credentials.Origin}); check the user and password or token, and that it may {(action == "push" ? "push to" : "pull from")} {reference.Repository}");
+
+    /// <summary>An operation retried on the transport's rules; its last transient failure said as the registry's.</summary>
+    private Task<T> RetryAsync<T>(Func<CancellationToken, Task<T>> attempt, CancellationToken cancellationToken) =>
+        Transport.RetryAsync(attempt, Exhausted, cancellationToken);
+
+    private Exception Exhausted(TransientFetchException e) => e.InnerException is HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError } tls
+        ? NoTls(tls)
+        : e.InnerException is null
+            ? new WorkFailedException($"registry {reference.Registry} kept failing ({e.Message}); try again later", e)
+            : new WorkFailedException($"cannot reach registry {reference.Registry} ({e.Message}); check the address and that the registry is running", e);
+
+    private WorkFailedException NoTls(HttpRequestException e) =>
+        new($"cannot speak TLS to registry {reference.Registry} ({e.InnerException?.Message ?? e.Message}); if it uses its own CA, add it to the system's (update-ca-certificates) or point SSL_CERT_FILE at it", new TransientFetchException(e.Message, e));
+
+    private async Task ExpectAsync(HttpResponseMessage response, HttpStatusCode expected, string what, CancellationToken cancellationToken)
+    {
+        if (response.StatusCode == expected || (expected == HttpStatusCode.Created && response.StatusCode is HttpStatusCode.OK or HttpStatusCode.Accepted or HttpStatusCode.NoContent))
+        {
+            return;
+        }
+
+        if ((int)response.StatusCode is 408 or 429 or >= 500)
+        {
+            throw new TransientFetchException($"HTTP {(int)response.StatusCode} {ArchiveName.Display(response.ReasonPhrase ?? "")} when asked to {what}");
+        }
+
+        throw Rejected(response, what, await ErrorTextAsync(response, cancellationToken).ConfigureAwait(false));
+    }
+
+    private WorkFailedException Rejected(HttpResponseMessage response, string what, string said) =>
+        new($"registry {reference.Registry} would not {what} for {reference.Repository}: {(int)response.StatusCode} {ArchiveName.Display(response.ReasonPhrase ?? "")}{(said.Length > 0 ? " (" + said + ")" : "")}");
+
+    /// <summary>The distribution API's error body ({"errors":[{"code","message"}]}), at most 64 KiB of it, shown on one line.</summary>
+    private async Task<string> ErrorTextAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         try
         {
-            var body = response.Content.ReadAsStringAsync().GetAwaiter().GetResult();
+            var body = await Transport.ReadBodyAsync(response, MaxErrorBytes, "the error", cancellationToken).ConfigureAwait(false);
             using var document = JsonDocument.Parse(body);
-            return string.Join("; ", document.RootElement.GetProperty("errors").EnumerateArray()
+            var said = string.Join("; ", document.RootElement.GetProperty("errors").EnumerateArray()
                 .Select(e => $"{e.GetProperty("code").GetString()}: {e.GetProperty("message").GetString()}"));
+            return ArchiveName.Display(said.Length > 300 ? said[..300] + "…" : said);
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or HttpRequestException)
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or WorkFailedException or TransientFetchException)
         {
             return "";
         }
     }
 
-    private static string Short(string digestOrTag) => digestOrTag.StartsWith("sha256:", StringComparison.Ordinal) ? digestOrTag[..19] + "…" : digestOrTag;
+    private static string Short(string digestOrTag) => OciDigest.TryParse(digestOrTag, out var digest) ? digest.Short : digestOrTag;
 }
 
 /// <summary>

@@ -1,5 +1,6 @@
 using PiBuild.Core.Binaries;
 using PiBuild.Core.Builds;
+using PiBuild.Core.Fetching;
 using PiBuild.Core.Images;
 using PiBuild.Core.Releases;
 using PiBuild.Core.Targets;
@@ -66,7 +67,8 @@ internal static class ImagePipeline
         var platforms = Platforms(session);
 
         // A registry that is down or refuses the login is said before anything is built.
-        using var registry = request.Push ? new RegistryClient(reference, RegistryCredentials.For(reference.Registry, workspace.GetVariable)) : null;
+        using var fetcher = Fetcher.For(workspace.Paths, workspace.GetVariable);
+        var registry = request.Push ? new RegistryClient(reference, RegistryCredentials.For(reference.Registry, workspace.GetVariable), fetcher) : null;
         if (registry is not null)
         {
             await registry.CheckCanPushAsync(cancellationToken).ConfigureAwait(false);
@@ -77,7 +79,7 @@ internal static class ImagePipeline
         // The layout is written beside -o (or in the cache, for a push alone) and moved into place only when complete.
         using var staging = ReleaseOutput.Stage(output ?? Path.Combine(session.Paths.CacheDirectory, "images", "push"));
         var layout = OciLayout.Create(staging.Path);
-        var bases = await BaseEntriesAsync(workspace, config.Image, platforms, layout, Path.Combine(staging.Path, ".base"), cancellationToken).ConfigureAwait(false);
+        var bases = await BaseEntriesAsync(workspace, fetcher, config.Image, platforms, layout, Path.Combine(staging.Path, ".base"), cancellationToken).ConfigureAwait(false);
         var binaries = Path.Combine(staging.Path, ".bin");
         var build = new CrossBuildRequest(config.Commands, binaries, workspace.Verbose, session.Flags.Arguments(source.Version, source.Commit));
         var plan = CrossBuildPlanner.Plan(session, build, platforms.Select(p => p.Builder).ToArray());
@@ -108,8 +110,8 @@ internal static class ImagePipeline
             staging.ReplaceDirectory(output);
         }
 
-        var entries = platforms.Zip(results, manifests).Select(e => new ImagePlatformEntry(e.First.Platform.ToString(), e.Third.Digest, e.First.Boards.Select(b => b.Name).ToArray(), e.Second.Binaries)).ToArray();
-        return new ImageOutcome(reference.ToString(), index.Digest, entrypoint, entries, output, request.Push, sent, present);
+        var entries = platforms.Zip(results, manifests).Select(e => new ImagePlatformEntry(e.First.Platform.ToString(), e.Third.Digest.ToString(), e.First.Boards.Select(b => b.Name).ToArray(), e.Second.Binaries)).ToArray();
+        return new ImageOutcome(reference.ToString(), index.Digest.ToString(), entrypoint, entries, output, request.Push, sent, present);
     }
 
     /// <summary>
@@ -117,7 +119,7 @@ internal static class ImagePipeline
     /// file in them verified for each board of the platform, before anything is built.
     /// </summary>
     private static async Task<IReadOnlyDictionary<OciPlatform, BaseEntry>?> BaseEntriesAsync(
-        Workspace workspace, ImageConfig config, IReadOnlyList<(OciPlatform Platform, TargetProfile Builder, IReadOnlyList<TargetProfile> Boards)> platforms, OciLayout layout, string scratch, CancellationToken cancellationToken)
+        Workspace workspace, Fetcher fetcher, ImageConfig config, IReadOnlyList<(OciPlatform Platform, TargetProfile Builder, IReadOnlyList<TargetProfile> Boards)> platforms, OciLayout layout, string scratch, CancellationToken cancellationToken)
     {
         if (config.Base == ImageConfig.Scratch)
         {
@@ -129,7 +131,7 @@ internal static class ImagePipeline
             throw new ConfigurationException("image.tzdata adds time zones to an image from scratch; a base image brings its own (install tzdata in it)");
         }
 
-        using var source = ImageSource.Open(config.Base, workspace.GetVariable);
+        using var source = ImageSource.Open(config.Base, fetcher, workspace.GetVariable);
         var entries = await BaseImage.ResolveAsync(source, platforms.Select(p => p.Platform).ToArray(), cancellationToken).ConfigureAwait(false);
         Directory.CreateDirectory(scratch);
         foreach (var (platform, _, boards) in platforms)

@@ -1,4 +1,5 @@
 using PiBuild.Core.Binaries;
+using PiBuild.Core.Fetching;
 using PiBuild.Core.FileSystem;
 using PiBuild.Core.Images;
 using PiBuild.Core.Targets;
@@ -12,7 +13,8 @@ public sealed record VerifyRequest(IReadOnlyList<string> Targets, IReadOnlyList<
 
 /// <summary>Every file's check; the command succeeds when all passed.</summary>
 /// <param name="ImageProblems">For an image: each file that will not run, in a sentence naming its entry and the board.</param>
-public sealed record VerifyReport(TargetProfile Target, IReadOnlyList<BinaryCheck> Checks, IReadOnlyList<string>? ImageProblems = null)
+/// <param name="Notes">What is worth saying beside the checks (an image's skipped entries, an entry without ELF files).</param>
+public sealed record VerifyReport(TargetProfile Target, IReadOnlyList<BinaryCheck> Checks, IReadOnlyList<string>? ImageProblems = null, IReadOnlyList<string>? Notes = null)
 {
     public bool Passed => Checks.All(c => c.Passed);
 }
@@ -23,7 +25,7 @@ internal static class VerifyPipeline
     public static async Task<VerifyReport> RunAsync(Workspace workspace, VerifyRequest request, CancellationToken cancellationToken)
     {
         var target = TargetSelection.Named(workspace.Catalog(), request.Targets, "verify");
-        if (request.Files.Any(ImageSource.Names))
+        if (request.Files.Any(ImageSource.IsImage))
         {
             return await VerifyImagesAsync(workspace, target, request.Files, cancellationToken).ConfigureAwait(false);
         }
@@ -31,7 +33,9 @@ internal static class VerifyPipeline
         var missing = request.Files.FirstOrDefault(f => !File.Exists(f));
         if (missing is not null)
         {
-            throw new ConfigurationException($"{missing}: no such file");
+            throw new ConfigurationException(Directory.Exists(missing)
+                ? $"{missing} is a directory; verify checks files (name them: {missing.TrimEnd('/')}/*) or images (docker://REF, oci:DIR)"
+                : $"{missing}: no such file");
         }
 
         // Most binaries in the world are dynamically linked; verify judges any of them, and demands static only when asked.
@@ -42,19 +46,23 @@ internal static class VerifyPipeline
     /// <summary>Images (docker://REF, oci:DIR[:TAG]): every Pi entry's ELF files, for its platform and for the board.</summary>
     private static async Task<VerifyReport> VerifyImagesAsync(Workspace workspace, TargetProfile target, IReadOnlyList<string> images, CancellationToken cancellationToken)
     {
-        if (images.FirstOrDefault(f => !ImageSource.Names(f)) is { } file)
+        if (images.FirstOrDefault(f => !ImageSource.IsImage(f)) is { } file)
         {
             throw new ConfigurationException($"verify checks files or images, one kind at a time: {file} is a file among images; verify it separately");
         }
 
         using var scratch = StagingDirectory.Create(Path.Combine(workspace.Paths.CacheDirectory, "images", "verify"));
+        using var fetcher = Fetcher.For(workspace.Paths, workspace.GetVariable);
         var checks = new List<ImageFileCheck>();
+        var notes = new List<string>();
         foreach (var image in images)
         {
-            using var source = ImageSource.Open(image, workspace.GetVariable);
-            checks.AddRange(await ImageVerifier.VerifyAsync(source, target, workspace.Catalog(), scratch.Path, cancellationToken).ConfigureAwait(false));
+            using var source = ImageSource.Open(image, fetcher, workspace.GetVariable);
+            var verification = await ImageVerifier.VerifyAsync(source, target, workspace.Catalog(), scratch.Path, cancellationToken).ConfigureAwait(false);
+            checks.AddRange(verification.Checks);
+            notes.AddRange(verification.Notes);
         }
 
-        return new VerifyReport(target, checks.Select(c => c.Check).ToArray(), checks.Select(c => c.Problem).OfType<string>().Distinct().ToArray());
+        return new VerifyReport(target, checks.Select(c => c.Check).ToArray(), checks.Select(c => c.Problem).OfType<string>().Distinct().ToArray(), notes);
     }
 }

@@ -58,7 +58,11 @@ internal static class ProjectKeys
             return config with { Commands = [.. values.Items("commands").Select(i => i.Item)] };
         }),
         new("ldflags", ValueKind.Text, "linker flags for every build, before --ldflags; {version} and {commit} are filled in", (config, values) =>
-            config with { LdFlags = values.Text("ldflags") }),
+        {
+            // Checked as the command line's are: nothing that runs a program or writes outside the build.
+            GoToolFlags.CheckLinkerFlags(values.Text("ldflags"), $"{values["ldflags"].Location}: 'ldflags'");
+            return config with { LdFlags = values.Text("ldflags") };
+        }),
         new("tags", ValueKind.TextList, "build tags for every build, before --tags", (config, values) =>
         {
             // A tag is what go accepts in a //go:build line; anything else would fail in go build after the checks.

@@ -41,7 +41,14 @@ internal static class CompletionCommand
 
     public static Command Create()
     {
-        Shell.AcceptOnlyFromAmong("bash", "zsh", "fish");
+        // One line for another shell (AcceptOnlyFromAmong lists its suggestions over several).
+        Shell.Validators.Add(result =>
+        {
+            if (result.Tokens.FirstOrDefault()?.Value is { } shell && shell is not ("bash" or "zsh" or "fish"))
+            {
+                result.AddError($"pibuild completes bash, zsh and fish, not '{shell}'");
+            }
+        });
         var command = new Command("completion", "Print a shell completion script (bash, zsh or fish)") { Shell };
         command.SetHandler((context, parseResult, _) =>
         {

@@ -38,6 +38,12 @@ internal static class VerifyCommand
     private static void Render(CliContext context, VerifyReport report)
     {
         var target = report.Target.Name;
+        foreach (var note in report.Notes ?? [])
+        {
+            // Beside the result, never in it: JSON on stdout stays one document.
+            (context.Json ? context.Error : context.Out).WriteLine($"pibuild: {note}");
+        }
+
         if (context.Json)
         {
             JsonOutput.Write(context.Out, new VerifyResultJson(report.Checks.Select(c => BinaryJson.From(target, c)).ToArray()), JsonOutput.Default.VerifyResultJson);

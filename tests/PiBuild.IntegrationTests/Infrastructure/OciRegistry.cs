@@ -15,7 +15,7 @@ public sealed class OciRegistry : IDisposable
 
     private TokenIssuer? _tokens;
 
-    private OciRegistry(bool secured, bool tokens = false)
+    private OciRegistry(bool secured, bool tokens = false, string? realm = null)
     {
         Port = FreePort();
         var tls = "";
@@ -36,7 +36,9 @@ public sealed class OciRegistry : IDisposable
             _dir.Write("htpasswd", htpasswd.StandardOutput.ReadToEnd());
             htpasswd.WaitForExit();
             tls = $"  tls:\n    certificate: {_dir.Combine("server.crt")}\n    key: {_dir.Combine("server.key")}\n";
-            auth = $"auth:\n  htpasswd:\n    realm: pibuild-tests\n    path: {_dir.Combine("htpasswd")}\n";
+            auth = realm is null
+                ? $"auth:\n  htpasswd:\n    realm: pibuild-tests\n    path: {_dir.Combine("htpasswd")}\n"
+                : $"auth:\n  token:\n    realm: {realm}\n    service: {TokenIssuer.Service}\n    issuer: {TokenIssuer.Issuer}\n    rootcertbundle: {CaFile}\n";
         }
 
         _dir.Write("config.yml", $"version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: {_dir.Combine("data")}\n{auth}http:\n  addr: 127.0.0.1:{Port}\n{tls}");
@@ -65,6 +67,9 @@ public sealed class OciRegistry : IDisposable
     public static OciRegistry Start() => new(secured: false);
 
     public static OciRegistry StartSecured() => new(secured: true);
+
+    /// <summary>TLS, with token authentication whose realm is <paramref name="realm"/> (wherever that is, as a hostile registry names it).</summary>
+    public static OciRegistry StartSecuredWithTokenRealm(string realm) => new(secured: true, realm: realm);
 
     /// <summary>Plain HTTP, with the distribution token flow: a 401 naming a realm where a login buys a signed Bearer token.</summary>
     public static OciRegistry StartWithTokens() => new(secured: false, tokens: true);

@@ -43,6 +43,15 @@ public sealed record Misbehaviour
 
     /// <summary>Answer 302 with this Location (absolute or relative) instead of the file.</summary>
     public string? RedirectTo { get; init; }
+
+    /// <summary>Answer this status (with the content as its body) instead of 200.</summary>
+    public int? Status { get; init; }
+
+    /// <summary>More header lines ("Name: value"), as a registry sends Content-Type and WWW-Authenticate.</summary>
+    public IReadOnlyList<string> Headers { get; init; } = [];
+
+    /// <summary>Send the content again and again, without end and without a Content-Length.</summary>
+    public bool Endless { get; init; }
 }
 
 /// <summary>
@@ -52,22 +61,37 @@ public sealed record Misbehaviour
 /// </summary>
 public sealed class TestHttpServer : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, (byte[] Content, Misbehaviour Behaviour)> _files = new();
     private readonly ConcurrentDictionary<string, int> _requests = new();
     private readonly ConcurrentQueue<(string Path, string? Range)> _log = new();
+    private readonly ConcurrentQueue<string> _authorizations = new();
+    private readonly ConcurrentDictionary<string, long> _sent = new();
     private readonly Task _accepting;
 
-    public TestHttpServer()
+    public TestHttpServer(IPAddress? address = null)
     {
+        _listener = new TcpListener(address ?? IPAddress.Loopback, 0);
         _listener.Start();
         _accepting = AcceptAsync();
     }
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
-    public string Url(string path) => $"http://127.0.0.1:{Port}/{path.TrimStart('/')}";
+    public string Url(string path) => $"http://{Address}/{path.TrimStart('/')}";
+
+    /// <summary>"127.0.0.1:PORT": where the server listens.</summary>
+    public string Address => $"{((IPEndPoint)_listener.LocalEndpoint).Address}:{Port}";
+
+    /// <summary>How many requests reached the server at all.</summary>
+    public int TotalRequests => _log.Count;
+
+    /// <summary>Every Authorization header the server was sent, in order.</summary>
+    public IReadOnlyList<string> Authorizations => [.. _authorizations];
+
+    /// <summary>Body bytes sent for a path, over all its requests (an endless answer stops when the client hangs up).</summary>
+    public long BytesSent(string path) => _sent.GetValueOrDefault("/" + path.TrimStart('/'));
 
     public void Serve(string path, byte[] content, Misbehaviour? behaviour = null) =>
         _files["/" + path.TrimStart('/')] = (content, behaviour ?? new Misbehaviour());
@@ -123,6 +147,11 @@ public sealed class TestHttpServer : IAsyncDisposable
                     .ToDictionary(l => l[..l.IndexOf(':')].Trim().ToLowerInvariant(), l => l[(l.IndexOf(':') + 1)..].Trim());
                 var count = _requests.AddOrUpdate(path, 1, (_, n) => n + 1);
                 _log.Enqueue((path, headers.GetValueOrDefault("range")));
+                if (headers.GetValueOrDefault("authorization") is { } authorization)
+                {
+                    _authorizations.Enqueue(authorization);
+                }
+
                 await RespondAsync(client, stream, path, headers, count);
             }
             catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
@@ -149,6 +178,30 @@ public sealed class TestHttpServer : IAsyncDisposable
         if (behaviour.RedirectTo is { } location)
         {
             await WriteAsync(stream, $"HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            return;
+        }
+
+        var extra = string.Concat(behaviour.Headers.Select(h => h + "\r\n"));
+        if (behaviour.Endless)
+        {
+            await WriteAsync(stream, $"HTTP/1.1 {behaviour.Status ?? 200} As Told\r\n{extra}Connection: close\r\n\r\n");
+            while (!_stop.IsCancellationRequested)
+            {
+                await stream.WriteAsync(content);
+                _sent.AddOrUpdate(path, content.Length, (_, n) => n + content.Length);
+                if (behaviour.ChunkDelay > TimeSpan.Zero)
+                {
+                    await Task.Delay(behaviour.ChunkDelay, _stop.Token);
+                }
+            }
+
+            return;
+        }
+
+        if (behaviour.Status is { } answer)
+        {
+            await WriteAsync(stream, $"HTTP/1.1 {answer} As Told\r\n{extra}Content-Length: {content.Length}\r\nConnection: close\r\n\r\n");
+            await stream.WriteAsync(content);
             return;
         }
 
@@ -180,6 +233,7 @@ public sealed class TestHttpServer : IAsyncDisposable
             builder.Append($"Content-Range: bytes {start}-{content.Length - 1}/{content.Length}\r\n");
         }
 
+        builder.Append(extra);
         builder.Append($"ETag: {etag}\r\nLast-Modified: Tue, 01 Jul 2025 10:00:00 GMT\r\nAccept-Ranges: bytes\r\nConnection: close\r\n\r\n");
         await WriteAsync(stream, builder.ToString());
 
@@ -189,6 +243,7 @@ public sealed class TestHttpServer : IAsyncDisposable
             var chunk = (int)Math.Min(behaviour.ChunkSize, limit - sent);
             await stream.WriteAsync(body.Slice((int)sent, chunk));
             sent += chunk;
+            _sent.AddOrUpdate(path, chunk, (_, n) => n + chunk);
             if (behaviour.ChunkDelay > TimeSpan.Zero)
             {
                 await Task.Delay(behaviour.ChunkDelay);
@@ -217,6 +272,12 @@ public sealed class TestHttpServer : IAsyncDisposable
         var one = new byte[1];
         while (await stream.ReadAsync(one) == 1)
         {
+            if (buffer.Count == 0 && one[0] == 0x16)
+            {
+                // A TLS ClientHello: this server speaks plain HTTP only, and hangs up as plain servers do.
+                return null;
+            }
+
             buffer.Add(one[0]);
             if (buffer.Count >= 4 && buffer[^4] == '\r' && buffer[^3] == '\n' && buffer[^2] == '\r' && buffer[^1] == '\n')
             {

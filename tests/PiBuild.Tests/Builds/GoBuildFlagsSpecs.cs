@@ -85,4 +85,42 @@ public sealed class GoBuildFlagsSpecs
         var error = Assert.Throws<ConfigurationException>(() => ProjectConfig.Parse("tags:\n  - ok\n  - \"two words\"\n", "pibuild.yaml"));
         Assert.StartsWith("pibuild.yaml:3:5: 'tags' are build tags", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("-ldflags=-linkmode=external -extld=/x/evil.sh", "runs another program as the external linker")]
+    [InlineData("-ldflags=-o=/x/file", "makes the linker write the binary somewhere else")]
+    [InlineData("-ldflags=-s -o /x/file", "makes the linker write the binary somewhere else")]
+    [InlineData("-ldflags=-tmpdir=/x", "write outside the build")]
+    [InlineData("-ldflags=-extldflags '-o /x/file'", "names another program or output")]
+    [InlineData("-ldflags=-extldflags=-fuse-ld=/x/ld", "names another program or output")]
+    [InlineData("-ldflags=-extldflags=-B/x", "names another program or output")]
+    [InlineData("-ldflags=-extldflags -Wl,-o,/x/file", "names another program or output")]
+    [InlineData("-ldflags=-extldflags @/x/options", "names another program or output")]
+    [InlineData("-ldflags=`touch /x`", "is not a linker flag (go's linker would stop and print its usage)")]
+    [InlineData("-ldflags=-X 'main.v=1", "quote is not closed")]
+    [InlineData("-gcflags=all=-o=/x/file", "the compiler flag '-o=/x/file'")]
+    [InlineData("-gcflags=-cpuprofile=/x/p", "writes a file outside the build")]
+    [InlineData("-asmflags=all=-o=/x/file", "the assembler flag '-o=/x/file'")]
+    [InlineData("-modfile=/x/go.mod", "outside the project")]
+    [InlineData("-modfile=../go.mod", "outside the project")]
+    [InlineData("-pkgdir=/x", "outside pibuild's per-board cache")]
+    [InlineData("-tags=a,$(touch /x)", "build tags are letters, digits")]
+    public void Tool_flags_that_run_a_program_or_write_outside_the_build_are_refused_wherever_they_are_given(string flag, string reason)
+    {
+        Assert.Contains(reason, Assert.Throws<ConfigurationException>(() => GoBuildFlags.Parse([flag])).Message, StringComparison.Ordinal);
+        Assert.Contains(reason, Assert.Throws<ConfigurationException>(() => GoBuildFlags.CheckTestFlags([flag])).Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("-ldflags=-s -w -X main.version=1.0 -X 'main.name=a b'")]
+    [InlineData("-ldflags=-linkmode=external -extldflags '-static -Wl,-Bstatic'")]
+    [InlineData("-gcflags=all=-N -l")]
+    [InlineData("-asmflags=-trimpath")]
+    [InlineData("-modfile=go.alt.mod")]
+    [InlineData("-tags=a,b.c,d_e")]
+    public void Ordinary_tool_flags_pass(string flag) => Assert.NotEmpty(GoBuildFlags.Parse([flag]).Flags.Arguments());
+
+    [Fact]
+    public void A_test_flags_value_given_as_the_next_argument_is_checked_too() =>
+        Assert.Contains("runs another program", Assert.Throws<ConfigurationException>(() => GoBuildFlags.CheckTestFlags(["-run", "X", "-ldflags", "-extld=/x/evil.sh"])).Message, StringComparison.Ordinal);
 }

@@ -39,6 +39,26 @@ public sealed class DeviceSpecs
     }
 
     [Theory]
+    [InlineData("pi@host;reboot")]
+    [InlineData("pi@$(reboot)")]
+    [InlineData("pi@`id`")]
+    [InlineData("p'i@host")]
+    [InlineData("pi@host|x:22")]
+    public void A_host_or_user_with_a_shells_metacharacters_is_refused_as_ssh_refuses_it(string text)
+    {
+        var e = Assert.ThrowsAny<PiBuildException>(() => DeviceAddress.Parse(text));
+        Assert.Equal(ExitCodes.Usage, e.ExitCode);
+        Assert.Contains("ssh refuses the rest", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_hint_to_try_by_hand_is_the_exact_ssh_command_with_its_port()
+    {
+        Assert.Equal("ssh -p 22402 root@127.0.0.1", DeviceAddress.Parse("root@127.0.0.1:22402").SshCommand);
+        Assert.Equal("ssh pi@raspberrypi.local", DeviceAddress.Parse("pi@raspberrypi.local").SshCommand);
+    }
+
+    [Theory]
     [InlineData("ssh", new[] { "ssh" })]
     [InlineData("ssh -F ./ssh_config", new[] { "ssh", "-F", "./ssh_config" })]
     [InlineData("ssh -o 'ProxyJump a b'  -i \"my key\"", new[] { "ssh", "-o", "ProxyJump a b", "-i", "my key" })]

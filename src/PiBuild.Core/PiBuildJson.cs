@@ -1,10 +1,11 @@
 using System.Text.Json.Serialization;
 using PiBuild.Core.Fetching;
+using PiBuild.Core.Images;
 using PiBuild.Core.Layout;
 using PiBuild.Core.Releases;
 using PiBuild.Core.Testing;
 
-namespace PiBuild.Core.Json;
+namespace PiBuild.Core;
 
 /// <summary>Every JSON document Core reads or writes, with source-generated (reflection-free) type information.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
@@ -14,4 +15,6 @@ namespace PiBuild.Core.Json;
 [JsonSerializable(typeof(GoTestEvent))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(AnalyzerOutput))]
+[JsonSerializable(typeof(OciManifestDocument))]
+[JsonSerializable(typeof(OciConfigDocument))]
 internal sealed partial class PiBuildJson : JsonSerializerContext;
