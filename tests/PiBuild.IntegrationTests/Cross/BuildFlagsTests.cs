@@ -91,5 +91,39 @@ public sealed class BuildFlagsTests(SharedGoCache cache) : IDisposable
         Assert.Contains("a release always trims build-machine paths", refused.StandardError, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Linker_and_compiler_flags_that_would_run_a_program_or_write_outside_the_build_never_reach_go()
+    {
+        var project = await TaggedProjectAsync();
+        var marker = _dir.Combine("marker");
+        var evil = _dir.Write("evil.sh", $"#!/bin/sh\ntouch {marker}\nexec gcc \"$@\"\n");
+        File.SetUnixFileMode(evil, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var elsewhere = _dir.Combine("elsewhere");
+        await File.WriteAllTextAsync(elsewhere, "kept\n");
+
+        File.WriteAllText(Path.Combine(project, "pibuild.yaml"), $"ldflags: \"-linkmode=external -extld={evil}\"\n");
+        var fromYaml = await Run.PiBuildAsync(["cross", "--target", "pi2", "-C", project], _dir.Path, cache.Environment());
+        fromYaml.AssertExit(2);
+        File.Delete(Path.Combine(project, "pibuild.yaml"));
+        string[][] commandLines =
+        [
+            ["cross", "--target", "pi2", "-C", project, "--ldflags", $"-linkmode=external -extld={evil}"],
+            ["cross", "--target", "pi2", "-C", project, "--", $"-ldflags=-linkmode=external -extld={evil}"],
+            ["cross", "--target", "pi2", "-C", project, "--ldflags", $"-o={elsewhere}"],
+            ["cross", "--target", "pi2", "-C", project, "--", $"-gcflags=all=-o={elsewhere}"],
+            ["test", "--target", "pi2", "-C", project, "--", $"-ldflags=-extld={evil}", "./..."],
+        ];
+        foreach (var args in commandLines)
+        {
+            var result = await Run.PiBuildAsync(args, _dir.Path, cache.Environment());
+            result.AssertExit(2);
+            Assert.Contains("is not passed to go", Assert.Single(result.StandardError.TrimEnd('\n').Split('\n')), StringComparison.Ordinal);
+        }
+
+        Assert.False(File.Exists(marker), "evil.sh ran");
+        Assert.Equal("kept\n", await File.ReadAllTextAsync(elsewhere));
+        Assert.False(Directory.Exists(Path.Combine(project, "bin")));
+    }
+
     public void Dispose() => _dir.Dispose();
 }
