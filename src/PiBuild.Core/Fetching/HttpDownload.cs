@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Threading.Channels;
@@ -159,8 +158,7 @@ internal sealed class HttpDownload(HttpTransport transport, IProgress<FetchProgr
 
         await using var output = OpenPartial(partialPath, name, have);
         var received = have;
-        var clock = Stopwatch.StartNew();
-        var window = (Start: TimeSpan.Zero, Bytes: 0L);
+        var pace = new LowSpeedWatch(policy);
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
         // SHA-256 runs on another core while the next bytes arrive: inline, it was a third of a loopback download.
@@ -197,18 +195,10 @@ internal sealed class HttpDownload(HttpTransport transport, IProgress<FetchProgr
                 await WriteAsync(output, buffer.AsMemory(0, read), partialPath, name, total is null ? read : total.Value - received, cancellationToken).ConfigureAwait(false);
                 await chunks.Writer.WriteAsync((buffer, read), cancellationToken).ConfigureAwait(false);
                 received += read;
-                window.Bytes += read;
-                progress?.Report(new FetchProgress(name, received, total, (received - have) / Math.Max(clock.Elapsed.TotalSeconds, 0.001)));
-
-                // Low speed: fewer than SpeedLimit bytes a second over a whole SpeedTime window, as curl measures it.
-                if (clock.Elapsed - window.Start >= policy.SpeedTime)
+                progress?.Report(new FetchProgress(name, received, total, (received - have) / Math.Max(pace.Elapsed.TotalSeconds, 0.001)));
+                if (pace.TooSlowAfter(read))
                 {
-                    if (window.Bytes / (clock.Elapsed - window.Start).TotalSeconds < policy.SpeedLimit)
-                    {
-                        throw new TransientFetchException($"the transfer was slower than {policy.SpeedLimit} bytes/s for {Seconds(policy.SpeedTime)} ({received} bytes so far)");
-                    }
-
-                    window = (clock.Elapsed, 0);
+                    throw new TransientFetchException($"the transfer was {pace.Limit} ({received} bytes so far)");
                 }
             }
         }

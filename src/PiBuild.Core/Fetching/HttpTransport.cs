@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using PiBuild.Core.FileSystem;
@@ -141,8 +140,7 @@ internal sealed class HttpTransport(FetchPolicy policy) : IDisposable
 
         using var buffer = new MemoryStream();
         var chunk = new byte[Math.Min(cap + 1, 1 << 16)];
-        var clock = Stopwatch.StartNew();
-        var window = (Start: TimeSpan.Zero, Bytes: 0L);
+        var pace = new LowSpeedWatch(policy);
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         try
         {
@@ -163,15 +161,9 @@ internal sealed class HttpTransport(FetchPolicy policy) : IDisposable
                 }
 
                 buffer.Write(chunk, 0, read);
-                window.Bytes += read;
-                if (clock.Elapsed - window.Start >= policy.SpeedTime)
+                if (pace.TooSlowAfter(read))
                 {
-                    if (window.Bytes / (clock.Elapsed - window.Start).TotalSeconds < policy.SpeedLimit)
-                    {
-                        throw new TransientFetchException($"{what} came slower than {policy.SpeedLimit} bytes/s for {Seconds(policy.SpeedTime)} ({buffer.Length} bytes so far)");
-                    }
-
-                    window = (clock.Elapsed, 0);
+                    throw new TransientFetchException($"{what} came {pace.Limit} ({buffer.Length} bytes so far)");
                 }
             }
         }
