@@ -161,7 +161,7 @@ internal sealed class SshConnection(DeviceAddress address, IReadOnlyList<string>
         if (Says("REMOTE HOST IDENTIFICATION HAS CHANGED") || Says("Host key verification failed") || Says("host key for") || Says("No ") && Says("host key is known"))
         {
             return new ConfigurationException(
-                $"the host key of {device} is not known or has changed (ssh: {first}); if the device was reinstalled, check its key and replace it: ssh-keygen -R {Address.Host}, then {Address.SshCommand} once");
+                $"the host key of {device} is not known or has changed (ssh: {first}); if the device was reinstalled, check its key and replace it: ssh-keygen -R {(Address.Port is { } port ? $"'[{Address.Host}]:{port}'" : Address.Host)}, then {Address.SshCommand} once");
         }
 
         if (Says("Permission denied") || Says("Too many authentication failures"))

@@ -120,9 +120,11 @@ public sealed class DeviceSpecs
     [InlineData("ssh: connect to host host port 22: Connection refused", "cannot reach pi@host", "ssh server")]
     [InlineData("ssh: Could not resolve hostname host: Name or service not known", "cannot reach pi@host", "check the address")]
     [InlineData("kex_exchange_identification: something odd", "ssh to pi@host failed: kex_exchange_identification", "by hand")]
-    public void What_ssh_says_when_it_fails_becomes_one_line_with_the_fix(string said, string message, string fix)
+    [InlineData("Host key verification failed.", "host key of pi@host:2222", "ssh-keygen -R '[host]:2222', then ssh -p 2222 pi@host once", "pi@host:2222")]
+    [InlineData("kex_exchange_identification: something odd", "ssh to pi@host:2222 failed", "try ssh -p 2222 pi@host by hand", "pi@host:2222")]
+    public void What_ssh_says_when_it_fails_becomes_one_line_with_the_fix(string said, string message, string fix, string address = "pi@host")
     {
-        var connection = new SshConnection(DeviceAddress.Parse("pi@host"), ["ssh"], "/tmp", new ProcessRunner());
+        var connection = new SshConnection(DeviceAddress.Parse(address), ["ssh"], "/tmp", new ProcessRunner());
         var e = connection.Failure(said + "\n");
         Assert.Equal(ExitCodes.Usage, e.ExitCode);
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
