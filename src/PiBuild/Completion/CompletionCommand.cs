@@ -46,7 +46,7 @@ internal static class CompletionCommand
         {
             if (result.Tokens.FirstOrDefault()?.Value is { } shell && shell is not ("bash" or "zsh" or "fish"))
             {
-                result.AddError($"pibuild completes bash, zsh and fish, not '{shell}'");
+                result.AddError($"unknown shell '{shell}' (pibuild completes bash, zsh and fish)");
             }
         });
         var command = new Command("completion", "Print a shell completion script (bash, zsh or fish)") { Shell };

@@ -90,7 +90,7 @@ public sealed class BadInputTests : IDisposable
             "verify a directory" => Setup(() => { }, 2, "src is a directory; verify checks files", "verify", "--target", "pi1", "src"),
             "fetch host:port/path" => Setup(() => { }, 2, "'127.0.0.1:8765/x' looks like a URL without its scheme", "fetch", "127.0.0.1:8765/x"),
             "fetch http:/host" => Setup(() => { }, 2, "'http:/127.0.0.1/x' looks like a URL without its scheme", "fetch", "http:/127.0.0.1/x"),
-            "completion tcsh" => Setup(() => { }, 2, "pibuild completes bash, zsh and fish, not 'tcsh'", "completion", "tcsh"),
+            "completion tcsh" => Setup(() => { }, 2, "unknown shell 'tcsh' (pibuild completes bash, zsh and fish)", "completion", "tcsh"),
             "a device host with a ; in pibuild.yaml" => Setup(() => Write("pibuild.yaml", "devices:\n  kitchen: \"pi@host;reboot\"\n"), 2, "pibuild.yaml:2:12: 'pi@host;reboot' is not a device address", "deploy", "--on", "kitchen", "--dry-run"),
             "verify docker:// with port 99999" => Setup(() => { }, 2, "names the port 99999", "verify", "--target", "pi1", "docker://127.0.0.1:99999/good:1"),
             "release --deb without a deb: section" => Setup(() => { }, 2, "release --deb needs a 'deb:' section in pibuild.yaml", "release", "--target", "pi1", "--version", "1.0.0", "--deb"),

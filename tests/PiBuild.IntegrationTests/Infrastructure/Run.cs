@@ -40,8 +40,9 @@ public static class Run
     public static Task<RunResult> PiBuildWithInputAsync(IEnumerable<string> args, string input, string workingDirectory, IReadOnlyDictionary<string, string?>? environment = null) =>
         WaitAsync(Start("dotnet", [PiBuildDll, .. args], workingDirectory, environment, input));
 
-    public static Task<RunResult> ProgramAsync(string fileName, IEnumerable<string> args, string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null) =>
-        WaitAsync(Start(fileName, args, workingDirectory ?? Environment.CurrentDirectory, environment));
+    /// <param name="timeout">The hang guard (default 5 minutes): generous, never a measure of speed.</param>
+    public static Task<RunResult> ProgramAsync(string fileName, IEnumerable<string> args, string? workingDirectory = null, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null) =>
+        WaitAsync(Start(fileName, args, workingDirectory ?? Environment.CurrentDirectory, environment), timeout);
 
     public static Process Start(string fileName, IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string?>? environment = null, string? input = null)
     {
