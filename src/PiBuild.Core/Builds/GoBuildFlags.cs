@@ -111,8 +111,9 @@ internal sealed record GoBuildFlags(IReadOnlyList<string> Tags, IReadOnlyList<st
             if (name is "ldflags" or "gcflags" or "asmflags" or "tags" or "modfile" or "pkgdir")
             {
                 // The build flags go test shares with go build: the same checks, their value inline or the next argument.
+                var shown = value is null && i + 1 < flags.Count ? $"{token} {flags[i + 1]}" : token;
                 value ??= i + 1 < flags.Count ? flags[++i] : "";
-                CheckValue(name, value, value == Split(token).Value ? token : $"{token} {value}");
+                CheckValue(name, value, shown);
             }
         }
     }

@@ -23,12 +23,16 @@ internal sealed class DownloadStore(string root)
 
     public string PartialPath(string key) => Path.Combine(PartialDirectory, key + ".partial");
 
-    /// <summary>Moves a verified file into the store under its digest; the rename is atomic, so readers see all or nothing.</summary>
+    /// <summary>
+    /// Moves a verified file into the store under its digest (the rename is atomic, so readers see all or nothing) and
+    /// drops the resume record a download kept beside it.
+    /// </summary>
     public string Commit(string verifiedFile, string sha256)
     {
         Directory.CreateDirectory(StoreDirectory);
         var destination = PathFor(sha256);
         File.Move(verifiedFile, destination, overwrite: true);
+        File.Delete(PartialDownload.MetadataPath(verifiedFile));
         return destination;
     }
 

@@ -97,7 +97,6 @@ internal sealed class Fetcher(DownloadStore store, FetchPolicy policy) : IDispos
         }
 
         var path = store.Commit(partial, actual);
-        File.Delete(PartialDownload.MetadataPath(partial));
         if (expected is null)
         {
             store.RecordUrl(key, actual);
@@ -129,7 +128,6 @@ internal sealed class Fetcher(DownloadStore store, FetchPolicy policy) : IDispos
                 }
 
                 path = store.Commit(partial, actual);
-                File.Delete(PartialDownload.MetadataPath(partial));
             }
 
             return new FileInfo(path).Length == size
@@ -207,47 +205,29 @@ internal sealed class Fetcher(DownloadStore store, FetchPolicy policy) : IDispos
         GoDownloadIndex.Parse(await ReadTextAsync(indexUrl, cancellationToken).ConfigureAwait(false), indexUrl);
 
     /// <summary>A <c>URL.sha256</c> sidecar's digest; null when there is none (404 and the like). Retried like a download.</summary>
-    private async Task<string?> TryReadSidecarAsync(Uri sidecar, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
+    private Task<string?> TryReadSidecarAsync(Uri sidecar, CancellationToken cancellationToken) =>
+        transport.RetryAsync(async attempt =>
         {
-            try
+            using var response = await transport.GetAsync(sidecar, null, attempt).ConfigureAwait(false);
+            HttpTransport.ThrowIfTransient(response);
+            if (!response.IsSuccessStatusCode)
             {
-                using var response = await transport.GetAsync(sidecar, null, cancellationToken).ConfigureAwait(false);
-                var status = (int)response.StatusCode;
-                if (status is 408 or 429 or >= 500)
-                {
-                    throw new TransientFetchException($"HTTP {status} {response.ReasonPhrase}");
-                }
-
-                if (!response.IsSuccessStatusCode)
-                {
-                    return null;
-                }
-
-                // "HEX" or "HEX  filename", as sha256sum writes it: a few bytes. Read at most SidecarBytes, so a server
-                // that answers with the file itself (ignoring the name) costs one small read, not the whole file.
-                var buffer = new byte[SidecarBytes + 1];
-                await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-                var read = await body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-                if (read > SidecarBytes)
-                {
-                    return null;
-                }
-
-                var first = Encoding.UTF8.GetString(buffer, 0, read).Split([' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
-                return Sha256Hex.IsValid(first) ? first!.ToLowerInvariant() : null;
+                return null;
             }
-            catch (TransientFetchException) when (attempt < policy.Attempts)
+
+            // "HEX" or "HEX  filename", as sha256sum writes it: a few bytes. Read at most SidecarBytes, so a server
+            // that answers with the file itself (ignoring the name) costs one small read, not the whole file.
+            var buffer = new byte[SidecarBytes + 1];
+            await using var body = await response.Content.ReadAsStreamAsync(attempt).ConfigureAwait(false);
+            var read = await body.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, attempt).ConfigureAwait(false);
+            if (read > SidecarBytes)
             {
-                await Task.Delay(policy.DelayBefore(attempt), cancellationToken).ConfigureAwait(false);
+                return null;
             }
-            catch (TransientFetchException e)
-            {
-                throw new WorkFailedException($"reading the checksum {sidecar} failed after {policy.Attempts} attempts: {e.Message}; try again, or pass --sha256", e);
-            }
-        }
-    }
+
+            var first = Encoding.UTF8.GetString(buffer, 0, read).Split([' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+            return Sha256Hex.IsValid(first) ? first!.ToLowerInvariant() : null;
+        }, e => new WorkFailedException($"reading the checksum {sidecar} failed after {policy.Attempts} attempts: {e.Message}; try again, or pass --sha256", e), cancellationToken);
 
     private async Task<string> ReadTextAsync(string location, CancellationToken cancellationToken)
     {

@@ -128,11 +128,7 @@ internal sealed class HttpDownload(HttpTransport transport, IProgress<FetchProgr
             throw new TransientFetchException("the server refused to resume (416); starting over");
         }
 
-        if (status is 408 or 429 or >= 500)
-        {
-            throw new TransientFetchException($"HTTP {status} {response.ReasonPhrase}");
-        }
-
+        HttpTransport.ThrowIfTransient(response);
         if (!response.IsSuccessStatusCode)
         {
             throw new WorkFailedException($"HTTP {status} {response.ReasonPhrase} for {url}; check the URL");

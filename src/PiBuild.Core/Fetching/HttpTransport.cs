@@ -177,6 +177,18 @@ internal sealed class HttpTransport(FetchPolicy policy) : IDisposable
         }
     }
 
+    /// <summary>
+    /// An answer worth another attempt (408, 429, 5xx: the server's load, not the request) becomes a
+    /// <see cref="TransientFetchException"/> for <see cref="RetryAsync{T}"/>.
+    /// </summary>
+    public static void ThrowIfTransient(HttpResponseMessage response, string? when = null)
+    {
+        if ((int)response.StatusCode is 408 or 429 or >= 500)
+        {
+            throw new TransientFetchException($"HTTP {(int)response.StatusCode} {ArchiveName.Display(response.ReasonPhrase ?? "")}{(when is null ? "" : " " + when)}");
+        }
+    }
+
     /// <summary>The same scheme, host and port: where credentials meant for <paramref name="origin"/> may go.</summary>
     public static bool SameOrigin(Uri uri, Uri origin) =>
         uri.Scheme == origin.Scheme && string.Equals(uri.IdnHost, origin.IdnHost, StringComparison.OrdinalIgnoreCase) && uri.Port == origin.Port;

@@ -53,14 +53,6 @@ internal abstract class ImageSource : IDisposable
     {
     }
 
-    private protected static void CheckDeclaredSize(OciDescriptor descriptor, string what)
-    {
-        if (descriptor.Size > OciDocuments.MaxDocumentBytes)
-        {
-            throw new WorkFailedException($"{what} is declared as {descriptor.Size} bytes, more than the {OciDocuments.MaxDocumentBytes >> 20} MiB pibuild reads for a manifest or config; refused before reading it");
-        }
-    }
-
     private sealed class RegistrySource(ImageReference reference, RegistryClient client) : ImageSource
     {
         public override string Name => DockerPrefix + reference;
@@ -70,7 +62,7 @@ internal abstract class ImageSource : IDisposable
 
         public override async Task<byte[]> ManifestAsync(OciDescriptor manifest, CancellationToken cancellationToken)
         {
-            CheckDeclaredSize(manifest, $"{Name}'s manifest {manifest.Digest.Short}");
+            OciDocuments.CheckDeclaredSize(manifest, $"{Name}'s manifest {manifest.Digest.Short}");
             return (await client.GetManifestAsync("", manifest.Digest, manifest.Size, cancellationToken).ConfigureAwait(false)).Body;
         }
 
@@ -103,7 +95,7 @@ internal abstract class ImageSource : IDisposable
         private async Task<byte[]> BlobAsync(OciDescriptor descriptor, CancellationToken cancellationToken)
         {
             var what = $"{name}'s blob {descriptor.Digest.Short}";
-            CheckDeclaredSize(descriptor, what);
+            OciDocuments.CheckDeclaredSize(descriptor, what);
             var body = await ReadCappedAsync(layout.BlobPath(descriptor.Digest), what, cancellationToken).ConfigureAwait(false);
             return OciDigest.Of(body) == descriptor.Digest && body.Length == descriptor.Size
                 ? body

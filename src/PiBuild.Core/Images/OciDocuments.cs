@@ -60,6 +60,15 @@ internal static class OciDocuments
     public static OciPlatform Platform(OciConfigDocument config, string what) =>
         new(config.Os ?? throw new WorkFailedException($"{what} names no os"), config.Architecture ?? throw new WorkFailedException($"{what} names no architecture"), config.Variant);
 
+    /// <summary>A manifest or config declared larger than pibuild reads is refused before a byte of it is requested.</summary>
+    public static void CheckDeclaredSize(OciDescriptor descriptor, string what)
+    {
+        if (descriptor.Size > MaxDocumentBytes)
+        {
+            throw new WorkFailedException($"{what} is declared as {descriptor.Size} bytes, more than the {MaxDocumentBytes >> 20} MiB pibuild reads for a manifest or config; refused before reading it");
+        }
+    }
+
     /// <summary>The media type a body says it is, when the server's Content-Type does not.</summary>
     public static string MediaTypeOf(OciManifestDocument document) =>
         document.MediaType ?? (document.Manifests is not null ? OciMediaTypes.Index : OciMediaTypes.Manifest);

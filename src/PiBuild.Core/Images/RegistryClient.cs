@@ -43,11 +43,7 @@ internal sealed partial class RegistryClient(ImageReference reference, RegistryC
         RetryAsync(async attempt =>
         {
             using var response = await SendAsync(HttpMethod.Head, () => Url($"blobs/{digest}"), null, "push", attempt).ConfigureAwait(false);
-            if ((int)response.StatusCode is 408 or 429 or >= 500)
-            {
-                throw new TransientFetchException($"HTTP {(int)response.StatusCode} when asked whether it has {digest.Short}");
-            }
-
+            HttpTransport.ThrowIfTransient(response, $"when asked whether it has {digest.Short}");
             return response.StatusCode == HttpStatusCode.OK;
         }, cancellationToken);
 
@@ -130,10 +126,7 @@ internal sealed partial class RegistryClient(ImageReference reference, RegistryC
     public async Task<byte[]> GetBlobAsync(OciDescriptor blob, CancellationToken cancellationToken)
     {
         var what = $"the blob {blob.Digest.Short} of {reference.Registry}/{reference.Repository}";
-        if (blob.Size > OciDocuments.MaxDocumentBytes)
-        {
-            throw new WorkFailedException($"{what} is declared as {blob.Size} bytes, more than the {OciDocuments.MaxDocumentBytes >> 20} MiB pibuild reads for a config; refused before reading it");
-        }
+        OciDocuments.CheckDeclaredSize(blob, what);
 
         var body = await RetryAsync(async attempt =>
         {
@@ -219,11 +212,10 @@ internal sealed partial class RegistryClient(ImageReference reference, RegistryC
                 {
                     return await Transport.SendAsync(HttpMethod.Get, new Uri($"{scheme}://{reference.ApiHost}/v2/"), null, attempt).ConfigureAwait(false);
                 }
-                catch (TransientFetchException e) when (scheme == "https" && reference.IsLoopback)
+                catch (TransientFetchException) when (scheme == "https" && reference.IsLoopback)
                 {
                     // A loopback registry that does not complete TLS gets plain HTTP next, as docker treats one; if it
                     // is down, plain HTTP says so.
-                    _ = e;
                     plain = true;
                     return null;
                 }
@@ -266,11 +258,7 @@ internal sealed partial class RegistryClient(ImageReference reference, RegistryC
                 throw AuthRefused(action);
             }
 
-            if ((int)response.StatusCode is 408 or 429 or >= 500)
-            {
-                throw new TransientFetchException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
-            }
-
+            HttpTransport.ThrowIfTransient(response);
             if (!response.IsSuccessStatusCode)
             {
                 throw new WorkFailedException($"{where} answered {(int)response.StatusCode} {ArchiveName.Display(response.ReasonPhrase ?? "")}; check the registry's token service");
@@ -361,7 +349,7 @@ internal sealed partial class RegistryClient(ImageReference reference, RegistryC
             : new WorkFailedException($"cannot reach registry {reference.Registry} ({e.Message}); check the address and that the registry is running", e);
 
     private WorkFailedException NoTls(HttpRequestException e) =>
-        new($"cannot speak TLS to registry {reference.Registry} ({e.InnerException?.Message ?? e.Message}); if it uses its own CA, add it to the system's (update-ca-certificates) or point SSL_CERT_FILE at it", new TransientFetchException(e.Message, e));
+        new($"cannot speak TLS to registry {reference.Registry} ({e.InnerException?.Message ?? e.Message}); if it uses its own CA, add it to the system's (update-ca-certificates) or point SSL_CERT_FILE at it", e);
 
     private async Task ExpectAsync(HttpResponseMessage response, HttpStatusCode expected, string what, CancellationToken cancellationToken)
     {
@@ -370,11 +358,7 @@ internal sealed partial class RegistryClient(ImageReference reference, RegistryC
             return;
         }
 
-        if ((int)response.StatusCode is 408 or 429 or >= 500)
-        {
-            throw new TransientFetchException($"HTTP {(int)response.StatusCode} {ArchiveName.Display(response.ReasonPhrase ?? "")} when asked to {what}");
-        }
-
+        HttpTransport.ThrowIfTransient(response, $"when asked to {what}");
         throw Rejected(response, what, await ErrorTextAsync(response, cancellationToken).ConfigureAwait(false));
     }
 
