@@ -14,6 +14,9 @@ public sealed record BinaryCheck(string Path, long Size, IReadOnlyList<string> P
 
     public bool Passed => Problems.Count == 0;
 
+    /// <summary>The board it was judged for, when that is not the one asked (an image entry of another platform).</summary>
+    public string? JudgedAs { get; init; }
+
     /// <summary>The Go release that built it ("go1.19.8"), as recorded in the binary.</summary>
     public string? GoVersion => BuildInfo?.GoVersion;
 
@@ -35,8 +38,13 @@ public sealed record BinaryCheck(string Path, long Size, IReadOnlyList<string> P
     /// <summary>Built with cgo (CGO_ENABLED=1 recorded).</summary>
     public bool Cgo => BuildInfo?.Setting("CGO_ENABLED") == "1";
 
-    /// <summary>What the binary records it was built for: "GOARM=6", "GOARM64=v8.2", "linux/amd64".</summary>
-    public string BuiltFor => ArchLevel.Label(GoOs, GoArch, GoArm, GoArm64);
+    /// <summary>
+    /// What the binary records it was built for: "GOARM=6", "GOARM64=v8.2", "linux/amd64"; for an ELF file that is not
+    /// a Go program, that and what its code says ("not a Go program, ARMv5TE code").
+    /// </summary>
+    public string BuiltFor => BuildInfo is null && Elf is { } elf
+        ? $"not a Go program{(elf.ArmCpuArch is { } arch ? $", {arch} code" : "")}"
+        : ArchLevel.Label(GoOs, GoArch, GoArm, GoArm64);
 }
 
 /// <summary>How strict a check is. A cross-built binary must match exactly; a Go toolchain that only has to run on
@@ -53,15 +61,21 @@ internal sealed record VerificationRules(bool RequireStatic, bool RequireBuildSe
     /// </summary>
     public bool BoardLoader { get; init; } = true;
 
+    /// <summary>
+    /// Whether the file must be a Go program (pibuild's own builds, <c>verify --go-only</c>); otherwise an ELF file
+    /// without Go build info is judged on its code alone: class, machine, ABI, loader and Tag_CPU_arch.
+    /// </summary>
+    public bool RequireGoProgram { get; init; }
+
     /// <summary>A file of a container image: runs on the board's CPU, whatever C library the image carries.</summary>
     public static VerificationRules InImage { get; } = new(false, false, true) { BoardLoader = false };
 
-    public static VerificationRules Exact { get; } = new(true, true, false);
+    public static VerificationRules Exact { get; } = new(true, true, false) { RequireGoProgram = true };
 
     public static VerificationRules RunsOnBoard { get; } = new(false, false, true);
 
     /// <summary>A release binary in a package for several levels (armhf: GOARM=6 for every 32-bit Pi): exact but for the level.</summary>
-    public static VerificationRules RunsOnEveryLevelAbove { get; } = new(true, true, true);
+    public static VerificationRules RunsOnEveryLevelAbove { get; } = new(true, true, true) { RequireGoProgram = true };
 }
 
 /// <summary>
@@ -104,7 +118,7 @@ internal static class BinaryVerifier
         var info = elf is null && ElfOperatingSystems.Contains(profile.GoOs) ? null : GoBuildInfo.TryRead(image, elf);
         if (info is null)
         {
-            if (rules.RequireBuildSettings)
+            if (rules.RequireGoProgram)
             {
                 problems.Add("no Go build info found (not a Go binary, or built by Go older than 1.13)");
             }
@@ -166,7 +180,9 @@ internal static class BinaryVerifier
         // libc are ARMv7, and a binary linked with them dies on a Pi 1 although Go itself emitted ARMv6 code.
         if (profile.GoArm is { } goarm && elf.ArmCpuArch is { } arch && !profile.Level.RunsArmCode(arch.Tag))
         {
-            problems.Add($"CPU architecture: the linked code needs {arch} (Tag_CPU_arch in .ARM.attributes), the board's {profile.Cpu} runs ARMv{goarm.Level}; link against the board's own libraries (an ARMv{goarm.Level} sysroot)");
+            // The way out is the builder's: for a Go build with cgo, the board's own libraries; for anything else, a build for the board.
+            problems.Add($"CPU architecture: the linked code needs {arch} (Tag_CPU_arch in .ARM.attributes), the board's {profile.Cpu} runs ARMv{goarm.Level}" +
+                (rules.RequireGoProgram ? $"; link against the board's own libraries (an ARMv{goarm.Level} sysroot)" : ""));
         }
 
         if (rules.BoardLoader && elf.Interpreter is { } interpreter && BoardAbi.Of(profile)?.Loader is { } loader && interpreter != loader)

@@ -48,22 +48,31 @@ internal sealed class Device
     public static Task<int> ForgetAsync(Workspace workspace, DeviceAddress address, CancellationToken cancellationToken) =>
         SshConnection.ForgetAsync(address, workspace.GetVariable, workspace.Paths, workspace.Runner, cancellationToken);
 
-    /// <summary>Puts a program on the device at <c>~/.cache/pibuild/run/SHA256/NAME</c> unless it is there already.</summary>
+    /// <summary>
+    /// Puts a program on the device at <c>~/.cache/pibuild/run/SHA256/NAME</c> unless it is there already. The copy is
+    /// written under a temporary name and renamed into place only after the device itself measured its size and
+    /// SHA-256 (sha256sum: coreutils on Raspberry Pi OS, BusyBox elsewhere): a copy cut off by a dropped connection or
+    /// an interrupt ends as a removed temporary file, never as a cache entry. An entry whose size is not the program's
+    /// (left by an older pibuild) is replaced.
+    /// </summary>
     public async Task<DeviceFile> PlaceProgramAsync(string localPath, CancellationToken cancellationToken)
     {
         var sha = await Sha256Hex.OfFileAsync(localPath, cancellationToken).ConfigureAwait(false);
-        var remote = $"{RunDirectory}/{sha}/{Path.GetFileName(localPath)}";
-        var check = await Connection.RunAsync($"test -x {Quote(remote)} && echo present", cancellationToken).ConfigureAwait(false);
+        var size = new FileInfo(localPath).Length;
+        var name = Path.GetFileName(localPath);
+        var remote = $"{RunDirectory}/{sha}/{name}";
+        var check = await Connection.RunAsync($"f={Quote(remote)}; [ -x \"$f\" ] && s=$(wc -c < \"$f\") && [ $s -eq {size} ] && echo present", cancellationToken).ConfigureAwait(false);
         if (check.StandardOutput.Trim() == "present")
         {
             return new DeviceFile(remote, sha, Copied: false);
         }
 
-        var script = $"d={Quote($"{RunDirectory}/{sha}")}; mkdir -p \"$d\" && t=\"$d/.pibuild-$$\" && cat > \"$t\" && chmod 755 \"$t\" && mv -f \"$t\" {Quote(remote)} || {{ s=$?; rm -f \"$t\"; exit $s; }}";
+        var script = $"d={Quote($"{RunDirectory}/{sha}")}; mkdir -p \"$d\" || exit 1; t=\"$d/.pibuild-$$\"; " +
+            CheckedCopy(size, sha, "cat > \"$t\"") + $"chmod 755 \"$t\" && mv -f \"$t\" {Quote(remote)}";
         await using (var input = File.OpenRead(localPath))
         {
             var sent = await Connection.RunAsync(script, cancellationToken, input).ConfigureAwait(false);
-            ThrowIfFailed(sent, $"copy {Path.GetFileName(localPath)} to {RunDirectory}");
+            ThrowIfFailed(sent, $"copy {name} to {RunDirectory}");
         }
 
         return new DeviceFile(remote, sha, Copied: true);
@@ -72,6 +81,8 @@ internal sealed class Device
     /// <summary>
     /// Puts a directory's files on the device at <c>~/.cache/pibuild/dirs/SHA256/</c> (the hash of their reproducible
     /// tarball), unless they are there already: a test package's directory, with its testdata, as go test expects it.
+    /// The tarball is checked on the device (size and SHA-256) before it is unpacked, and the directory renamed into
+    /// place only once unpacked whole.
     /// </summary>
     public async Task<DeviceFile> PlaceDirectoryAsync(IEnumerable<TarItem> items, CancellationToken cancellationToken)
     {
@@ -79,12 +90,28 @@ internal sealed class Device
         ReproducibleArchive.WriteTarGz(tarball, items, sourceDateEpoch: 0, owner: "root");
         var sha = Convert.ToHexStringLower(SHA256.HashData(tarball.GetBuffer().AsSpan(0, (int)tarball.Length)));
         var remote = $"{Facts.Home}/.cache/pibuild/dirs/{sha}";
-        var script = $"d={Quote(remote)}; [ -d \"$d\" ] && echo present && exit 0; t=\"$d.pibuild-$$\"; mkdir -p \"$t\" && tar -xzf - -C \"$t\" && mv \"$t\" \"$d\" || {{ s=$?; rm -rf \"$t\"; [ -d \"$d\" ] && exit 0; exit $s; }}";
+        var script = $"d={Quote(remote)}; [ -d \"$d\" ] && echo present && exit 0; u=\"$d.pibuild-$$\"; t=\"$u.tar.gz\"; mkdir -p \"$u\" || exit 1; " +
+            "trap 'rm -rf \"$u\"' EXIT; " + CheckedCopy(tarball.Length, sha, "cat > \"$t\"") +
+            "tar -xzf \"$t\" -C \"$u\" && rm -f \"$t\" && { mv \"$u\" \"$d\" || [ -d \"$d\" ]; }";
         tarball.Position = 0;
         var sent = await Connection.RunAsync(script, cancellationToken, tarball).ConfigureAwait(false);
         ThrowIfFailed(sent, $"unpack files into {remote}");
         return new DeviceFile(remote, sha, Copied: sent.StandardOutput.Trim() != "present");
     }
+
+    /// <summary>
+    /// The shell steps that write standard input to <c>$t</c> with <paramref name="write"/> and stop (removing it, exit
+    /// 1, one line on standard error) unless the device counts <paramref name="size"/> bytes whose SHA-256 is
+    /// <paramref name="sha"/>. A hang-up or interrupt removes the temporary file too.
+    /// </summary>
+    private static string CheckedCopy(long size, string sha, string write) =>
+        "trap 'rm -f \"$t\"; exit 129' HUP INT TERM PIPE; " +
+        $"{write} || {{ rm -f \"$t\"; exit 1; }}; " +
+        "s=$(wc -c < \"$t\"); " +
+        $"if [ $s -ne {size} ]; then rm -f \"$t\"; echo \"pibuild: the copy arrived cut off ($s of {size} bytes); nothing was kept\" >&2; exit 1; fi; " +
+        "if ! command -v sha256sum >/dev/null 2>&1; then rm -f \"$t\"; echo 'pibuild: the device has no sha256sum to check the copy with; install coreutils (or busybox) there' >&2; exit 1; fi; " +
+        "h=$(sha256sum < \"$t\"); h=${h%% *}; " +
+        $"if [ \"$h\" != {sha} ]; then rm -f \"$t\"; echo \"pibuild: the copy arrived with SHA-256 $h, not {sha}; nothing was kept\" >&2; exit 1; fi; ";
 
     /// <summary>
     /// Runs a command line on the device with the given streams and returns its exit code (a signal's death as 128+N,
@@ -140,7 +167,8 @@ internal sealed class Device
             throw new WorkFailedException($"the device {Address} has no space left to {what}; free some there (df -h, then remove what is not needed) and run again");
         }
 
-        throw new WorkFailedException($"could not {what} on {Address}: {result.FirstLine}");
+        var said = result.FirstLine;
+        throw new WorkFailedException($"could not {what} on {Address}: {(said.StartsWith("pibuild: ", StringComparison.Ordinal) ? said["pibuild: ".Length..] : said)}");
     }
 
     internal static string Quote(string value) => ShellQuote.Always(value);

@@ -130,7 +130,8 @@ internal sealed class SshConnection(DeviceAddress address, IReadOnlyList<string>
         var result = input is null
             ? await runner.RunAsync(spec, cancellationToken: cancellationToken).ConfigureAwait(false)
             : await runner.RunAsync(spec, input, cancellationToken).ConfigureAwait(false);
-        return result.ExitCode == SshFailed ? throw Failure(result.StandardError) : result;
+        // A seekable input's position is how much of it went to ssh: what a dropped connection's message can tell.
+        return result.ExitCode == SshFailed ? throw Failure(result.StandardError, input is { CanSeek: true } ? input.Position : null, result.StandardOutput.Length) : result;
     }
 
     /// <summary>
@@ -149,8 +150,11 @@ internal sealed class SshConnection(DeviceAddress address, IReadOnlyList<string>
     public Task<int> RunAttachedAsync(string script, ProcessStreams streams, CancellationToken cancellationToken) =>
         runner.RunAttachedAsync(Command(script), streams, cancellationToken);
 
-    /// <summary>What went wrong in ssh's words, and what to do about it.</summary>
-    internal ConfigurationException Failure(string standardError)
+    /// <summary>
+    /// What went wrong in ssh's words, and what to do about it; when ssh said nothing, what pibuild saw (how many bytes
+    /// went each way before the connection closed).
+    /// </summary>
+    internal PiBuildException Failure(string standardError, long? sent = null, long received = 0)
     {
         var said = standardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(l => !l.StartsWith("Warning: Permanently added", StringComparison.Ordinal) && !l.StartsWith('@'))
@@ -170,9 +174,20 @@ internal sealed class SshConnection(DeviceAddress address, IReadOnlyList<string>
                 $"ssh could not log in to {device} ({first}); install your key there with ssh-copy-id{(Address.Port is { } p ? $" -p {p}" : "")} {Address.Destination}, or name the key in ~/.ssh/config or {CommandVariable}");
         }
 
+        if (sent is > 0 && said.Length > 0)
+        {
+            return new WorkFailedException($"the connection to {device} closed after {sent} bytes were sent (ssh: {FileSystem.ArchiveName.Display(first)}); nothing half-copied is used; check the device and run again");
+        }
+
         if (Says("Connection refused") || Says("Could not resolve") || Says("timed out") || Says("No route to host") || Says("Network is unreachable") || Says("Connection closed") || Says("Connection reset"))
         {
             return new ConfigurationException($"cannot reach {device} ({first}); check the address, that the device is on, and that its ssh server runs (sudo raspi-config: Interface Options, SSH)");
+        }
+
+        if (said.Length == 0)
+        {
+            var seen = sent is { } n ? $"after {n} bytes sent and {received} received" : $"after {received} bytes received";
+            return new ConfigurationException($"ssh to {device} failed: the connection closed {seen}, and ssh printed nothing; try {Address.SshCommand} by hand");
         }
 
         return new ConfigurationException($"ssh to {device} failed: {FileSystem.ArchiveName.Display(first)}; try {Address.SshCommand} by hand");

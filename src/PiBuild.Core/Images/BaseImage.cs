@@ -1,3 +1,4 @@
+using PiBuild.Core.Binaries;
 using PiBuild.Core.Targets;
 
 namespace PiBuild.Core.Images;
@@ -35,7 +36,7 @@ internal static class BaseImage
     /// <summary>Copies the base's layers into the layout and judges every ELF file in them for each board; the first that will not run stops the image.</summary>
     public static async Task CopyAndVerifyAsync(ImageSource source, BaseEntry entry, OciPlatform platform, IReadOnlyList<TargetProfile> boards, OciLayout layout, string scratch, CancellationToken cancellationToken)
     {
-        var checks = await ImageVerifier.CheckLayersAsync(source, entry.Platform, entry.Layers, boards, scratch, layout, cancellationToken).ConfigureAwait(false);
+        var checks = await ImageVerifier.CheckLayersAsync(source, entry.Platform, entry.Layers, boards, scratch, layout, VerificationRules.InImage, cancellationToken).ConfigureAwait(false);
         if (checks.FirstOrDefault(c => c.Problem is not null) is { } failed)
         {
             throw new WorkFailedException($"image.base {source.Name}: {failed.Problem}; the {platform} image would not run on every board it is for");

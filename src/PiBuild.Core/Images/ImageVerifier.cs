@@ -143,7 +143,7 @@ internal sealed record ImageVerification(IReadOnlyList<ImageFileCheck> Checks, I
 /// </summary>
 internal static class ImageVerifier
 {
-    public static async Task<ImageVerification> VerifyAsync(ImageSource source, TargetProfile board, ProfileCatalog catalog, string scratch, CancellationToken cancellationToken)
+    public static async Task<ImageVerification> VerifyAsync(ImageSource source, TargetProfile board, ProfileCatalog catalog, string scratch, VerificationRules rules, CancellationToken cancellationToken)
     {
         var (mediaType, body) = await source.RootAsync(cancellationToken).ConfigureAwait(false);
         var (entries, skipped) = await EntriesAsync(source, mediaType, body, cancellationToken).ConfigureAwait(false);
@@ -158,15 +158,19 @@ internal static class ImageVerifier
         if (pulled is null)
         {
             throw new WorkFailedException(
-                $"{source.Name} has no entry a {board.Name} ({board.Board}) can pull: it needs {boardPlatform}{(boardPlatform.Architecture == "arm" ? " or lower" : "")}, the index has {string.Join(", ", entries.Select(e => e.Platform.ToString()).DefaultIfEmpty("none"))}");
+                $"{source.Name} has no entry a {board.Name} ({board.Board}) can pull: it needs {boardPlatform}{(boardPlatform.Architecture == "arm" ? " or lower" : "")}, " +
+                (OciMediaTypes.IsIndex(mediaType)
+                    ? $"the index has {string.Join(", ", entries.Select(e => Described(e.Platform)).DefaultIfEmpty("none"))}"
+                    : $"the image (one manifest, no index) is {Described(entries[0].Platform)}"));
         }
 
         var checks = new List<ImageFileCheck>();
         foreach (var entry in entries)
         {
-            // Each entry is judged for the lowest board of the platform it claims; the entry the board pulls for the board too.
+            // Each entry is judged for the lowest board of the platform it claims, and named by it; the entry the board
+            // pulls is judged for the board first, and named by it.
             var claimed = ImagePlatforms.LowestBoard(entry.Platform, catalog);
-            TargetProfile[] judges = [.. new[] { claimed, entry.Platform == pulled ? board : null }.OfType<TargetProfile>().DistinctBy(b => b.Name)];
+            TargetProfile[] judges = [.. new[] { entry.Platform == pulled ? board : null, claimed }.OfType<TargetProfile>().DistinctBy(b => b.Name)];
             if (judges.Length == 0)
             {
                 continue;
@@ -174,7 +178,7 @@ internal static class ImageVerifier
 
             var what = $"{source.Name}'s {entry.Platform} manifest {entry.Manifest.Digest.Short}";
             var layers = OciDocuments.Layers(OciDocuments.ReadManifest(await source.ManifestAsync(entry.Manifest, cancellationToken).ConfigureAwait(false), what), what);
-            var found = await CheckLayersAsync(source, entry.Platform, layers, judges, scratch, null, cancellationToken).ConfigureAwait(false);
+            var found = await CheckLayersAsync(source, entry.Platform, layers, judges, scratch, null, rules, cancellationToken).ConfigureAwait(false);
             if (found.Count == 0)
             {
                 notes.Add($"the {entry.Platform} entry of {source.Name} holds no ELF files: nothing in it to verify");
@@ -198,7 +202,7 @@ internal static class ImageVerifier
         if (OciMediaTypes.IsIndex(mediaType))
         {
             var all = OciDocuments.Entries(root, $"{source.Name}'s index").Where(d => d.Platform is not null).Select(d => new ImageEntry(d.Platform!, d)).ToArray();
-            var kept = all.DistinctBy(e => e.Platform).DistinctBy(e => e.Manifest.Digest).ToArray();
+            var kept = all.DistinctBy(e => ImagePlatforms.AsPulled(e.Platform)).DistinctBy(e => e.Manifest.Digest).ToArray();
             return (kept, all.Length - kept.Length);
         }
 
@@ -213,7 +217,7 @@ internal static class ImageVerifier
     /// every ELF file in it. With <paramref name="keepIn"/>, the layers are copied there as blobs (a base image's).
     /// </summary>
     public static async Task<IReadOnlyList<ImageFileCheck>> CheckLayersAsync(
-        ImageSource source, OciPlatform platform, IReadOnlyList<OciDescriptor> layers, IReadOnlyList<TargetProfile> judges, string scratch, OciLayout? keepIn, CancellationToken cancellationToken)
+        ImageSource source, OciPlatform platform, IReadOnlyList<OciDescriptor> layers, IReadOnlyList<TargetProfile> judges, string scratch, OciLayout? keepIn, VerificationRules rules, CancellationToken cancellationToken)
     {
         var checks = new List<ImageFileCheck>();
         foreach (var layer in layers.DistinctBy(l => l.Digest))
@@ -232,8 +236,8 @@ internal static class ImageVerifier
                 foreach (var file in ElfFiles(tree))
                 {
                     var inImage = "/" + Path.GetRelativePath(tree, file);
-                    // One verdict per file: the first judge it fails, else the entry's own.
-                    var verdicts = judges.Select(judge => (Judge: judge, Check: BinaryVerifier.Check(file, judge, rules: VerificationRules.InImage) with { Path = $"{platform} {inImage}" })).ToArray();
+                    // One verdict per file: the first judge it fails, else the first judge's, named by the board that judged it.
+                    var verdicts = judges.Select(judge => (Judge: judge, Check: BinaryVerifier.Check(file, judge, rules: rules) with { Path = $"{platform} {inImage}", JudgedAs = judge.Name })).ToArray();
                     var (by, check) = verdicts.FirstOrDefault(v => !v.Check.Passed) is { Check: not null } failed ? failed : verdicts[0];
                     checks.Add(new ImageFileCheck(platform, inImage, check, check.Passed ? null : Problem(platform, inImage, check, by)));
                 }
@@ -246,6 +250,10 @@ internal static class ImageVerifier
 
         return checks;
     }
+
+    /// <summary>A platform as the user should read it: a variant-less arm entry says how clients take it.</summary>
+    private static string Described(OciPlatform platform) =>
+        platform is { Architecture: "arm", Variant: null or "" } ? $"{platform} (no variant: clients pull it as v7)" : platform.ToString();
 
     private static string Problem(OciPlatform platform, string file, BinaryCheck check, TargetProfile judge) =>
         check.GoArch is "arm" or "arm64" && check.GoArch == judge.GoArch
@@ -274,9 +282,16 @@ internal static class ImagePlatforms
             ? new OciPlatform(board.GoOs, board.GoArch, variant)
             : throw new ConfigurationException($"{board.Name} is {board.GoOs}/{board.GoArch}: images are for linux/arm and linux/arm64 boards");
 
-    /// <summary>v6 → 6, v7 → 7, v8 → 8: variants of one architecture in the order a client falls back through.</summary>
+    /// <summary>
+    /// v6 → 6, v7 → 7, v8 → 8: variants of one architecture in the order a client falls back through. An arm entry
+    /// without a variant is v7, as podman and containerd pull it (and as Docker Hub's armhf images are).
+    /// </summary>
     public static int Level(OciPlatform platform) =>
-        platform.Variant is { Length: > 1 } v && int.TryParse(v[1..], out var level) ? level : 0;
+        platform.Variant is { Length: > 1 } v && int.TryParse(v[1..], out var level) ? level : platform.Architecture == "arm" ? 7 : 0;
+
+    /// <summary>The platform as clients read it: linux/arm without a variant is linux/arm/v7.</summary>
+    public static OciPlatform AsPulled(OciPlatform platform) =>
+        platform is { Architecture: "arm", Variant: null or "" } ? platform with { Variant = "v7" } : platform;
 
     /// <summary>
     /// The entry a client on <paramref name="wanted"/> pulls, as containerd's matcher does: the same OS and
@@ -288,6 +303,6 @@ internal static class ImagePlatforms
 
     /// <summary>The built-in board with the lowest level of the platform: what the entry must run on.</summary>
     public static TargetProfile? LowestBoard(OciPlatform platform, ProfileCatalog catalog) =>
-        catalog.All.Where(b => b.IsBuiltIn && ArchLevel.Of(b).OciVariant is not null && Of(b) == platform)
+        catalog.All.Where(b => b.IsBuiltIn && ArchLevel.Of(b).OciVariant is not null && Of(b) == AsPulled(platform))
             .OrderBy(b => ArchLevel.Of(b).Rank).ThenBy(b => b.Name, StringComparer.Ordinal).FirstOrDefault();
 }

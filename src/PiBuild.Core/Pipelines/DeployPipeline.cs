@@ -24,12 +24,17 @@ public sealed record DeployRequest(
     public const int DefaultParallel = 8;
 }
 
-/// <summary>One command put in place (or that would be).</summary>
+/// <summary>One command put in place (or that would be, or found there already).</summary>
 /// <param name="KeptPrevious">The file it replaced is kept as NAME.previous.</param>
-public sealed record DeployedBinary(string Name, string Destination, string Sha256, bool Copied, bool KeptPrevious);
+/// <param name="Unchanged">The same build was in place already: nothing moved, NAME.previous is as it was.</param>
+public sealed record DeployedBinary(string Name, string Destination, string Sha256, bool Copied, bool KeptPrevious, bool Unchanged = false);
 
 /// <summary>What deploy did on the device; <paramref name="UnitState"/> is systemctl's word after a restart.</summary>
-public sealed record DeployOutcome(string Device, TargetProfile Target, IReadOnlyList<DeployedBinary> Binaries, string? Restart, string? UnitState, bool DryRun);
+public sealed record DeployOutcome(string Device, TargetProfile Target, IReadOnlyList<DeployedBinary> Binaries, string? Restart, string? UnitState, bool DryRun)
+{
+    /// <summary>Every command was in place already: the device is as it was (but for a restart that was asked for).</summary>
+    public bool Unchanged => !DryRun && Binaries.Count > 0 && Binaries.All(b => b.Unchanged);
+}
 
 /// <summary>
 /// <c>pibuild deploy --on host</c>: every command built for the board the device says it is, verified, and put in
@@ -59,7 +64,27 @@ internal static class DeployPipeline
             return new DeployOutcome(address.ToString(), target, planned, request.Restart, null, DryRun: true);
         }
 
-        var deployed = await InstallAsync(device, binaries, to, request.Sudo, cancellationToken).ConfigureAwait(false);
+        var deployed = new List<DeployedBinary>();
+        try
+        {
+            await InstallAsync(device, binaries, to, request.Sudo, deployed, cancellationToken).ConfigureAwait(false);
+        }
+        catch (PiBuildException e) when (deployed.Any(b => !b.Unchanged))
+        {
+            // A device is updated or left as it was: the commands already in place are put back.
+            try
+            {
+                await RollBackAsync(device, deployed, to, request.Sudo, cancellationToken).ConfigureAwait(false);
+            }
+            catch (PiBuildException again)
+            {
+                throw new WorkFailedException($"{e.Message}; and putting back {string.Join(", ", deployed.Select(b => b.Destination))} failed: {again.Message}");
+            }
+
+            throw new WorkFailedException($"{e.Message}; {string.Join(", ", deployed.Where(b => !b.Unchanged).Select(b => b.Destination))} put back as it was");
+        }
+
+        await CommitAsync(device, deployed, to, request.Sudo, cancellationToken).ConfigureAwait(false);
         var state = request.Restart is { } restart ? await RestartAsync(device, restart, request.Sudo, to, cancellationToken).ConfigureAwait(false) : null;
         return new DeployOutcome(address.ToString(), target, deployed, request.Restart, state, DryRun: false);
     }
@@ -78,10 +103,13 @@ internal static class DeployPipeline
         }
     }
 
-    /// <summary>Every binary copied to the device and renamed into place in <paramref name="to"/>, the old one kept as NAME.previous.</summary>
-    internal static async Task<IReadOnlyList<DeployedBinary>> InstallAsync(Device device, IReadOnlyList<Binaries.BinaryCheck> binaries, string to, bool sudo, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every binary copied to the device and renamed into place in <paramref name="to"/>, the old one kept as
+    /// NAME.previous; one already in place (the same bytes) is left alone. Each is added to <paramref name="installed"/>
+    /// as soon as it is in place, so the caller can put back what a later failure left half done.
+    /// </summary>
+    internal static async Task InstallAsync(Device device, IReadOnlyList<Binaries.BinaryCheck> binaries, string to, bool sudo, List<DeployedBinary> installed, CancellationToken cancellationToken)
     {
-        var deployed = new List<DeployedBinary>();
         foreach (var binary in binaries)
         {
             var program = await device.PlaceProgramAsync(binary.Path, cancellationToken).ConfigureAwait(false);
@@ -90,10 +118,10 @@ internal static class DeployPipeline
             var result = await device.Connection.RunAsync(AsRoot(sudo, InstallScript(program.Path, to, name)), cancellationToken).ConfigureAwait(false);
             ThrowIfRefused(result, sudo, device.Address, to);
             device.ThrowIfFailed(result, $"install {destination}");
-            deployed.Add(new DeployedBinary(name, destination, program.Sha256, program.Copied, result.StandardOutput.Contains("previous", StringComparison.Ordinal)));
+            var said = result.StandardOutput;
+            installed.Add(new DeployedBinary(name, destination, program.Sha256, program.Copied,
+                said.Contains("previous", StringComparison.Ordinal), Unchanged: said.Contains("unchanged", StringComparison.Ordinal)));
         }
-
-        return deployed;
     }
 
     /// <summary>Restarts the unit and returns systemctl's word for it; anything but "active" is a failure naming the journal.</summary>
@@ -111,31 +139,50 @@ internal static class DeployPipeline
             };
     }
 
-    /// <summary>Puts each NAME.previous back in place (a command that had none is removed): the device as it was before the deploy.</summary>
+    /// <summary>
+    /// Puts each replaced command back (NAME.previous renamed over NAME, the version before it back as NAME.previous; a
+    /// command that had none is removed), last installed first: the device exactly as it was before the deploy.
+    /// </summary>
     internal static async Task RollBackAsync(Device device, IReadOnlyList<DeployedBinary> deployed, string to, bool sudo, CancellationToken cancellationToken)
     {
         var q = Device.Quote;
-        foreach (var binary in deployed)
+        foreach (var binary in deployed.Where(b => !b.Unchanged).Reverse())
         {
-            var script = $"set -e; d={q(to)}; n={q(binary.Name)}; " +
+            var script = $"set -e; d={q(to)}; n={q(binary.Name)}; o=\"$d/.$n.pibuild-older\"; " +
                 (binary.KeptPrevious
-                    ? "cp -p \"$d/$n.previous\" \"$d/.$n.pibuild-back\"; mv -f \"$d/.$n.pibuild-back\" \"$d/$n\""
+                    ? "mv -f \"$d/$n.previous\" \"$d/$n\"; if [ -e \"$o\" ]; then mv -f \"$o\" \"$d/$n.previous\"; fi"
                     : "rm -f \"$d/$n\"");
             var result = await device.Connection.RunAsync(AsRoot(sudo, script), cancellationToken).ConfigureAwait(false);
             device.ThrowIfFailed(result, $"put {binary.Destination}.previous back");
         }
     }
 
+    /// <summary>The deploy stands: the versions kept only for a rollback (.NAME.pibuild-older) are removed.</summary>
+    internal static async Task CommitAsync(Device device, IReadOnlyList<DeployedBinary> deployed, string to, bool sudo, CancellationToken cancellationToken)
+    {
+        var kept = deployed.Where(b => b.KeptPrevious && !b.Unchanged).Select(b => Device.Quote($"{to.TrimEnd('/')}/.{b.Name}.pibuild-older")).ToArray();
+        if (kept.Length > 0)
+        {
+            // Best effort: a leftover is hidden, and the next install of that command replaces it.
+            await device.Connection.RunAsync(AsRoot(sudo, $"rm -f {string.Join(' ', kept)}"), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>
-    /// Copy under a temporary name in the destination directory (same file system, so the rename is atomic), keep the
-    /// old file as NAME.previous (a hard link where the file system allows, else a copy), rename into place.
+    /// The same bytes in place already: nothing is touched (NAME.previous stays the real previous version). Otherwise
+    /// copy under a temporary name in the destination directory (same file system, so each rename is atomic), link the
+    /// old file to another temporary name (a copy where the file system has no hard links), and only then rename: the
+    /// old NAME.previous aside as .NAME.pibuild-older (for a rollback), the old file's link to NAME.previous, the new
+    /// file over NAME. A step that fails before the renames leaves the directory as it was.
     /// </summary>
     private static string InstallScript(string source, string to, string name)
     {
         var q = Device.Quote;
-        return $"set -e; d={q(to)}; n={q(name)}; t=\"$d/.$n.pibuild-new\"; mkdir -p \"$d\"; trap 'rm -f \"$t\"' EXIT; " +
-            $"cp {q(source)} \"$t\"; chmod 755 \"$t\"; " +
-            "if [ -e \"$d/$n\" ]; then rm -f \"$d/$n.previous\"; ln \"$d/$n\" \"$d/$n.previous\" 2>/dev/null || cp -p \"$d/$n\" \"$d/$n.previous\"; echo previous; fi; " +
+        return $"set -e; d={q(to)}; n={q(name)}; if [ -f \"$d/$n\" ] && cmp -s {q(source)} \"$d/$n\"; then echo unchanged; exit 0; fi; " +
+            "t=\"$d/.$n.pibuild-new\"; p=\"$d/.$n.pibuild-prev\"; o=\"$d/.$n.pibuild-older\"; mkdir -p \"$d\"; trap 'rm -f \"$t\" \"$p\"' EXIT; " +
+            $"cp {q(source)} \"$t\"; chmod 755 \"$t\"; rm -f \"$o\" \"$p\"; " +
+            "if [ -e \"$d/$n\" ]; then ln \"$d/$n\" \"$p\" 2>/dev/null || cp -p \"$d/$n\" \"$p\"; " +
+            "if [ -e \"$d/$n.previous\" ]; then mv -f \"$d/$n.previous\" \"$o\"; fi; mv -f \"$p\" \"$d/$n.previous\"; echo previous; fi; " +
             "mv -f \"$t\" \"$d/$n\"; trap - EXIT";
     }
 

@@ -15,6 +15,9 @@ public enum RolloutState
     Unreachable,
     Refused,
     WouldUpdate,
+
+    /// <summary>The same build was in place: nothing moved (a restart only when one was asked for).</summary>
+    Unchanged,
 }
 
 /// <summary>One device of a rollout: its name, address, board, wave (0 for none), state, why, and what was installed.</summary>
@@ -23,7 +26,7 @@ public sealed record RolloutDevice(string Name, string Address, string? Target, 
 /// <summary>A rollout to several devices: every device's end, in the order given.</summary>
 public sealed record RolloutOutcome(IReadOnlyList<RolloutDevice> Devices, bool DryRun)
 {
-    public bool Succeeded => Devices.All(d => d.State is RolloutState.Updated or RolloutState.WouldUpdate);
+    public bool Succeeded => Devices.All(d => d.State is RolloutState.Updated or RolloutState.Unchanged or RolloutState.WouldUpdate);
 }
 
 /// <summary>
@@ -139,7 +142,7 @@ internal static class RolloutPipeline
                 }
             }
 
-            stopped = updated.Any(u => u.State != RolloutState.Updated);
+            stopped = updated.Any(u => u.State is not (RolloutState.Updated or RolloutState.Unchanged));
         }
 
         return new RolloutOutcome(members.Select(m => results[m]).ToArray(), request.DryRun);
@@ -176,14 +179,15 @@ internal static class RolloutPipeline
         RolloutDevice Outcome(RolloutState state, string? reason, IReadOnlyList<DeployedBinary> deployed) =>
             new(member.Name, member.Address.ToString(), target.Name, wave, state, reason, deployed);
 
-        IReadOnlyList<DeployedBinary> deployed = [];
+        var deployed = new List<DeployedBinary>();
         try
         {
-            workspace.Events.Device(new DeviceProgress(member.Name, "copying", $"{string.Join(", ", binaries.Select(b => Path.GetFileName(b.Path)))} for {target.Name} to {to}"));
-            deployed = await DeployPipeline.InstallAsync(device, binaries, to, request.Sudo, cancellationToken).ConfigureAwait(false);
+            workspace.Events.Device(new DeviceProgress(member.Name, "installing", $"{string.Join(", ", binaries.Select(b => Path.GetFileName(b.Path)))} for {target.Name} to {to}"));
+            await DeployPipeline.InstallAsync(device, binaries, to, request.Sudo, deployed, cancellationToken).ConfigureAwait(false);
+            var unchanged = deployed.All(b => b.Unchanged);
             if (restart is not null)
             {
-                workspace.Events.Device(new DeviceProgress(member.Name, "restarting", restart));
+                workspace.Events.Device(new DeviceProgress(member.Name, "restarting", unchanged ? $"{restart} (the build in place is unchanged; restarted as asked)" : restart));
                 await DeployPipeline.RestartAsync(device, restart, request.Sudo, to, cancellationToken).ConfigureAwait(false);
             }
 
@@ -198,10 +202,11 @@ internal static class RolloutPipeline
                 }
             }
 
-            workspace.Events.Device(new DeviceProgress(member.Name, "done"));
-            return Outcome(RolloutState.Updated, null, deployed);
+            await DeployPipeline.CommitAsync(device, deployed, to, request.Sudo, cancellationToken).ConfigureAwait(false);
+            workspace.Events.Device(new DeviceProgress(member.Name, unchanged ? "unchanged" : "done"));
+            return Outcome(unchanged ? RolloutState.Unchanged : RolloutState.Updated, unchanged && restart is not null ? $"restarted {restart} as asked" : null, deployed);
         }
-        catch (PiBuildException e) when (deployed.Count > 0)
+        catch (PiBuildException e) when (deployed.Any(b => !b.Unchanged))
         {
             workspace.Events.Device(new DeviceProgress(member.Name, "rolling back", e.Message));
             try

@@ -106,10 +106,19 @@ internal static class RunPipeline
                 return 255;
             }
 
-            var program = await a.Device.PlaceProgramAsync(binaries[a.Target!.Name].Path, cancellationToken).ConfigureAwait(false);
-            var line = ShellQuote.Join([program.Path, .. request.Arguments]);
-            workspace.Announce($"{a.Target.Name} on {a.Member.Name}", a.Device.Connection.Command(line));
-            return await a.Device.RunAttachedAsync(line, new ProcessStreams(Stream.Null, output, error), cancellationToken).ConfigureAwait(false);
+            try
+            {
+                var program = await a.Device.PlaceProgramAsync(binaries[a.Target!.Name].Path, cancellationToken).ConfigureAwait(false);
+                var line = ShellQuote.Join([program.Path, .. request.Arguments]);
+                workspace.Announce($"{a.Target.Name} on {a.Member.Name}", a.Device.Connection.Command(line));
+                return await a.Device.RunAttachedAsync(line, new ProcessStreams(Stream.Null, output, error), cancellationToken).ConfigureAwait(false);
+            }
+            catch (PiBuildException e)
+            {
+                // The device's problem (a copy that failed, a connection that dropped), not the others': 255, as ssh says it.
+                error.Write(System.Text.Encoding.UTF8.GetBytes($"pibuild: {e.Message}\n"));
+                return 255;
+            }
         })).ConfigureAwait(false);
         return codes.Max();
     }

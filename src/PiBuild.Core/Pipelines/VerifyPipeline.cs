@@ -9,7 +9,9 @@ namespace PiBuild.Core.Pipelines;
 /// <summary>What <c>pibuild verify</c> was asked for: one board, and the files to check against it.</summary>
 /// <param name="Static">Demand statically linked binaries (as pibuild builds without cgo); otherwise a dynamic one is
 /// judged by its loader, its linked code's architecture and its Go build info, and what it needs is reported.</param>
-public sealed record VerifyRequest(IReadOnlyList<string> Targets, IReadOnlyList<string> Files, bool Static = false);
+/// <param name="GoOnly">Demand Go programs (Go build info); otherwise an ELF file that is not one is judged on its code
+/// alone (class, machine, ABI, loader, Tag_CPU_arch), in a file as in an image.</param>
+public sealed record VerifyRequest(IReadOnlyList<string> Targets, IReadOnlyList<string> Files, bool Static = false, bool GoOnly = false);
 
 /// <summary>Every file's check; the command succeeds when all passed.</summary>
 /// <param name="ImageProblems">For an image: each file that will not run, in a sentence naming its entry and the board.</param>
@@ -27,7 +29,7 @@ internal static class VerifyPipeline
         var target = TargetSelection.Named(workspace.Catalog(), request.Targets, "verify");
         if (request.Files.Any(ImageSource.IsImage))
         {
-            return await VerifyImagesAsync(workspace, target, request.Files, cancellationToken).ConfigureAwait(false);
+            return await VerifyImagesAsync(workspace, target, request.Files, VerificationRules.InImage with { RequireGoProgram = request.GoOnly }, cancellationToken).ConfigureAwait(false);
         }
 
         var missing = request.Files.FirstOrDefault(f => !File.Exists(f));
@@ -39,12 +41,12 @@ internal static class VerifyPipeline
         }
 
         // Most binaries in the world are dynamically linked; verify judges any of them, and demands static only when asked.
-        var rules = VerificationRules.Exact with { RequireStatic = request.Static };
+        var rules = VerificationRules.Exact with { RequireStatic = request.Static, RequireGoProgram = request.GoOnly };
         return new VerifyReport(target, request.Files.Select(f => BinaryVerifier.Check(Path.GetFullPath(f), target, rules: rules)).ToArray());
     }
 
     /// <summary>Images (docker://REF, oci:DIR[:TAG]): every Pi entry's ELF files, for its platform and for the board.</summary>
-    private static async Task<VerifyReport> VerifyImagesAsync(Workspace workspace, TargetProfile target, IReadOnlyList<string> images, CancellationToken cancellationToken)
+    private static async Task<VerifyReport> VerifyImagesAsync(Workspace workspace, TargetProfile target, IReadOnlyList<string> images, VerificationRules rules, CancellationToken cancellationToken)
     {
         if (images.FirstOrDefault(f => !ImageSource.IsImage(f)) is { } file)
         {
@@ -58,7 +60,7 @@ internal static class VerifyPipeline
         foreach (var image in images)
         {
             using var source = ImageSource.Open(image, fetcher, workspace.GetVariable);
-            var verification = await ImageVerifier.VerifyAsync(source, target, workspace.Catalog(), scratch.Path, cancellationToken).ConfigureAwait(false);
+            var verification = await ImageVerifier.VerifyAsync(source, target, workspace.Catalog(), scratch.Path, rules, cancellationToken).ConfigureAwait(false);
             checks.AddRange(verification.Checks);
             notes.AddRange(verification.Notes);
         }

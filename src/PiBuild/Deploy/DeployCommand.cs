@@ -97,7 +97,7 @@ internal static class DeployCommand
         {
             JsonOutput.Write(context.Out, new RolloutJson(outcome.DryRun, outcome.Succeeded, outcome.Devices.Select(d => new RolloutDeviceJson(
                 d.Name, d.Address, d.Target, d.Wave, State(d.State), d.Reason,
-                d.Binaries.Select(b => new DeployedBinaryJson(b.Name, b.Destination, b.Sha256.Length > 0 ? b.Sha256 : null, b.Copied, b.KeptPrevious)).ToArray())).ToArray()), JsonOutput.Default.RolloutJson);
+                d.Binaries.Select(b => new DeployedBinaryJson(b.Name, b.Destination, b.Sha256.Length > 0 ? b.Sha256 : null, b.Copied, b.KeptPrevious, b.Unchanged)).ToArray())).ToArray()), JsonOutput.Default.RolloutJson);
             return;
         }
 
@@ -105,9 +105,10 @@ internal static class DeployCommand
         foreach (var device in outcome.Devices)
         {
             var wave = device.Wave > 0 ? $"wave {device.Wave}" : "      ";
-            var what = device.State is RolloutState.Updated or RolloutState.WouldUpdate ? string.Join(", ", device.Binaries.Select(b => b.Destination)) : device.Reason;
+            var fine = device.State is RolloutState.Updated or RolloutState.Unchanged or RolloutState.WouldUpdate;
+            var what = fine ? string.Join(", ", device.Binaries.Select(b => b.Destination)) + (device.Reason is { } note ? $" ({note})" : "") : device.Reason;
             var line = $"{device.Name.PadRight(width)}  {device.Address,-24} {device.Target ?? "-",-8} {wave}  {State(device.State),-12} {what}";
-            (device.State is RolloutState.Updated or RolloutState.WouldUpdate ? (Action<string>)context.Print : context.PrintImportant)(line);
+            (fine ? (Action<string>)context.Print : context.PrintImportant)(line);
         }
     }
 
@@ -115,7 +116,7 @@ internal static class DeployCommand
     {
         if (context.Json)
         {
-            var binaries = outcome.Binaries.Select(b => new DeployedBinaryJson(b.Name, b.Destination, b.Sha256.Length > 0 ? b.Sha256 : null, b.Copied, b.KeptPrevious)).ToArray();
+            var binaries = outcome.Binaries.Select(b => new DeployedBinaryJson(b.Name, b.Destination, b.Sha256.Length > 0 ? b.Sha256 : null, b.Copied, b.KeptPrevious, b.Unchanged)).ToArray();
             JsonOutput.Write(context.Out, new DeployJson(outcome.Device, outcome.Target.Name, outcome.DryRun, binaries, outcome.Restart, outcome.UnitState), JsonOutput.Default.DeployJson);
             return;
         }
@@ -128,6 +129,12 @@ internal static class DeployCommand
                 continue;
             }
 
+            if (binary.Unchanged)
+            {
+                context.Print($"{outcome.Target.Name}  {binary.Destination} on {outcome.Device}  (unchanged: this build is in place already; {binary.Name}.previous left as it was)");
+                continue;
+            }
+
             var sent = binary.Copied ? "copied" : "already on the device";
             var previous = binary.KeptPrevious ? $", previous kept as {binary.Name}.previous" : "";
             context.Print($"{outcome.Target.Name}  {binary.Destination} on {outcome.Device}  ({sent}{previous})");
@@ -135,7 +142,7 @@ internal static class DeployCommand
 
         if (outcome.Restart is { } unit)
         {
-            context.Print(outcome.DryRun ? $"would restart {unit}" : $"{unit}: {outcome.UnitState}");
+            context.Print(outcome.DryRun ? $"would restart {unit}" : $"{unit}: {outcome.UnitState}{(outcome.Unchanged ? " (restarted as asked; the build in place is unchanged)" : "")}");
         }
     }
 }

@@ -19,15 +19,20 @@ internal static class VerifyCommand
         Description = "Demand statically linked binaries (pibuild's builds without cgo are); a dynamic one is otherwise judged by its loader and code",
     };
 
+    private static readonly Option<bool> GoOnly = new("--go-only")
+    {
+        Description = "Demand Go programs; otherwise an ELF file that is not one is judged on its code alone (machine, ABI, loader, CPU architecture)",
+    };
+
     public static Command Create()
     {
         var command = new Command("verify", "Check that binaries are right for a board: ELF machine, EABI5, static, GOOS/GOARCH/GOARM")
         {
-            SharedOptions.Target, Files, Static,
+            SharedOptions.Target, Files, Static, GoOnly,
         };
         command.SetHandler(async (context, parseResult, cancellationToken) =>
         {
-            var request = new VerifyRequest(parseResult.GetValue(SharedOptions.Target) ?? [], parseResult.GetValue(Files) ?? [], parseResult.GetValue(Static));
+            var request = new VerifyRequest(parseResult.GetValue(SharedOptions.Target) ?? [], parseResult.GetValue(Files) ?? [], parseResult.GetValue(Static), parseResult.GetValue(GoOnly));
             var report = await context.Workspace.VerifyAsync(request, cancellationToken).ConfigureAwait(false);
             Render(context, report);
             return report.Passed ? ExitCodes.Ok : ExitCodes.Failure;
@@ -46,13 +51,13 @@ internal static class VerifyCommand
 
         if (context.Json)
         {
-            JsonOutput.Write(context.Out, new VerifyResultJson(report.Checks.Select(c => BinaryJson.From(target, c)).ToArray()), JsonOutput.Default.VerifyResultJson);
+            JsonOutput.Write(context.Out, new VerifyResultJson(report.Checks.Select(c => BinaryJson.From(c.JudgedAs ?? target, c)).ToArray()), JsonOutput.Default.VerifyResultJson);
             return;
         }
 
         foreach (var check in report.Checks.Where(c => c.Passed))
         {
-            context.Print(BinaryLine.Format(target, check));
+            context.Print(BinaryLine.Format(check.JudgedAs ?? target, check));
             if (check.Loader is { } loader)
             {
                 // What the board must have for it to start.

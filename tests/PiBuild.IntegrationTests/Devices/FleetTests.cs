@@ -145,10 +145,8 @@ public sealed class FleetTests(Fleet fleet, SharedGoCache cache) : IDisposable
         Assert.Matches(@"\r\u001b\[Kshed     would update in wave 1  pi1", screen);
         Assert.Matches(@"hall +\S+ +pi2 +wave 1 +would-update", screen);
 
-        var started = DateTime.UtcNow;
         var result = await Deploy(project, "--on", $"kitchen,{Environment.UserName}@127.0.0.1:9,hall", "--json");
         result.AssertExit(1);
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(60));
         var devices = Devices(result);
         Assert.Equal(["updated", "unreachable", "updated"], devices.Select(d => d.GetProperty("state").GetString()));
         Assert.Contains("cannot reach", devices[1].GetProperty("reason").GetString(), StringComparison.Ordinal);
@@ -172,6 +170,38 @@ public sealed class FleetTests(Fleet fleet, SharedGoCache cache) : IDisposable
         run.AssertExit(255);
         Assert.Equal([$"{"hall".PadRight(nobody.Length)} | healthy run", $"{"kitchen".PadRight(nobody.Length)} | healthy run"], run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());
         Assert.Contains($"{nobody} | pibuild: cannot reach", run.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_fleet_run_that_fails_on_one_device_after_connecting_gives_that_device_255_and_the_others_finish()
+    {
+        var project = Project("healthy run");
+        var shed = fleet.Devices[2];
+        var runDirectory = shed.RunDirectory;
+        var aside = runDirectory + ".aside";
+        if (Directory.Exists(runDirectory))
+        {
+            Directory.Move(runDirectory, aside);
+        }
+
+        try
+        {
+            // shed's cache cannot be made (a file where its directory goes): its copy fails after it answered.
+            Directory.CreateDirectory(Path.GetDirectoryName(runDirectory)!);
+            await File.WriteAllTextAsync(runDirectory, "not a directory");
+            var run = await Run.PiBuildAsync(["run", "-C", project, "--on", "@all", "."], _dir.Path, fleet.Environment(cache.Environment()));
+            run.AssertExit(255);
+            Assert.Equal(["hall    | healthy run", "kitchen | healthy run"], run.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order());
+            Assert.Contains("shed    | pibuild: could not copy app to", run.StandardError, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(runDirectory);
+            if (Directory.Exists(aside))
+            {
+                Directory.Move(aside, runDirectory);
+            }
+        }
     }
 
     [Theory]

@@ -145,6 +145,52 @@ public sealed class SshDevice : IDisposable
         .Select(pid => int.Parse(pid!, System.Globalization.CultureInfo.InvariantCulture))
         .ToArray();
 
+    /// <summary>
+    /// From now until the hold is released, a copy to the device stops after its first MiB has arrived (a <c>cat</c>
+    /// early on the device's PATH writes that much, says so in a file, and waits on a FIFO): a test can cut the
+    /// connection or interrupt pibuild while a copy is certainly in the middle, with no race.
+    /// </summary>
+    public CopyHold HoldCopies() => new(Combine("device-bin"), Combine("hold"));
+
+    /// <summary>Kills the sshd processes serving connections (not the listener, nor what they started): a dropped link.</summary>
+    public void DropConnections()
+    {
+        var parents = Directory.EnumerateDirectories("/proc")
+            .Select(Path.GetFileName)
+            .Where(name => int.TryParse(name, out _))
+            .Select(pid => (Pid: int.Parse(pid!, System.Globalization.CultureInfo.InvariantCulture), Stat: ReadStat(pid!)))
+            .Where(p => p.Stat is not null)
+            .ToDictionary(p => p.Pid, p => p.Stat!.Value);
+        bool Under(int pid) => pid == _sshd.Id || parents.TryGetValue(pid, out var stat) && stat.Parent != pid && Under(stat.Parent);
+        foreach (var (pid, stat) in parents.Where(p => p.Key != _sshd.Id && p.Value.Name.StartsWith("sshd", StringComparison.Ordinal) && Under(p.Value.Parent)))
+        {
+            try
+            {
+                using var process = Process.GetProcessById(pid);
+                process.Kill();
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // Gone already, with its monitor.
+            }
+        }
+
+        static (string Name, int Parent)? ReadStat(string pid)
+        {
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                var close = stat.LastIndexOf(')');
+                var name = stat[(stat.IndexOf('(') + 1)..close];
+                return (name, int.Parse(stat[(close + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture));
+            }
+            catch (IOException)
+            {
+                return null;
+            }
+        }
+    }
+
     public void Dispose()
     {
         try
@@ -246,4 +292,76 @@ public sealed class SshDevice : IDisposable
 public sealed class DeviceCollection : ICollectionFixture<SshDevice>, ICollectionFixture<SharedGoCache>
 {
     public const string Name = "A Pi over SSH";
+}
+
+/// <summary>See <see cref="SshDevice.HoldCopies"/>: a <c>cat</c> that stops copying after 1 MiB until released.</summary>
+public sealed class CopyHold : IDisposable
+{
+    private readonly string _cat;
+    private readonly string _hold;
+    private bool _released;
+
+    internal CopyHold(string bin, string hold)
+    {
+        _cat = Path.Combine(bin, "cat");
+        _hold = hold;
+        File.Delete(Reached);
+        File.Delete(Fifo);
+        using (var mkfifo = Process.Start(new ProcessStartInfo("mkfifo", [Fifo]) { UseShellExecute = false })!)
+        {
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        File.WriteAllText(_hold, "");
+        File.WriteAllText(_cat, $"""
+            #!/bin/sh
+            # Only a copy (cat with no file, its input a pipe) is held, and only while the hold file is there.
+            if [ $# -eq 0 ] && [ -e '{_hold}' ]; then
+              head -c 1048576
+              : > '{Reached}'
+              read _ < '{Fifo}'
+            fi
+            exec /bin/cat "$@"
+
+            """);
+        File.SetUnixFileMode(_cat, (UnixFileMode)0x1ED);
+    }
+
+    private string Reached => _hold + ".reached";
+
+    private string Fifo => _hold + ".fifo";
+
+    /// <summary>Waits until a copy has sent its first MiB and is held there.</summary>
+    public async Task ReachedAsync()
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(5);
+        while (!File.Exists(Reached))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no copy to the device reached the hold within 5 minutes");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Lets the held copy go on (it reads what is left of its input) and holds no more.</summary>
+    public void Release()
+    {
+        if (_released)
+        {
+            return;
+        }
+
+        _released = true;
+        File.Delete(_hold);
+        File.Delete(_cat);
+        if (File.Exists(Reached))
+        {
+            File.WriteAllText(Fifo, "go\n");
+        }
+
+        File.Delete(Fifo);
+        File.Delete(Reached);
+    }
+
+    public void Dispose() => Release();
 }

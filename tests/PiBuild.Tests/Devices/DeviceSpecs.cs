@@ -133,6 +133,20 @@ public sealed class DeviceSpecs
     }
 
     [Fact]
+    public void When_ssh_says_nothing_the_line_says_what_pibuild_saw_and_the_exact_command_to_try()
+    {
+        var connection = new SshConnection(DeviceAddress.Parse("pi@127.0.0.1:22402"), ["ssh"], "/tmp", new ProcessRunner());
+        var silent = connection.Failure("", sent: 49_283_072, received: 0);
+        Assert.Equal("ssh to pi@127.0.0.1:22402 failed: the connection closed after 49283072 bytes sent and 0 received, and ssh printed nothing; try ssh -p 22402 pi@127.0.0.1 by hand", silent.Message);
+        Assert.Contains("after 12 bytes received", connection.Failure("\n", received: 12).Message, StringComparison.Ordinal);
+
+        // A copy cut off after ssh had sent part of it is the run's failure (exit 1), not a setup mistake.
+        var cut = connection.Failure("client_loop: send disconnect: Broken pipe\n", sent: 1_048_576);
+        Assert.Equal(ExitCodes.Failure, cut.ExitCode);
+        Assert.Contains("closed after 1048576 bytes were sent (ssh: client_loop: send disconnect: Broken pipe)", cut.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_probes_answer_gives_the_same_facts_as_detection_on_the_device()
     {
         var facts = DeviceProbe.Parse("model=Raspberry Pi 4 Model B Rev 1.4\ncpu_part=0xd08\nsh_head=7f454c4601\nloader=armhf\nhome=/home/pi\n");
