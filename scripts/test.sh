@@ -8,6 +8,7 @@ cd "$repo"
 # shellcheck source=lib/prerequisites.sh
 . scripts/lib/prerequisites.sh
 PIBUILD_TEST_TOOLS=1 ensure_prerequisites required
+pibuild_fetch_test_debs
 pibuild_register_binfmt
 
 log=$(mktemp)

@@ -14,6 +14,7 @@ pibuild_missing_packages() {
     # toolchain, loader and clang that the Native AOT build for a 64-bit Pi needs.
     command -v bzip2 >/dev/null 2>&1 || missing+=(bzip2)
     command -v xz >/dev/null 2>&1 || missing+=(xz-utils)
+    command -v zstd >/dev/null 2>&1 || missing+=(zstd)
     command -v dash >/dev/null 2>&1 || missing+=(dash)
     command -v git >/dev/null 2>&1 || missing+=(git)
     command -v script >/dev/null 2>&1 || missing+=(bsdutils)
@@ -44,6 +45,8 @@ pibuild_missing_packages() {
     command -v docker-registry >/dev/null 2>&1 || missing+=(docker-registry)
     command -v skopeo >/dev/null 2>&1 || missing+=(skopeo)
     command -v umoci >/dev/null 2>&1 || missing+=(umoci)
+    # podman: the client whose pick of an index entry (linux/arm without a variant is v7) verify must agree with.
+    command -v podman >/dev/null 2>&1 || missing+=(podman)
     command -v htpasswd >/dev/null 2>&1 || missing+=(apache2-utils)
     command -v openssl >/dev/null 2>&1 || missing+=(openssl)
     # A real project for pibuild layout: Debian's sftp sources, with what its tests import.
@@ -99,6 +102,31 @@ ensure_prerequisites() {
   else
     echo "pibuild: note: $missing not installed; install it: sudo apt-get install -y $missing" >&2
   fi
+}
+
+# Debian's busybox-static for armel (ARMv5TE code: runs on a Pi 1) and armhf (ARMv7): ELF files that are not Go
+# programs, which verify must judge alike as files and inside images. Downloaded once (apt-get download), not installed.
+PIBUILD_TEST_DEBS=${PIBUILD_TEST_DEBS:-/var/cache/pibuild-tests/debs}
+export PIBUILD_TEST_DEBS
+pibuild_fetch_test_debs() {
+  local arch need=() added=
+  for arch in armel armhf; do
+    ls "$PIBUILD_TEST_DEBS"/busybox-static_*_"$arch".deb >/dev/null 2>&1 || need+=("$arch")
+  done
+  [ ${#need[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    echo "pibuild: the verify tests need Debian's busybox-static for ${need[*]} in $PIBUILD_TEST_DEBS; as root, scripts/test.sh downloads them" >&2
+    return 0
+  fi
+  for arch in "${need[@]}"; do
+    dpkg --print-foreign-architectures | grep -qx "$arch" || { dpkg --add-architecture "$arch"; added=1; }
+  done
+  [ -z "$added" ] || DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || true
+  mkdir -p "$PIBUILD_TEST_DEBS"
+  for arch in "${need[@]}"; do
+    (cd "$PIBUILD_TEST_DEBS" && apt-get download -qq "busybox-static:$arch" >&2) ||
+      echo "pibuild: apt-get download busybox-static:$arch failed; the verify tests will say so" >&2
+  done
 }
 
 # The SSH tests' "device" runs ARM programs as a Pi does, by exec: binfmt_misc hands them to qemu-user (F: the

@@ -7,6 +7,7 @@ internal enum ArchiveFormat
     TarBzip2,
     TarXz,
     Zip,
+    TarZstd,
 }
 
 /// <summary>Recognises an archive by its first bytes, not its name: a mislabelled download unpacks all the same.</summary>
@@ -29,6 +30,12 @@ internal static class ArchiveFormatDetector
         if (head.StartsWith((ReadOnlySpan<byte>)[0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]))
         {
             return ArchiveFormat.TarXz;
+        }
+
+        // A zstd frame: podman's and buildah's zstd layers, a .tar.zst release.
+        if (head.StartsWith((ReadOnlySpan<byte>)[0x28, 0xb5, 0x2f, 0xfd]))
+        {
+            return ArchiveFormat.TarZstd;
         }
 
         if (head.StartsWith("PK\x03\x04"u8) || head.StartsWith("PK\x05\x06"u8))
@@ -75,6 +82,6 @@ internal static class ArchiveFormatDetector
         }
 
         return Detect(head[..read])
-            ?? throw new WorkFailedException($"{name} is not an archive pibuild can unpack (tar, tar.gz, tar.bz2, tar.xz or zip, recognised by content)");
+            ?? throw new WorkFailedException($"{name} is not an archive pibuild can unpack (tar, tar.gz, tar.bz2, tar.xz, tar.zst or zip, recognised by content)");
     }
 }

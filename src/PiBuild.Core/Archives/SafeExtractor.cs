@@ -11,7 +11,9 @@ namespace PiBuild.Core.Archives;
 
 /// <param name="ComputeSha256">Hash the archive while unpacking it (always done when a digest is expected).</param>
 /// <param name="DisplayName">What the user calls the archive (the file name of the URL), for messages; a store path is not that.</param>
-internal sealed record ExtractOptions(int StripComponents = 0, string? ExpectedSha256 = null, bool ComputeSha256 = false, string? DisplayName = null);
+/// <param name="PublishedBroken">What to say when an archive whose digest is the expected one is not whole: fetching it
+/// again gives the same bytes, so the fix is its publisher's (an image's: rebuild it).</param>
+internal sealed record ExtractOptions(int StripComponents = 0, string? ExpectedSha256 = null, bool ComputeSha256 = false, string? DisplayName = null, string? PublishedBroken = null);
 
 internal sealed record ExtractResult(string Destination, ArchiveFormat Format, int Entries, long Bytes, string? Sha256);
 
@@ -100,7 +102,15 @@ internal static class SafeExtractor
             catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException
                                           || (e is IOException && e.InnerException is InvalidDataException))
             {
-                throw new WorkFailedException($"{name} is corrupt or truncated ({(e.InnerException as InvalidDataException ?? e).Message}); fetch it again; nothing was extracted", e);
+                var said = (e.InnerException as InvalidDataException ?? e).Message;
+                if (options.ExpectedSha256 is { } expected && HashOf(archive) == expected)
+                {
+                    // The very bytes that were published: another download gives the same.
+                    throw new WorkFailedException(
+                        $"{name} is not a whole archive ({said}) though its SHA-256 is the one expected, so fetching it again gives the same bytes; {options.PublishedBroken ?? "it was published broken: tell its publisher"}; nothing was extracted", e);
+                }
+
+                throw new WorkFailedException($"{name} is corrupt or truncated ({said}); fetch it again; nothing was extracted", e);
             }
             catch (PosixIOException e) when (e.Errno == Errno.Exists && writer.CurrentEntry is { } entry)
             {
@@ -116,6 +126,12 @@ internal static class SafeExtractor
                 throw new WorkFailedException($"cannot extract {name}: {what}; nothing was extracted", e);
             }
         }
+    }
+
+    private static string HashOf(string file)
+    {
+        using var stream = File.OpenRead(file);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
     }
 
     private static string MountPoint(string path)

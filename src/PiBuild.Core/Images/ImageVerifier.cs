@@ -227,7 +227,9 @@ internal static class ImageVerifier
             try
             {
                 var blob = await source.LayerAsync(layer, name, cancellationToken).ConfigureAwait(false);
-                await SafeExtractor.ExtractAsync(blob, tree, new ExtractOptions(ExpectedSha256: layer.Digest.Hex, DisplayName: name), cancellationToken).ConfigureAwait(false);
+                await SafeExtractor.ExtractAsync(blob, tree, new ExtractOptions(
+                    ExpectedSha256: layer.Digest.Hex, DisplayName: name,
+                    PublishedBroken: $"{source.Name} is a broken image (umoci 0.4.7's insert writes such layers, opencontainers/umoci#436); it needs rebuilding"), cancellationToken).ConfigureAwait(false);
                 if (keepIn is not null && !File.Exists(keepIn.BlobPath(layer.Digest)))
                 {
                     File.Copy(blob, keepIn.BlobPath(layer.Digest));
@@ -239,7 +241,7 @@ internal static class ImageVerifier
                     // One verdict per file: the first judge it fails, else the first judge's, named by the board that judged it.
                     var verdicts = judges.Select(judge => (Judge: judge, Check: BinaryVerifier.Check(file, judge, rules: rules) with { Path = $"{platform} {inImage}", JudgedAs = judge.Name })).ToArray();
                     var (by, check) = verdicts.FirstOrDefault(v => !v.Check.Passed) is { Check: not null } failed ? failed : verdicts[0];
-                    checks.Add(new ImageFileCheck(platform, inImage, check, check.Passed ? null : Problem(platform, inImage, check, by)));
+                    checks.Add(new ImageFileCheck(platform, inImage, check, check.Passed ? null : Problem(source.Name, platform, inImage, check, by)));
                 }
             }
             finally
@@ -255,10 +257,11 @@ internal static class ImageVerifier
     private static string Described(OciPlatform platform) =>
         platform is { Architecture: "arm", Variant: null or "" } ? $"{platform} (no variant: clients pull it as v7)" : platform.ToString();
 
-    private static string Problem(OciPlatform platform, string file, BinaryCheck check, TargetProfile judge) =>
+    /// <summary>Why a file of an image will not run, naming the image, and the way out: the image's, not a build setting here.</summary>
+    private static string Problem(string image, OciPlatform platform, string file, BinaryCheck check, TargetProfile judge) =>
         check.GoArch is "arm" or "arm64" && check.GoArch == judge.GoArch
-            ? $"the {platform} entry's {file} is {check.BuiltFor} code: it will die with SIGILL on a {judge.Board} ({judge.Name}: {string.Join("; ", check.Problems)})"
-            : $"the {platform} entry's {file} will not run on a {judge.Board} ({judge.Name}): {string.Join("; ", check.Problems)}";
+            ? $"{image}: the {platform} entry's {file} is {check.BuiltFor} code: it will die with SIGILL on a {judge.Board} ({judge.Name}: {string.Join("; ", check.Problems)}); the image needs that entry rebuilt for {judge.Name}"
+            : $"{image}: the {platform} entry's {file} will not run on a {judge.Board} ({judge.Name}): {string.Join("; ", check.Problems)}; the image needs that entry rebuilt for {judge.Name}";
 
     /// <summary>Regular files that start as ELF does: executables and shared objects alike.</summary>
     private static IEnumerable<string> ElfFiles(string tree)

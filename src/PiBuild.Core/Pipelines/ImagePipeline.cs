@@ -11,7 +11,8 @@ namespace PiBuild.Core.Pipelines;
 /// <param name="Push">Push to the registry the tag names.</param>
 /// <param name="OutputDirectory">Write an OCI image layout there (-o), which skopeo and podman read as oci:DIR.</param>
 /// <param name="GoFlags">go build's flags, as for cross.</param>
-public sealed record ImageRequest(IReadOnlyList<string> Targets, string Tag, bool Push, string? OutputDirectory, IReadOnlyList<string>? GoFlags = null);
+/// <param name="Tag">The image reference; null for a layout alone: the project's name and <c>latest</c>.</param>
+public sealed record ImageRequest(IReadOnlyList<string> Targets, string? Tag, bool Push, string? OutputDirectory, IReadOnlyList<string>? GoFlags = null);
 
 /// <summary>One entry of the image index: its platform, its manifest's digest, the boards it was verified for, its commands.</summary>
 public sealed record ImagePlatformEntry(string Platform, string ManifestDigest, IReadOnlyList<string> Boards, IReadOnlyList<BinaryCheck> Commands);
@@ -27,17 +28,28 @@ public sealed record ImageOutcome(string Reference, string IndexDigest, string E
 /// </summary>
 internal static class ImagePipeline
 {
+    /// <summary>A directory's name as an OCI repository name: lower case, and only what the grammar allows.</summary>
+    private static string RepositoryName(string directory)
+    {
+        var name = new string(directory.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' ? c : '-').ToArray()).Trim('.', '_', '-');
+        return name.Length > 0 ? name : "image";
+    }
+
     public static async Task<ImageOutcome> RunAsync(Workspace workspace, ImageRequest request, CancellationToken cancellationToken)
     {
-        var reference = ImageReference.Parse(request.Tag);
-        if (reference.Digest is not null || reference.Tag is null)
-        {
-            throw new ConfigurationException($"--tag {request.Tag} needs a tag (REPOSITORY:TAG), not a digest: the digest is what pibuild computes");
-        }
-
         if (!request.Push && request.OutputDirectory is null)
         {
             throw new ConfigurationException("image needs somewhere to put the image: --push (to the registry the tag names), -o DIR (an OCI layout), or both");
+        }
+
+        // A layout needs a name, not a registry: the project's, tagged latest, unless --tag says otherwise.
+        var tag = request.Tag ?? (request.Push
+            ? throw new ConfigurationException("--push needs --tag REGISTRY/REPOSITORY:TAG (e.g. 127.0.0.1:5000/sensors:1.2.3): the registry to push to")
+            : $"{RepositoryName(workspace.Project().Name)}:latest");
+        var reference = ImageReference.Parse(tag);
+        if (reference.Digest is not null || reference.Tag is null)
+        {
+            throw new ConfigurationException($"--tag {tag} needs a tag (REPOSITORY:TAG), not a digest: the digest is what pibuild computes");
         }
 
         var config = workspace.Config();

@@ -11,11 +11,10 @@ namespace PiBuild.Cli.Image;
 /// </summary>
 internal static class ImageCommand
 {
-    private static readonly Option<string> Tag = new("--tag")
+    private static readonly Option<string?> Tag = new("--tag")
     {
-        Description = "The image reference: REGISTRY/REPOSITORY:TAG (e.g. 127.0.0.1:5000/sensors:1.2.3, ghcr.io/jane/sensors:latest)",
+        Description = "The image reference: REGISTRY/REPOSITORY:TAG (e.g. 127.0.0.1:5000/sensors:1.2.3, ghcr.io/jane/sensors:latest); for -o alone, the project's name and latest",
         HelpName = "REF",
-        Required = true,
     };
 
     private static readonly Option<bool> Push = new("--push")
@@ -44,7 +43,7 @@ internal static class ImageCommand
         command.SetHandler(async (context, parseResult, cancellationToken) =>
         {
             var request = new ImageRequest(
-                parseResult.GetValue(SharedOptions.Target) ?? [], parseResult.GetRequiredValue(Tag), parseResult.GetValue(Push), parseResult.GetValue(Output),
+                parseResult.GetValue(SharedOptions.Target) ?? [], parseResult.GetValue(Tag), parseResult.GetValue(Push), parseResult.GetValue(Output),
                 SharedOptions.GoFlags(parseResult, parseResult.GetValue(GoBuildFlags) ?? []));
             Render(context, await context.Workspace.ImageAsync(request, cancellationToken).ConfigureAwait(false));
             return ExitCodes.Ok;

@@ -27,8 +27,8 @@ public sealed class ArchiveFormatTests : IDisposable
     {
         var path = _dir.Combine($"in-{Guid.NewGuid():N}.tar");
         await File.WriteAllBytesAsync(path, tar);
-        (await Run.ProgramAsync(tool, ["-k", path])).AssertSucceeded();
-        return await File.ReadAllBytesAsync(path + tool switch { "gzip" => ".gz", "bzip2" => ".bz2", _ => ".xz" });
+        (await Run.ProgramAsync(tool, ["-q", "-k", path])).AssertSucceeded();
+        return await File.ReadAllBytesAsync(path + tool switch { "gzip" => ".gz", "bzip2" => ".bz2", "zstd" => ".zst", _ => ".xz" });
     }
 
     private static byte[] NoiseTar()
@@ -49,6 +49,7 @@ public sealed class ArchiveFormatTests : IDisposable
         "gzip missing its last 4 bytes", "gzip missing its last 30 bytes", "gzip with a flipped byte", "gzip with trailing garbage",
         "tar header with a bad checksum", "tar with a changed size field", "tar ending inside an entry",
         "zip entry with a wrong CRC", "zip entry with a wrong size", "bzip2 missing its end", "xz missing its end", "xz with trailing garbage",
+        "zstd missing its end", "zstd with a flipped byte", "zstd with trailing garbage",
     ];
 
     [Theory]
@@ -71,6 +72,9 @@ public sealed class ArchiveFormatTests : IDisposable
             "zip entry with a wrong size" => ZipWithCentralField(24, 7),
             "bzip2 missing its end" => (await Compress("bzip2", tar))[..^3],
             "xz missing its end" => (await Compress("xz", tar))[..^3],
+            "zstd missing its end" => (await Compress("zstd", tar))[..^3],
+            "zstd with a flipped byte" => Flip(await Compress("zstd", tar), 2000),
+            "zstd with trailing garbage" => [.. await Compress("zstd", tar), .. "garbage\n"u8],
             _ => [.. await Compress("xz", tar), .. "garbage\n"u8],
         };
 
@@ -89,6 +93,29 @@ public sealed class ArchiveFormatTests : IDisposable
         var (result, destination) = await Extract(variant == "two gzip members" ? [.. gz, .. Gzip(EndOfArchive)] : [.. gz, .. new byte[100]]);
         result.AssertSucceeded();
         Assert.Equal("one", await File.ReadAllTextAsync(Path.Combine(destination, "a.txt")));
+    }
+
+    [Theory]
+    [InlineData("one frame")]
+    [InlineData("two frames")]
+    [InlineData("a skippable frame between")]
+    public async Task Zstd_as_zstd_reads_it_is_accepted_as_podman_and_release_tarballs_make_it(string variant)
+    {
+        var tar = Tar(Regular("a.txt", "one"), Regular("b.txt", "two"));
+        var whole = await Compress("zstd", tar);
+        var head = await Compress("zstd", tar[..512]);
+        var rest = await Compress("zstd", tar[512..]);
+        byte[] skippable = [0x50, 0x2a, 0x4d, 0x18, 3, 0, 0, 0, 1, 2, 3];
+        byte[] archive = variant switch
+        {
+            "one frame" => whole,
+            "two frames" => [.. head, .. rest],
+            _ => [.. head, .. skippable, .. rest],
+        };
+        var (result, destination) = await Extract(archive, "release.tar.zst");
+        result.AssertSucceeded();
+        Assert.Equal("one", await File.ReadAllTextAsync(Path.Combine(destination, "a.txt")));
+        Assert.Equal("two", await File.ReadAllTextAsync(Path.Combine(destination, "b.txt")));
     }
 
     [Fact]

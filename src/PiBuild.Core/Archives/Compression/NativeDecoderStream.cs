@@ -29,6 +29,7 @@ internal sealed class NativeDecoderStream : ReadOnlyStream
         ArchiveFormat.TarGzip => ZlibGzipDecoder.Available ? new ZlibGzipDecoder() : throw Missing(ZlibGzipDecoder.Library, "zlib1g", "gzip"),
         ArchiveFormat.TarBzip2 => Bzip2Decoder.Available ? new Bzip2Decoder() : throw Missing(Bzip2Decoder.Library, "libbz2-1.0", "bzip2"),
         ArchiveFormat.TarXz => XzDecoder.Available ? new XzDecoder() : throw Missing(XzDecoder.Library, "liblzma5", "xz"),
+        ArchiveFormat.TarZstd => ZstdDecoder.Available ? new ZstdDecoder() : throw Missing(ZstdDecoder.Library, "libzstd1", "zstd"),
         _ => throw new ArgumentOutOfRangeException(nameof(format)),
     };
 
