@@ -58,7 +58,8 @@ internal sealed class Fetcher(DownloadStore store, FetchPolicy policy) : IDispos
     public async Task<FetchResult> FetchAsync(FetchRequest request, IProgress<FetchProgress>? progress, CancellationToken cancellationToken)
     {
         var source = FetchSource.Parse(request.Source);
-        var (expected, verification) = await ExpectedChecksumAsync(source, request, cancellationToken).ConfigureAwait(false);
+        var budget = new RetryBudget(policy.Attempts);
+        var (expected, verification) = await ExpectedChecksumAsync(source, request, cancellationToken, budget).ConfigureAwait(false);
         store.EnsureWritable();
         if (expected is not null && store.Find(expected) is { } stored)
         {
@@ -85,7 +86,7 @@ internal sealed class Fetcher(DownloadStore store, FetchPolicy policy) : IDispos
         var partial = store.PartialPath(key);
         var (actual, length) = source switch
         {
-            RemoteSource remote => await new HttpDownload(transport, progress).RunAsync(remote.Url, partial, source.Name, cancellationToken).ConfigureAwait(false),
+            RemoteSource remote => await new HttpDownload(transport, progress, budget: budget).RunAsync(remote.Url, partial, source.Name, cancellationToken).ConfigureAwait(false),
             LocalSource local => await CopyLocalAsync(local, partial, cancellationToken).ConfigureAwait(false),
             _ => throw new InvalidOperationException(),
         };
@@ -163,7 +164,9 @@ internal sealed class Fetcher(DownloadStore store, FetchPolicy policy) : IDispos
         return (result, unpacked);
     }
 
-    private async Task<(string? Sha256, string Verification)> ExpectedChecksumAsync(FetchSource source, FetchRequest request, CancellationToken cancellationToken)
+    /// <param name="budget">The fetch's attempts: a checksum file that is required may use them all; one that is optional
+    /// (--insecure) is tried once, its failure counted, so a dead server costs one round of retries in all.</param>
+    private async Task<(string? Sha256, string Verification)> ExpectedChecksumAsync(FetchSource source, FetchRequest request, CancellationToken cancellationToken, RetryBudget? budget = null)
     {
         if (request.Sha256 is { } given)
         {
@@ -185,13 +188,14 @@ internal sealed class Fetcher(DownloadStore store, FetchPolicy policy) : IDispos
             sidecar.Path += ".sha256";
             try
             {
-                if (await TryReadSidecarAsync(sidecar.Uri, cancellationToken).ConfigureAwait(false) is { } fromSidecar)
+                if (await TryReadSidecarAsync(sidecar.Uri, request.Insecure ? new RetryBudget(1) : budget, cancellationToken).ConfigureAwait(false) is { } fromSidecar)
                 {
                     return (fromSidecar, $"sha256 matches {Path.GetFileName(sidecar.Uri.AbsolutePath)}");
                 }
             }
             catch (WorkFailedException e) when (request.Insecure)
             {
+                budget?.TakeFailure();
                 // Unverified was asked for: a checksum file that cannot be read is said, not fatal.
                 return (null, $"{InsecureVerification} (the checksum file could not be read: {e.InnerException?.Message ?? e.Message})");
             }
@@ -205,7 +209,7 @@ internal sealed class Fetcher(DownloadStore store, FetchPolicy policy) : IDispos
         GoDownloadIndex.Parse(await ReadTextAsync(indexUrl, cancellationToken).ConfigureAwait(false), indexUrl);
 
     /// <summary>A <c>URL.sha256</c> sidecar's digest; null when there is none (404 and the like). Retried like a download.</summary>
-    private Task<string?> TryReadSidecarAsync(Uri sidecar, CancellationToken cancellationToken) =>
+    private Task<string?> TryReadSidecarAsync(Uri sidecar, RetryBudget? budget, CancellationToken cancellationToken) =>
         transport.RetryAsync(async attempt =>
         {
             using var response = await transport.GetAsync(sidecar, null, attempt).ConfigureAwait(false);
@@ -227,7 +231,7 @@ internal sealed class Fetcher(DownloadStore store, FetchPolicy policy) : IDispos
 
             var first = Encoding.UTF8.GetString(buffer, 0, read).Split([' ', '\t', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
             return Sha256Hex.IsValid(first) ? first!.ToLowerInvariant() : null;
-        }, e => new WorkFailedException($"reading the checksum {sidecar} failed after {policy.Attempts} attempts: {e.Message}; try again, or pass --sha256", e), cancellationToken);
+        }, e => new WorkFailedException($"reading the checksum {sidecar} failed after {policy.Attempts} attempts: {e.Message}; try again, or pass --sha256", e), cancellationToken, budget);
 
     private async Task<string> ReadTextAsync(string location, CancellationToken cancellationToken)
     {

@@ -14,7 +14,8 @@ namespace PiBuild.Core.Fetching;
 /// </summary>
 /// <param name="maxBytes">The most the file may be (a blob's declared size): a larger one is refused as soon as it is larger.</param>
 /// <param name="authorize">Adds credentials to each request (a registry's token); the transport keeps them to their origin.</param>
-internal sealed class HttpDownload(HttpTransport transport, IProgress<FetchProgress>? progress, long? maxBytes = null, Action<HttpRequestMessage>? authorize = null)
+/// <param name="budget">The attempts left to the whole fetch (the checksum file may have used some); its own when null.</param>
+internal sealed class HttpDownload(HttpTransport transport, IProgress<FetchProgress>? progress, long? maxBytes = null, Action<HttpRequestMessage>? authorize = null, RetryBudget? budget = null)
 {
     private readonly FetchPolicy policy = transport.Policy;
 
@@ -22,7 +23,8 @@ internal sealed class HttpDownload(HttpTransport transport, IProgress<FetchProgr
 
     public async Task<(string Sha256, long Length)> RunAsync(Uri url, string partialPath, string name, CancellationToken cancellationToken)
     {
-        for (var attempt = 1; ; attempt++)
+        var attempts = budget ?? new RetryBudget(policy.Attempts);
+        while (true)
         {
             try
             {
@@ -37,9 +39,9 @@ internal sealed class HttpDownload(HttpTransport transport, IProgress<FetchProgr
                 PartialDownload.Discard(partialPath);
                 throw new WorkFailedException(e.Message, e);
             }
-            catch (TransientFetchException) when (attempt < policy.Attempts)
+            catch (TransientFetchException) when (attempts.TakeFailure())
             {
-                await Task.Delay(policy.DelayBefore(attempt), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(policy.DelayBefore(attempts.Failed), cancellationToken).ConfigureAwait(false);
             }
             catch (TransientFetchException e)
             {
@@ -47,7 +49,7 @@ internal sealed class HttpDownload(HttpTransport transport, IProgress<FetchProgr
                 var next = new FileInfo(partialPath) is { Exists: true, Length: > 0 } kept
                     ? $"run the same command again to resume ({kept.Length} bytes kept)"
                     : "nothing was kept; check the address and the server, then try again";
-                throw new WorkFailedException($"downloading {url} failed after {policy.Attempts} attempts: {e.Message}; {next}", e);
+                throw new WorkFailedException($"downloading {url} failed after {attempts.Failed} attempts: {e.Message}; {next}", e);
             }
         }
     }

@@ -107,17 +107,18 @@ internal sealed class HttpTransport(FetchPolicy policy) : IDisposable
     /// Runs <paramref name="attempt"/> up to the policy's attempts, waiting with backoff after each transient failure;
     /// the last one becomes the exception <paramref name="exhausted"/> makes of it.
     /// </summary>
-    public async Task<T> RetryAsync<T>(Func<CancellationToken, Task<T>> attempt, Func<TransientFetchException, Exception> exhausted, CancellationToken cancellationToken)
+    public async Task<T> RetryAsync<T>(Func<CancellationToken, Task<T>> attempt, Func<TransientFetchException, Exception> exhausted, CancellationToken cancellationToken, RetryBudget? budget = null)
     {
-        for (var number = 1; ; number++)
+        budget ??= new RetryBudget(policy.Attempts);
+        while (true)
         {
             try
             {
                 return await attempt(cancellationToken).ConfigureAwait(false);
             }
-            catch (TransientFetchException) when (number < policy.Attempts)
+            catch (TransientFetchException) when (budget.TakeFailure())
             {
-                await Task.Delay(policy.DelayBefore(number), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(policy.DelayBefore(budget.Failed), cancellationToken).ConfigureAwait(false);
             }
             catch (TransientFetchException e)
             {

@@ -308,6 +308,19 @@ public sealed class DownloadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_insecure_a_dead_server_costs_one_round_of_attempts_for_the_checksum_file_and_the_file_together()
+    {
+        // Every answer a failure: the optional checksum file is tried once, the file with what is left of the 4.
+        _server.Serve("go.tar.gz", _payload, new Misbehaviour { FailStatus = 503, FailTimes = 100 });
+        _server.Serve("go.tar.gz.sha256", Encoding.ASCII.GetBytes(Sha(_payload)), new Misbehaviour { FailStatus = 503, FailTimes = 100 });
+        var result = await Fetch(_server.Url("go.tar.gz"), "--insecure");
+        result.AssertExit(1);
+        Assert.Contains("failed after 4 attempts", Assert.Single(result.StandardError.TrimEnd('\n').Split('\n')), StringComparison.Ordinal);
+        Assert.Equal(1, _server.RequestCount("go.tar.gz.sha256"));
+        Assert.Equal(3, _server.RequestCount("go.tar.gz"));
+    }
+
+    [Fact]
     public async Task A_sidecar_answering_503_is_retried_like_the_file()
     {
         _server.Serve("go.tar.gz", _payload);
