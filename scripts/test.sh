@@ -14,7 +14,7 @@ pibuild_register_binfmt
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 # A hung test is killed and reported instead of stalling CI.
-dotnet test PiBuild.sln --nologo --blame-hang-timeout 25m "$@" 2>&1 | tee "$log"
+dotnet test PiBuild.sln --nologo --blame-hang-timeout 45m "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 expected=2
 
@@ -23,7 +23,7 @@ expected=2
 if [ $# -eq 0 ] && [ "$status" -eq 0 ]; then
   newest=/usr/lib/go-${PIBUILD_TEST_GO_RELEASES##* }/bin/go
   echo "test.sh: the build tests again with $("$newest" version)"
-  PIBUILD_TEST_GO=$newest dotnet test tests/PiBuild.IntegrationTests --no-build --nologo --blame-hang-timeout 25m \
+  PIBUILD_TEST_GO=$newest dotnet test tests/PiBuild.IntegrationTests --no-build --nologo --blame-hang-timeout 45m \
     --filter "FullyQualifiedName~.Cross.|FullyQualifiedName~.Testing.|FullyQualifiedName~.Releases.|FullyQualifiedName~.Layout." 2>&1 | tee -a "$log"
   status=${PIPESTATUS[0]}
   expected=3

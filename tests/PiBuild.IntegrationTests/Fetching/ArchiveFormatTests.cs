@@ -374,9 +374,12 @@ public sealed class ArchiveFormatTests : IDisposable
     [Fact]
     public async Task Ctrl_C_inside_one_large_entry_stops_exits_130_and_leaves_nothing()
     {
-        var (process, destination) = await StartLargeExtraction();
+        // Stopped (SIGSTOP) the moment its bytes are being written, so the interrupt is pending before the extraction
+        // can end however busy the machine is; it is handled as soon as the process goes on.
+        var (process, destination) = await StartLargeExtraction(stopWhenWriting: true);
         await Processes.InterruptAsync(process.Id);
-        var result = await Run.WaitAsync(process, TimeSpan.FromSeconds(60));
+        (await Run.ProgramAsync("kill", ["-CONT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])).AssertSucceeded();
+        var result = await Run.WaitAsync(process, TimeSpan.FromMinutes(2));
         result.AssertExit(130);
         AssertNothingLeft(destination);
     }
@@ -394,7 +397,7 @@ public sealed class ArchiveFormatTests : IDisposable
     }
 
     /// <summary>Starts unpacking one 1 GiB entry and returns once its bytes are being written.</summary>
-    private async Task<(System.Diagnostics.Process Process, string Destination)> StartLargeExtraction()
+    private async Task<(System.Diagnostics.Process Process, string Destination)> StartLargeExtraction(bool stopWhenWriting = false)
     {
         var archive = _dir.Combine("big.tar.gz");
         await using (var file = File.Create(archive))
@@ -412,15 +415,26 @@ public sealed class ArchiveFormatTests : IDisposable
 
         var destination = _dir.Combine("big-out");
         var process = Run.StartPiBuild(["fetch", archive, "--extract", destination], _dir.Path, Env());
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var deadline = DateTime.UtcNow.AddMinutes(2);
         while (DateTime.UtcNow < deadline && !Directory.EnumerateFiles(_dir.Path, "big.img", SearchOption.AllDirectories).Any(f => new FileInfo(f).Length > 0))
         {
-            await Task.Delay(20);
+            await Task.Delay(5);
+        }
+
+        if (stopWhenWriting)
+        {
+            Assert.Equal(0, Kill(process.Id, SigStop));
         }
 
         Assert.False(process.HasExited, "the extraction ended before it could be interrupted");
         return (process, destination);
     }
+
+    private const int SigStop = 19;
+
+    /// <summary>kill(2) itself: a stop must not wait for a kill(1) process to start.</summary>
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 
     private static byte[] Pax(string key, string value)
     {

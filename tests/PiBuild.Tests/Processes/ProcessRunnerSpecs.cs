@@ -15,9 +15,11 @@ public sealed class ProcessRunnerSpecs
         var lines = new List<string>();
         using var cancel = new CancellationTokenSource();
 
-        // The grandchild (another sh, run in the foreground: a "&" job would start with SIGINT ignored) reports it.
-        var spec = Shell("sh -c 'trap \"echo grandchild got INT; exit 0\" INT; echo ready; while :; do sleep 0.1; done'; echo parent went on");
-        var run = new ProcessRunner().RunAsync(spec, new ProcessOutput(line =>
+        // The grandchild (another sh, run in the foreground: a "&" job would start with SIGINT ignored) reports it. It
+        // waits in the wait builtin, which a trapped signal interrupts at once (a loop of sleeps would fork while the
+        // signal came); the grace period is a hang guard, not a bound a busy machine must meet.
+        var spec = Shell("sh -c 'trap \"echo grandchild got INT; exit 0\" INT; echo ready; sleep 600 >/dev/null 2>&1 & wait'; echo parent went on");
+        var run = new ProcessRunner { GracePeriod = TimeSpan.FromMinutes(2) }.RunAsync(spec, new ProcessOutput(line =>
         {
             lock (lines)
             {
