@@ -4,7 +4,8 @@
 # them (A B A B …) so that drift in the machine's speed affects both alike.
 #
 #   scripts/bench.sh            all comparisons, BENCH_RUNS (default 7) timed runs of each command
-#   scripts/bench.sh cross      only the named groups: startup, cross, unpack, download, release, layout, device, cgo, image, fleet
+#   scripts/bench.sh cross      only the named groups: startup, cross, unpack, zstd, download, release, layout, device,
+#                               devicehash, cgo, image, fleet
 set -euo pipefail
 repo=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 cd "$repo"
@@ -18,7 +19,7 @@ done
 [ -x /usr/bin/time ] || { [ "$(id -u)" = 0 ] && apt-get install -y -qq time >&2; } || true
 
 runs=${BENCH_RUNS:-7}
-groups=${*:-startup cross unpack download release layout device cgo image fleet}
+groups=${*:-startup cross unpack zstd download release layout device devicehash cgo image fleet}
 scripts/pibuild --help >/dev/null # builds the tool once (Native AOT where it can), outside the timings
 if [ -x "$repo/.build/cli/pibuild" ]; then pibuild=("$repo/.build/cli/pibuild"); else pibuild=(dotnet "$repo/.build/cli/pibuild.dll"); fi
 pibuild_kind=$("${pibuild[@]}" --version)
@@ -128,6 +129,33 @@ if [[ " $groups " == *" unpack "* ]]; then
     memory+=("| unpack $kind | $(peak_rss "${pibuild[*]} fetch $shm/$kind --extract $shm/p -q") |")
   done
   rm -rf "$shm/p" "$shm/t"
+fi
+
+# zstd (podman's layers, .tar.zst releases) through the system's libzstd, against zstd -d in a pipe into GNU tar.
+if [[ " $groups " == *" zstd "* ]]; then
+  command -v zstd >/dev/null || { echo "bench: zstd is missing; install it: sudo apt-get install -y zstd" >&2; exit 2; }
+  mkdir -p "$data"
+  if [ ! -f "$data/go.tar.zst" ]; then
+    [ -d "$data/tree/go" ] || { rm -rf "$data/tree" && mkdir -p "$data/tree" && cp -rL "$(go env GOROOT)" "$data/tree/go"; }
+    tar -C "$data/tree" -cf - go | zstd -q -3 -o "$data/go.tar.zst.tmp" && mv "$data/go.tar.zst.tmp" "$data/go.tar.zst"
+  fi
+  cp "$data/go.tar.zst" "$shm/"
+  compare "unpack Go toolchain .tar.zst on tmpfs vs \`zstd -dc\` piped to \`tar -x\`" "${pibuild[*]} fetch $shm/go.tar.zst --extract $shm/p -q" \
+    "zstd -dc $shm/go.tar.zst | tar -C $shm/t -xf -" "rm -rf $shm/p $shm/t && mkdir $shm/t" "≤ 1.0"
+  rm -rf "$shm/p" "$shm/t" "$shm/go.tar.zst"
+fi
+
+# What checking a copy on the device costs: sha256sum of a 10 MB program on an emulated ARM1176 (Debian's armel
+# busybox under qemu-user), against reading it there (cat), the least the copy itself costs the device.
+if [[ " $groups " == *" devicehash "* ]]; then
+  pibuild_fetch_test_debs
+  deb=$(ls "$PIBUILD_TEST_DEBS"/busybox-static_*_armel.deb 2>/dev/null | head -1)
+  [ -n "$deb" ] || { echo "bench: no busybox-static armel .deb in $PIBUILD_TEST_DEBS" >&2; exit 2; }
+  dpkg-deb -x "$deb" "$work/busybox"
+  head -c 10000000 /dev/urandom >"$work/program"
+  bb="qemu-arm-static -cpu arm1176 $work/busybox/bin/busybox"
+  compare "device check of a 10 MB copy: \`sha256sum\` on an emulated ARM1176 vs \`cat\` of it there" \
+    "$bb sha256sum $work/program" "$bb cat $work/program" true "recorded"
 fi
 
 if [[ " $groups " == *" download "* ]]; then
