@@ -145,8 +145,17 @@ internal static class BinaryVerifier
             }
         }
 
+        // The way out of linked code that is too new is the builder's: for a Go program built with cgo here, the
+        // board's own libraries; for anything else (C code, an image's entry), a build for the board.
+        if (info is not null && rules.BoardLoader && profile.GoArm is { } level && problems.FindIndex(p => p.StartsWith(CpuArchitecture, StringComparison.Ordinal)) is var at and >= 0)
+        {
+            problems[at] += $"; link against the board's own libraries (an ARMv{level.Level} sysroot)";
+        }
+
         return new BinaryCheck(path, image.Length, problems) { Elf = elf, BuildInfo = info };
     }
+
+    private const string CpuArchitecture = "CPU architecture: ";
 
     private static void CheckElf(ElfFile? elf, TargetProfile profile, VerificationRules rules, List<string> problems)
     {
@@ -180,9 +189,7 @@ internal static class BinaryVerifier
         // libc are ARMv7, and a binary linked with them dies on a Pi 1 although Go itself emitted ARMv6 code.
         if (profile.GoArm is { } goarm && elf.ArmCpuArch is { } arch && !profile.Level.RunsArmCode(arch.Tag))
         {
-            // The way out is the builder's: for a Go build with cgo, the board's own libraries; for anything else, a build for the board.
-            problems.Add($"CPU architecture: the linked code needs {arch} (Tag_CPU_arch in .ARM.attributes), the board's {profile.Cpu} runs ARMv{goarm.Level}" +
-                (rules.RequireGoProgram ? $"; link against the board's own libraries (an ARMv{goarm.Level} sysroot)" : ""));
+            problems.Add($"{CpuArchitecture}the linked code needs {arch} (Tag_CPU_arch in .ARM.attributes), the board's {profile.Cpu} runs ARMv{goarm.Level}");
         }
 
         if (rules.BoardLoader && elf.Interpreter is { } interpreter && BoardAbi.Of(profile)?.Loader is { } loader && interpreter != loader)

@@ -66,58 +66,60 @@ public sealed class DeviceIntegrityTests(SshDevice device, SharedGoCache cache) 
         }
     }
 
-    [Fact]
-    public async Task A_copy_cut_off_by_a_dropped_connection_is_never_kept_and_the_next_deploy_installs_the_whole_program()
+    /// <summary>
+    /// Deploys a new build of one command, cuts the copy with <paramref name="cut"/> while the device holds it after its
+    /// first MiB, lets the device's side finish, and checks that nothing cut off was kept and that the next deploy
+    /// installs the whole program (a copy whose every byte had been sent may arrive whole, and be kept: it was checked).
+    /// Returns the cut deploy's result, the next deploy's JSON after its output.
+    /// </summary>
+    private async Task<RunResult> CutACopyAsync(Func<System.Diagnostics.Process, Task> cut)
     {
         var version = Guid.NewGuid().ToString("N");
         var module = Module(version, "app");
         var to = _dir.Combine("installed");
+        RunResult result;
         using (var hold = device.HoldCopies())
         {
             var deploy = Run.StartPiBuild(["deploy", "--on", device.Address, "-C", module, "--to", to, "./cmd/app"], _dir.Path, Environment());
             await hold.ReachedAsync();
-            device.DropConnections();
-            var cut = await Run.WaitAsync(deploy);
-            Assert.True(cut.ExitCode is 1 or 2, cut.ToString());
-            Assert.Single(cut.StandardError.Trim().Split('\n'));
-            Assert.False(File.Exists(Path.Combine(to, "app")));
+            await cut(deploy);
+            result = await Run.WaitAsync(deploy);
 
             // The device's cat goes on, reads the end of its input and exits 0: the copy ends there, cut off.
             hold.Release();
             await CopiesFinishedAsync();
         }
 
+        Assert.False(File.Exists(Path.Combine(to, "app")));
         AssertTheDeviceCacheHoldsOnlyWholeCopies();
         var again = await PiBuild("deploy", "--on", device.Address, "-C", module, "--to", to, "--json", "./cmd/app");
         using var json = JsonDocument.Parse(again.AssertSucceeded().StandardOutput);
-        Assert.True(json.RootElement.GetProperty("binaries")[0].GetProperty("copied").GetBoolean());
         Assert.Equal(json.RootElement.GetProperty("binaries")[0].GetProperty("sha256").GetString(), Sha256Of(Path.Combine(to, "app")));
         Assert.Equal($"app {version}", await RunOnPi1(Path.Combine(to, "app")));
         AssertTheDeviceCacheHoldsOnlyWholeCopies();
+        return result with { StandardOutput = result.StandardOutput + again.StandardOutput };
+    }
+
+    [Fact]
+    public async Task A_copy_cut_off_by_a_dropped_connection_is_never_kept_and_the_next_deploy_installs_the_whole_program()
+    {
+        var cut = await CutACopyAsync(_ =>
+        {
+            device.DropConnections();
+            return Task.CompletedTask;
+        });
+        Assert.True(cut.ExitCode is 1 or 2, cut.ToString());
+        Assert.Single(cut.StandardError.Trim().Split('\n'));
+
+        // Its connection gone, the device had only part of the program: the next deploy sent it again.
+        Assert.Contains("\"copied\": true", cut.StandardOutput, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Ctrl_C_in_the_middle_of_a_copy_keeps_nothing_on_the_device_and_the_rerun_installs_the_whole_program()
     {
-        var version = Guid.NewGuid().ToString("N");
-        var module = Module(version, "app");
-        var to = _dir.Combine("installed");
-        using (var hold = device.HoldCopies())
-        {
-            var deploy = Run.StartPiBuild(["deploy", "--on", device.Address, "-C", module, "--to", to, "./cmd/app"], _dir.Path, Environment());
-            await hold.ReachedAsync();
-            await Processes.InterruptAsync(deploy.Id);
-            var interrupted = await Run.WaitAsync(deploy);
-            interrupted.AssertExit(130);
-            hold.Release();
-            await CopiesFinishedAsync();
-        }
-
-        AssertTheDeviceCacheHoldsOnlyWholeCopies();
-        Assert.False(File.Exists(Path.Combine(to, "app")));
-        (await PiBuild("deploy", "--on", device.Address, "-C", module, "--to", to, "./cmd/app")).AssertSucceeded();
-        Assert.Equal($"app {version}", await RunOnPi1(Path.Combine(to, "app")));
-        AssertTheDeviceCacheHoldsOnlyWholeCopies();
+        var interrupted = await CutACopyAsync(deploy => Processes.InterruptAsync(deploy.Id));
+        interrupted.AssertExit(130);
     }
 
     [Fact]
