@@ -123,7 +123,8 @@ internal static class ImagePipeline
         }
 
         var entries = platforms.Zip(results, manifests).Select(e => new ImagePlatformEntry(e.First.Platform.ToString(), e.Third.Digest.ToString(), e.First.Boards.Select(b => b.Name).ToArray(), e.Second.Binaries)).ToArray();
-        return new ImageOutcome(reference.ToString(), index.Digest.ToString(), entrypoint, entries, output, request.Push, sent, present);
+        // A layout named after the project is no registry's: it is said as it was made, not as docker.io/library/NAME.
+        return new ImageOutcome(request.Tag is null ? tag : reference.ToString(), index.Digest.ToString(), entrypoint, entries, output, request.Push, sent, present);
     }
 
     /// <summary>

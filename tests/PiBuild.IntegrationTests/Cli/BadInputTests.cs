@@ -25,7 +25,7 @@ public sealed class BadInputTests : IDisposable
         "a deb description that starts with the package name", "a cgo deb without dpkg data or deb.depends",
         "ldflags -extld in pibuild.yaml", "--ldflags -o=/x", "-- -gcflags=all=-o=/x", "test -- -ldflags -extld", "--tags with $(…)",
         "ldflags with a backtick", "-- -modfile outside the project", "verify a directory", "fetch host:port/path", "fetch http:/host",
-        "completion tcsh", "a device host with a ; in pibuild.yaml", "verify docker:// with port 99999",
+        "completion tcsh", "a device host with a ; in pibuild.yaml", "verify docker:// with port 99999", "image --push without --tag",
     ];
 
     [Theory]
@@ -92,6 +92,7 @@ public sealed class BadInputTests : IDisposable
             "fetch http:/host" => Setup(() => { }, 2, "'http:/127.0.0.1/x' looks like a URL without its scheme", "fetch", "http:/127.0.0.1/x"),
             "completion tcsh" => Setup(() => { }, 2, "unknown shell 'tcsh' (pibuild completes bash, zsh and fish)", "completion", "tcsh"),
             "a device host with a ; in pibuild.yaml" => Setup(() => Write("pibuild.yaml", "devices:\n  kitchen: \"pi@host;reboot\"\n"), 2, "pibuild.yaml:2:12: 'pi@host;reboot' is not a device address", "deploy", "--on", "kitchen", "--dry-run"),
+            "image --push without --tag" => Setup(() => { }, 2, "--push needs --tag REGISTRY/REPOSITORY:TAG", "image", "--target", "pi1", "--push"),
             "verify docker:// with port 99999" => Setup(() => { }, 2, "names the port 99999", "verify", "--target", "pi1", "docker://127.0.0.1:99999/good:1"),
             "release --deb without a deb: section" => Setup(() => { }, 2, "release --deb needs a 'deb:' section in pibuild.yaml", "release", "--target", "pi1", "--version", "1.0.0", "--deb"),
             "layout for an unknown board" => Setup(() => { }, 2, "unknown target 'pi7'", "layout", "--target", "pi1,pi7"),

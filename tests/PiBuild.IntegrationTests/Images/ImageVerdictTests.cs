@@ -45,7 +45,7 @@ public sealed class ImageVerdictTests(SharedGoCache cache) : IDisposable
         var project = Repository.CopyExample("hello", _dir.Path);
         var layout = _dir.Combine("layout");
         var made = await Run.PiBuildAsync(["-C", project, "image", "--target", "pi1,pi2,pi4", "-o", layout], _dir.Path, cache.Environment());
-        Assert.Matches(@"hello:latest@sha256:[0-9a-f]{64}: runs helloworld; written to \S*layout \(oci:\S*layout:latest\)", made.AssertSucceeded().StandardError + made.StandardOutput);
+        Assert.Matches(@"(?m)^hello:latest@sha256:[0-9a-f]{64}: runs helloworld; written to \S*layout \(oci:\S*layout:latest\)", made.AssertSucceeded().StandardError + made.StandardOutput);
         var configs = ConfigsByPlatform(layout);
         var pushed = $"docker://{_registry.Host}/hello:podman";
         (await Run.ProgramAsync("skopeo", ["copy", "-q", "--all", "--dest-tls-verify=false", $"oci:{layout}:latest", pushed])).AssertSucceeded();
