@@ -68,7 +68,7 @@ internal sealed class Device
         }
 
         var script = $"d={Quote($"{RunDirectory}/{sha}")}; mkdir -p \"$d\" || exit 1; t=\"$d/.pibuild-$$\"; " +
-            CheckedCopy(size, sha, "cat > \"$t\"") + $"chmod 755 \"$t\" && mv -f \"$t\" {Quote(remote)}";
+            CheckedCopy(size, sha, "rm -f \"$t\"") + $"chmod 755 \"$t\" && mv -f \"$t\" {Quote(remote)}";
         await using (var input = File.OpenRead(localPath))
         {
             var sent = await Connection.RunAsync(script, cancellationToken, input).ConfigureAwait(false);
@@ -91,8 +91,7 @@ internal sealed class Device
         var sha = Convert.ToHexStringLower(SHA256.HashData(tarball.GetBuffer().AsSpan(0, (int)tarball.Length)));
         var remote = $"{Facts.Home}/.cache/pibuild/dirs/{sha}";
         var script = $"d={Quote(remote)}; [ -d \"$d\" ] && echo present && exit 0; u=\"$d.pibuild-$$\"; t=\"$u.tar.gz\"; mkdir -p \"$u\" || exit 1; " +
-            "trap 'rm -rf \"$u\"' EXIT; " + CheckedCopy(tarball.Length, sha, "cat > \"$t\"") +
-            "tar -xzf \"$t\" -C \"$u\" && rm -f \"$t\" && { mv \"$u\" \"$d\" || [ -d \"$d\" ]; }";
+            CheckedCopy(tarball.Length, sha, "rm -rf \"$u\" \"$t\"") + "tar -xzf \"$t\" -C \"$u\" && { mv \"$u\" \"$d\" || [ -d \"$d\" ]; }";
         tarball.Position = 0;
         var sent = await Connection.RunAsync(script, cancellationToken, tarball).ConfigureAwait(false);
         ThrowIfFailed(sent, $"unpack files into {remote}");
@@ -100,18 +99,17 @@ internal sealed class Device
     }
 
     /// <summary>
-    /// The shell steps that write standard input to <c>$t</c> with <paramref name="write"/> and stop (removing it, exit
-    /// 1, one line on standard error) unless the device counts <paramref name="size"/> bytes whose SHA-256 is
-    /// <paramref name="sha"/>. A hang-up or interrupt removes the temporary file too.
+    /// The shell steps that write standard input to <c>$t</c> and stop (exit 1, one line on standard error) unless the
+    /// device counts <paramref name="size"/> bytes whose SHA-256 is <paramref name="sha"/>. <paramref name="cleanup"/>
+    /// runs whenever the script ends, a hang-up or interrupt included: what it removes is never left half-made (after
+    /// the final rename, the temporary names it removes are gone already).
     /// </summary>
-    private static string CheckedCopy(long size, string sha, string write) =>
-        "trap 'rm -f \"$t\"; exit 129' HUP INT TERM PIPE; " +
-        $"{write} || {{ rm -f \"$t\"; exit 1; }}; " +
-        "s=$(wc -c < \"$t\"); " +
-        $"if [ $s -ne {size} ]; then rm -f \"$t\"; echo \"pibuild: the copy arrived cut off ($s of {size} bytes); nothing was kept\" >&2; exit 1; fi; " +
-        "if ! command -v sha256sum >/dev/null 2>&1; then rm -f \"$t\"; echo 'pibuild: the device has no sha256sum to check the copy with; install coreutils (or busybox) there' >&2; exit 1; fi; " +
+    private static string CheckedCopy(long size, string sha, string cleanup) =>
+        $"trap {Quote(cleanup)} EXIT; trap 'exit 129' HUP INT TERM PIPE; cat > \"$t\" || exit 1; s=$(wc -c < \"$t\"); " +
+        $"if [ $s -ne {size} ]; then echo \"pibuild: the copy arrived cut off ($s of {size} bytes); nothing was kept\" >&2; exit 1; fi; " +
+        "if ! command -v sha256sum >/dev/null 2>&1; then echo 'pibuild: the device has no sha256sum to check the copy with; install coreutils (or busybox) there' >&2; exit 1; fi; " +
         "h=$(sha256sum < \"$t\"); h=${h%% *}; " +
-        $"if [ \"$h\" != {sha} ]; then rm -f \"$t\"; echo \"pibuild: the copy arrived with SHA-256 $h, not {sha}; nothing was kept\" >&2; exit 1; fi; ";
+        $"if [ \"$h\" != {sha} ]; then echo \"pibuild: the copy arrived with SHA-256 $h, not {sha}; nothing was kept\" >&2; exit 1; fi; ";
 
     /// <summary>
     /// Runs a command line on the device with the given streams and returns its exit code (a signal's death as 128+N,
