@@ -24,33 +24,26 @@ internal sealed class HttpDownload(HttpTransport transport, IProgress<FetchProgr
     public async Task<(string Sha256, long Length)> RunAsync(Uri url, string partialPath, string name, CancellationToken cancellationToken)
     {
         var attempts = budget ?? new RetryBudget(policy.Attempts);
-        while (true)
+        try
         {
-            try
-            {
-                return await AttemptAsync(url, partialPath, name, cancellationToken).ConfigureAwait(false);
-            }
-            catch (DiskFullException e)
-            {
-                throw new WorkFailedException(e.Message, e);
-            }
-            catch (OversizedException e)
-            {
-                PartialDownload.Discard(partialPath);
-                throw new WorkFailedException(e.Message, e);
-            }
-            catch (TransientFetchException) when (attempts.TakeFailure())
-            {
-                await Task.Delay(policy.DelayBefore(attempts.Failed), cancellationToken).ConfigureAwait(false);
-            }
-            catch (TransientFetchException e)
+            // The transport's one retry loop: each attempt resumes from what the last one kept.
+            return await transport.RetryAsync(attempt => AttemptAsync(url, partialPath, name, attempt), e =>
             {
                 // Resuming is offered only where there is something to resume from.
                 var next = new FileInfo(partialPath) is { Exists: true, Length: > 0 } kept
                     ? $"run the same command again to resume ({kept.Length} bytes kept)"
                     : "nothing was kept; check the address and the server, then try again";
-                throw new WorkFailedException($"downloading {url} failed after {attempts.Failed} attempts: {e.Message}; {next}", e);
-            }
+                return new WorkFailedException($"downloading {url} failed after {attempts.Failed} attempts: {e.Message}; {next}", e);
+            }, cancellationToken, attempts).ConfigureAwait(false);
+        }
+        catch (DiskFullException e)
+        {
+            throw new WorkFailedException(e.Message, e);
+        }
+        catch (OversizedException e)
+        {
+            PartialDownload.Discard(partialPath);
+            throw new WorkFailedException(e.Message, e);
         }
     }
 
