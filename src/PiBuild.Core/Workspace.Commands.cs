@@ -5,7 +5,6 @@ using PiBuild.Core.Go;
 using PiBuild.Core.Layout;
 using PiBuild.Core.Pipelines;
 using PiBuild.Core.Releases;
-using PiBuild.Core.Setup;
 using PiBuild.Core.Targets;
 using PiBuild.Core.Testing;
 
@@ -37,7 +36,7 @@ public sealed partial class Workspace
     /// names, and their typos, only a rollout reads).
     /// </summary>
     public bool IsFleet(string? on) =>
-        (on ?? GetVariable(Devices.DeviceAddress.Variable)) is { Length: > 0 } text
+        (on ?? GetVariable(Addresses.DeviceAddress.Variable)) is { Length: > 0 } text
         && (text.Contains(',', StringComparison.Ordinal) || text.StartsWith('@') || Config().Devices.Count > 0);
 
     public Task<DeployOutcome> DeployAsync(DeployRequest request, CancellationToken cancellationToken) => DeployPipeline.RunAsync(this, request, cancellationToken);
@@ -76,7 +75,7 @@ public sealed partial class Workspace
     public TargetProfile Target(string name) => TargetsPipeline.Show(this, name);
 
     /// <summary>PIBUILD_ON: the device (or devices) --on means when it is not given.</summary>
-    public string? DeviceOn => GetVariable(Devices.DeviceAddress.Variable);
+    public string? DeviceOn => GetVariable(Addresses.DeviceAddress.Variable);
 
     public Task<IReadOnlyList<FleetBoard>> DetectFleetAsync(string on, CancellationToken cancellationToken) => TargetsPipeline.DetectFleetAsync(this, on, cancellationToken);
 

@@ -59,8 +59,8 @@ public sealed partial class Workspace
     internal string HostRoot => GetVariable(HostRootVariable) is { Length: > 0 } root ? root : "/";
 
     /// <summary>The device named with --on, else $PIBUILD_ON; null to work here.</summary>
-    internal Devices.DeviceAddress? DeviceAddress(string? on) =>
-        (on ?? GetVariable(Devices.DeviceAddress.Variable)) is { Length: > 0 } text ? Devices.DeviceAddress.Parse(text) : null;
+    internal Addresses.DeviceAddress? DeviceAddress(string? on) =>
+        (on ?? GetVariable(Addresses.DeviceAddress.Variable)) is { Length: > 0 } text ? Addresses.DeviceAddress.Parse(text) : null;
 
     /// <summary>Every profile: built-in, the project's, the user's. Loaded once, strictly.</summary>
     internal ProfileCatalog Catalog() => _catalog ??= ProfileCatalog.Load(ProjectDirectory, Paths);

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using PiBuild.Core;
 using PiBuild.Cli.Bootstrap;
 using PiBuild.Cli.Build;
 using PiBuild.Cli.Common;
@@ -19,6 +18,7 @@ using PiBuild.Cli.Targets;
 using PiBuild.Cli.Test;
 using PiBuild.Cli.Toolchains;
 using PiBuild.Cli.Verify;
+using PiBuild.Core;
 
 namespace PiBuild.Cli;
 

@@ -1,3 +1,4 @@
+using PiBuild.Core.Digests;
 using PiBuild.Core.Fetching;
 using PiBuild.Core.Go;
 using PiBuild.Core.Targets;

@@ -1,5 +1,5 @@
 using PiBuild.Core.Binaries;
-using PiBuild.Core.Fetching;
+using PiBuild.Core.Digests;
 using PiBuild.Core.FileSystem;
 using PiBuild.Core.Go;
 using PiBuild.Core.Processes;

@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
-using PiBuild.Core.Fetching;
+using PiBuild.Core.Addresses;
+using PiBuild.Core.Archives;
+using PiBuild.Core.Digests;
 using PiBuild.Core.Processes;
-using PiBuild.Core.Releases;
 using PiBuild.Core.Targets;
 
 namespace PiBuild.Core.Devices;

@@ -1,6 +1,7 @@
 using System.Globalization;
+using PiBuild.Core.Addresses;
+using PiBuild.Core.Archives;
 using PiBuild.Core.Processes;
-using PiBuild.Core.Releases;
 using PiBuild.Core.Targets;
 
 namespace PiBuild.Core.Devices;

@@ -1,12 +1,10 @@
-using PiBuild.Core.Configuration;
+using PiBuild.Core.Addresses;
+using PiBuild.Core.Projects;
 
 namespace PiBuild.Core.Devices;
 
 /// <summary>One device of a fleet moving on: its name, the stage it reached, and a detail (the board, why it failed).</summary>
 public sealed record DeviceProgress(string Device, string Stage, string? Detail = null);
-
-/// <summary>A device named in pibuild.yaml's <c>devices:</c>: its address and what it overrides for itself.</summary>
-internal sealed record ConfiguredDevice(string Name, string Host, string? Target, string? To, string? Restart, SourceLocation At);
 
 /// <summary>One device of a rollout: the name it is shown by, where it is, and its own target, directory and unit when pibuild.yaml gives them.</summary>
 internal sealed record FleetMember(string Name, DeviceAddress Address, string? Target = null, string? To = null, string? Restart = null);
@@ -18,16 +16,7 @@ internal sealed record FleetMember(string Name, DeviceAddress Address, string? T
 /// </summary>
 internal static class Fleet
 {
-    public const string All = "all";
-
-    /// <summary>The keys of one <c>devices:</c> entry; the first is what a plain string stands for.</summary>
-    public static IReadOnlyDictionary<string, ValueKind> DeviceKeys { get; } = new Dictionary<string, ValueKind>(StringComparer.Ordinal)
-    {
-        ["host"] = ValueKind.Text,
-        ["target"] = ValueKind.Text,
-        ["to"] = ValueKind.Text,
-        ["restart"] = ValueKind.Text,
-    };
+    private const string All = ConfiguredDevice.AllGroup;
 
     public static IReadOnlyList<FleetMember> Resolve(string on, IReadOnlyList<ConfiguredDevice> devices, IReadOnlyDictionary<string, IReadOnlyList<string>> groups)
     {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using PiBuild.Core.Addresses;
 using PiBuild.Core.Processes;
 
 namespace PiBuild.Core.Devices;

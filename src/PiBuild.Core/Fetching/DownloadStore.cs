@@ -1,3 +1,4 @@
+using PiBuild.Core.Digests;
 using PiBuild.Core.FileSystem;
 
 namespace PiBuild.Core.Fetching;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using PiBuild.Core.Archives;
+using PiBuild.Core.Digests;
 using PiBuild.Core.FileSystem;
 using PiBuild.Core.Streams;
 

@@ -1,6 +1,4 @@
 using System.Text.Json;
-using PiBuild.Core.Go;
-using PiBuild.Core.Json;
 
 namespace PiBuild.Core.Fetching;
 

@@ -2,8 +2,8 @@ using System.Buffers;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Threading.Channels;
+using PiBuild.Core.Digests;
 using PiBuild.Core.Streams;
-using PiBuild.Core.FileSystem;
 
 namespace PiBuild.Core.Fetching;
 

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using PiBuild.Core.Json;
 using PiBuild.Core.Processes;
 
 namespace PiBuild.Core.Go;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using PiBuild.Core.Devices;
-using PiBuild.Core.Fetching;
+using PiBuild.Core.Digests;
 using PiBuild.Core.FileSystem;
 
 namespace PiBuild.Core.Go;

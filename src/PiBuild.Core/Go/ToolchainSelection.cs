@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using PiBuild.Core.Fetching;
 using PiBuild.Core.Processes;
-using PiBuild.Core.Projects;
 
 namespace PiBuild.Core.Go;
 

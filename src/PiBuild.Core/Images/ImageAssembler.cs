@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using PiBuild.Core.Releases;
+using PiBuild.Core.Archives;
+using PiBuild.Core.Projects;
 
 namespace PiBuild.Core.Images;
 

@@ -1,3 +1,4 @@
+using PiBuild.Core.Addresses;
 namespace PiBuild.Core.Images;
 
 /// <summary>

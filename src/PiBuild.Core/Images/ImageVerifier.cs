@@ -1,5 +1,7 @@
+using PiBuild.Core.Addresses;
 using PiBuild.Core.Archives;
 using PiBuild.Core.Binaries;
+using PiBuild.Core.Digests;
 using PiBuild.Core.Fetching;
 using PiBuild.Core.FileSystem;
 using PiBuild.Core.Targets;
@@ -13,23 +15,20 @@ namespace PiBuild.Core.Images;
 /// </summary>
 internal abstract class ImageSource : IDisposable
 {
-    public const string DockerPrefix = "docker://";
-    public const string LayoutPrefix = "oci:";
-
     public abstract string Name { get; }
 
     /// <summary>True when <paramref name="text"/> names an image rather than a file.</summary>
-    public static bool IsImage(string text) => text.StartsWith(DockerPrefix, StringComparison.Ordinal) || text.StartsWith(LayoutPrefix, StringComparison.Ordinal);
+    public static bool IsImage(string text) => text.StartsWith(ImageReference.DockerPrefix, StringComparison.Ordinal) || text.StartsWith(ImageReference.LayoutPrefix, StringComparison.Ordinal);
 
     public static ImageSource Open(string text, Fetcher fetcher, Func<string, string?> getVariable)
     {
-        if (text.StartsWith(DockerPrefix, StringComparison.Ordinal))
+        if (text.StartsWith(ImageReference.DockerPrefix, StringComparison.Ordinal))
         {
-            var reference = ImageReference.Parse(text[DockerPrefix.Length..], "the image");
+            var reference = ImageReference.Parse(text[ImageReference.DockerPrefix.Length..], "the image");
             return new RegistrySource(reference, new RegistryClient(reference, RegistryCredentials.For(reference.Registry, getVariable), fetcher));
         }
 
-        var body = text[LayoutPrefix.Length..];
+        var body = text[ImageReference.LayoutPrefix.Length..];
         var colon = body.LastIndexOf(':');
         var (directory, tag) = colon > 0 && !body[(colon + 1)..].Contains('/', StringComparison.Ordinal) ? (body[..colon], body[(colon + 1)..]) : (body, null);
         return File.Exists(Path.Combine(directory, "oci-layout"))
@@ -55,7 +54,7 @@ internal abstract class ImageSource : IDisposable
 
     private sealed class RegistrySource(ImageReference reference, RegistryClient client) : ImageSource
     {
-        public override string Name => DockerPrefix + reference;
+        public override string Name => ImageReference.DockerPrefix + reference;
 
         public override Task<(string MediaType, byte[] Body)> RootAsync(CancellationToken cancellationToken) =>
             client.GetManifestAsync(reference.Tag ?? "latest", reference.Digest is { } pinned ? OciDigest.Parse(pinned, Name) : null, null, cancellationToken);

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using PiBuild.Core.Fetching;
+using PiBuild.Core.Digests;
 
 namespace PiBuild.Core.Images;
 

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using PiBuild.Core.Addresses;
+using PiBuild.Core.Digests;
 using PiBuild.Core.Fetching;
 using PiBuild.Core.FileSystem;
 

@@ -1,5 +1,4 @@
 using PiBuild.Core.Go;
-using PiBuild.Core.Projects;
 
 namespace PiBuild.Core.Layout;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using PiBuild.Core.FileSystem;
-using PiBuild.Core.Json;
 using PiBuild.Core.Processes;
 
 namespace PiBuild.Core.Layout;

@@ -1,7 +1,5 @@
 using PiBuild.Core.Builds;
 using PiBuild.Core.FileSystem;
-using PiBuild.Core.Go;
-using PiBuild.Core.Projects;
 using PiBuild.Core.Releases;
 using PiBuild.Core.Targets;
 

@@ -1,3 +1,4 @@
+using PiBuild.Core.Addresses;
 using PiBuild.Core.Builds;
 using PiBuild.Core.Devices;
 using PiBuild.Core.Targets;

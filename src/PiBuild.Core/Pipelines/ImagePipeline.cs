@@ -1,7 +1,9 @@
+using PiBuild.Core.Addresses;
 using PiBuild.Core.Binaries;
 using PiBuild.Core.Builds;
 using PiBuild.Core.Fetching;
 using PiBuild.Core.Images;
+using PiBuild.Core.Projects;
 using PiBuild.Core.Releases;
 using PiBuild.Core.Targets;
 

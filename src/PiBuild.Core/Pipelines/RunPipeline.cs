@@ -1,3 +1,4 @@
+using PiBuild.Core.Addresses;
 using PiBuild.Core.Binaries;
 using PiBuild.Core.Builds;
 using PiBuild.Core.Devices;

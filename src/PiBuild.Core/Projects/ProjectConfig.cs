@@ -44,10 +44,10 @@ internal sealed partial record ProjectConfig
     public DebPackageConfig? Deb { get; init; }
 
     /// <summary>The <c>image:</c> section; defaults when absent.</summary>
-    public Images.ImageConfig Image { get; init; } = Images.ImageConfig.Default;
+    public ImageConfig Image { get; init; } = ImageConfig.Default;
 
     /// <summary>The devices <c>--on</c> may name, in the file's order.</summary>
-    public IReadOnlyList<Devices.ConfiguredDevice> Devices { get; init; } = [];
+    public IReadOnlyList<ConfiguredDevice> Devices { get; init; } = [];
 
     /// <summary>Groups of devices (<c>--on @kitchen</c>), each of known devices and not empty.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Groups { get; init; } = new Dictionary<string, IReadOnlyList<string>>();

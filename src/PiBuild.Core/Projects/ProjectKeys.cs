@@ -1,3 +1,4 @@
+using PiBuild.Core.Addresses;
 using PiBuild.Core.Configuration;
 using PiBuild.Core.FileSystem;
 
@@ -125,7 +126,7 @@ internal static class ProjectKeys
             return config with { Deb = DebPackageConfig.Parse(all, start) };
         }),
         new("image", ValueKind.Section, "the container image: command, ports, labels, env, tzdata (see Container images)", (config, values) =>
-            config with { Image = Images.ImageConfig.Parse(values.Section("image").All) }),
+            config with { Image = ImageConfig.Parse(values.Section("image").All) }),
         new("devices", ValueKind.SectionMap, "devices --on may name: name → host (or {host, target, to, restart})", (config, values) =>
         {
             var names = values["devices"];
@@ -136,7 +137,7 @@ internal static class ProjectKeys
                 var host = Text("host") ?? throw new ConfigurationException($"{n.Second}: device '{n.First}' needs a host: {n.First}: pi@10.0.0.5");
                 try
                 {
-                    Devices.DeviceAddress.Parse(host);
+                    DeviceAddress.Parse(host);
                 }
                 catch (ConfigurationException e)
                 {
@@ -148,7 +149,7 @@ internal static class ProjectKeys
                     throw new ConfigurationException($"{all[$"devices.{n.First}.to"].Location}: 'to' of device '{n.First}' must be an absolute directory on it, e.g. /usr/local/bin");
                 }
 
-                return new Devices.ConfiguredDevice(n.First, host, Text("target"), Text("to"), Text("restart"), n.Second);
+                return new ConfiguredDevice(n.First, host, Text("target"), Text("to"), Text("restart"), n.Second);
             }).ToArray();
             return config with { Devices = devices };
         }),
@@ -164,7 +165,7 @@ internal static class ProjectKeys
                     throw new ConfigurationException($"{at}: group '{pair.Key}' lists no device; name some, or remove it");
                 }
 
-                if (pair.Key == Devices.Fleet.All)
+                if (pair.Key == ConfiguredDevice.AllGroup)
                 {
                     throw new ConfigurationException($"{at}: 'all' is every device already (--on @all); name the group otherwise");
                 }
@@ -196,6 +197,6 @@ internal static class ProjectKeys
         All.ToDictionary(k => k.Name, k => k.Kind),
         new Dictionary<string, IReadOnlyDictionary<string, ValueKind>>
         {
-            ["deb"] = DebPackageConfig.Keys, ["image"] = Images.ImageConfig.Keys, ["devices"] = Devices.Fleet.DeviceKeys,
+            ["deb"] = DebPackageConfig.Keys, ["image"] = ImageConfig.Keys, ["devices"] = ConfiguredDevice.Keys,
         });
 }

@@ -1,7 +1,8 @@
+using PiBuild.Core.Archives;
 using PiBuild.Core.Binaries;
 using PiBuild.Core.Builds;
+using PiBuild.Core.Digests;
 using PiBuild.Core.FileSystem;
-using PiBuild.Core.Fetching;
 using PiBuild.Core.Go;
 using PiBuild.Core.Processes;
 using PiBuild.Core.Projects;

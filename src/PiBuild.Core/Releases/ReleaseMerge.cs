@@ -1,4 +1,4 @@
-using PiBuild.Core.Fetching;
+using PiBuild.Core.Digests;
 
 namespace PiBuild.Core.Releases;
 

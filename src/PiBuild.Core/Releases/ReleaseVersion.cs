@@ -1,10 +1,8 @@
 using System.Globalization;
 using PiBuild.Core.Processes;
+using PiBuild.Core.Projects;
 
 namespace PiBuild.Core.Releases;
-
-/// <summary>What a release is of: its version, commit and the source date that fixes every timestamp.</summary>
-internal sealed record ReleaseSource(string Version, string Commit, long SourceDateEpoch);
 
 /// <summary>
 /// Reads version, commit and date from git, as goreleaser does: the version is the tag on HEAD (without its

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using PiBuild.Core.Configuration;
-using PiBuild.Core.Fetching;
+using PiBuild.Core.Digests;
 
 namespace PiBuild.Core.Targets;
 

@@ -1,5 +1,5 @@
-using PiBuild.Core.FileSystem;
 using System.Reflection;
+using PiBuild.Core.FileSystem;
 
 namespace PiBuild.Core.Targets;
 

@@ -3,7 +3,6 @@ using PiBuild.Cli.Common;
 using PiBuild.Core;
 using PiBuild.Core.Bootstrap;
 using PiBuild.Core.Fetching;
-using PiBuild.Core.Pipelines;
 
 namespace PiBuild.Cli.Bootstrap;
 

@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using PiBuild.Cli.Common;
-
 namespace PiBuild.Cli.Bootstrap;
 
 public sealed record BootstrapResultJson(string Target, string GoVersion, string Prefix, string Go, string Log, bool AlreadyBuilt, bool BootstrapRemoved, string PathLine);

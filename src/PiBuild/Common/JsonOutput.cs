@@ -1,6 +1,6 @@
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using System.Text.Json.Nodes;
 using PiBuild.Cli.Bootstrap;
 using PiBuild.Cli.Cross;
 using PiBuild.Cli.Deploy;
@@ -14,7 +14,7 @@ using PiBuild.Cli.Test;
 using PiBuild.Cli.Toolchains;
 using PiBuild.Cli.Verify;
 using PiBuild.Core.Binaries;
-using PiBuild.Core.Json;
+using PiBuild.Core;
 
 namespace PiBuild.Cli.Common;
 

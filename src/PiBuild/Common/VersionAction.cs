@@ -1,8 +1,8 @@
 using System.CommandLine;
-using PiBuild.Core;
 using System.CommandLine.Invocation;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using PiBuild.Core;
 
 namespace PiBuild.Cli.Common;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using PiBuild.Core;
 using PiBuild.Cli.Common;
+using PiBuild.Core;
 
 namespace PiBuild.Cli.Completion;
 

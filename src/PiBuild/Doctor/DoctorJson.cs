@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using PiBuild.Cli.Common;
-
 namespace PiBuild.Cli.Doctor;
 
 public sealed record DoctorCheckJson(string Name, string Status, string Detail, string? Fix, bool Required);

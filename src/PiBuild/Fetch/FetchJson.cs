@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using PiBuild.Cli.Common;
-
 namespace PiBuild.Cli.Fetch;
 
 public sealed record ExtractResultJson(string Destination, string Format, int Entries, long Bytes);

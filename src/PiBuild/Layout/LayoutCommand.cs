@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using PiBuild.Cli.Common;
 using PiBuild.Core;
 using PiBuild.Core.Layout;

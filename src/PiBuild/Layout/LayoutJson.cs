@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using PiBuild.Cli.Common;
-
 namespace PiBuild.Cli.Layout;
 
 public sealed record LayoutGroupJson(string Goarch, IReadOnlyList<string> Boards);

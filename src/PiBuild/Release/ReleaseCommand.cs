@@ -3,7 +3,6 @@ using PiBuild.Cli.Common;
 using PiBuild.Core;
 using PiBuild.Core.Pipelines;
 using PiBuild.Core.Releases;
-using PiBuild.Core.Targets;
 
 namespace PiBuild.Cli.Release;
 

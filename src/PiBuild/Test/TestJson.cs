@@ -1,6 +1,3 @@
-using System.Text.Json.Serialization;
-using PiBuild.Cli.Common;
-
 namespace PiBuild.Cli.Test;
 
 public sealed record TestPackageJson(string Package, string Outcome, double Seconds, bool BuildFailed);

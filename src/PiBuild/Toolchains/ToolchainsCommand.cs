@@ -3,7 +3,6 @@ using System.Globalization;
 using PiBuild.Cli.Common;
 using PiBuild.Core;
 using PiBuild.Core.Go;
-using PiBuild.Core.Pipelines;
 
 namespace PiBuild.Cli.Toolchains;
 

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using PiBuild.Cli.Common;
 
 namespace PiBuild.Cli.Verify;

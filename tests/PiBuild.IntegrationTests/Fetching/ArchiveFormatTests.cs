@@ -1,4 +1,3 @@
-using System.Formats.Tar;
 using System.Text;
 using PiBuild.IntegrationTests.Infrastructure;
 using static PiBuild.IntegrationTests.Infrastructure.Tarballs;

@@ -1,4 +1,3 @@
-using PiBuild.Core.Archives;
 using PiBuild.Core.FileSystem;
 
 namespace PiBuild.Tests.Archives;

@@ -1,4 +1,5 @@
 using PiBuild.Core;
+using PiBuild.Core.Addresses;
 using PiBuild.Core.Devices;
 using PiBuild.Core.Processes;
 using PiBuild.Core.Targets;

@@ -1,5 +1,5 @@
 using PiBuild.Core;
-using PiBuild.Core.Images;
+using PiBuild.Core.Addresses;
 
 namespace PiBuild.Tests.Images;
 

@@ -1,6 +1,6 @@
 using System.Text;
 using PiBuild.Core;
-using PiBuild.Core.Fetching;
+using PiBuild.Core.Digests;
 using PiBuild.Core.Images;
 
 namespace PiBuild.Tests.Images;

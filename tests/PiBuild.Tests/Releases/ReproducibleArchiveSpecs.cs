@@ -1,6 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
-using PiBuild.Core.Releases;
+using PiBuild.Core.Archives;
 
 namespace PiBuild.Tests.Releases;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
+using PiBuild.Core.Archives;
 using PiBuild.Core.Projects;
 
 namespace PiBuild.Core.Releases.Debian;

@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 
-namespace PiBuild.Core.Json;
+namespace PiBuild.Core;
 
 /// <summary>
 /// The one JSON writer configuration: indented, and readable ("Model B+", "°C") rather than HTML-safe, since every

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using PiBuild.Core.FileSystem;
 
-namespace PiBuild.Core.Images;
+namespace PiBuild.Core.Addresses;
 
 /// <summary>
 /// An image reference as docker and the distribution spec read it: <c>[REGISTRY[:PORT]/]REPOSITORY[:TAG][@DIGEST]</c>.
@@ -12,6 +12,10 @@ namespace PiBuild.Core.Images;
 internal sealed partial record ImageReference(string Registry, string Repository, string? Tag, string? Digest)
 {
     public const string DockerHub = "docker.io";
+
+    /// <summary>How a command line or pibuild.yaml names an image rather than a file: a registry's, or an OCI layout's.</summary>
+    public const string DockerPrefix = "docker://";
+    public const string LayoutPrefix = "oci:";
 
     /// <summary>"127.0.0.1:5000/sensors:1.2.3": the reference as given back in messages.</summary>
     public override string ToString() => $"{Registry}/{Repository}{(Tag is null ? "" : ":" + Tag)}{(Digest is null ? "" : "@" + Digest)}";

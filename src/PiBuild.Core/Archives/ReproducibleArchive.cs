@@ -3,7 +3,7 @@ using System.IO.Compression;
 using System.Security.Cryptography;
 using PiBuild.Core.Streams;
 
-namespace PiBuild.Core.Releases;
+namespace PiBuild.Core.Archives;
 
 /// <summary>A file to put into a release archive: its name inside the archive, where it is, and whether it runs.</summary>
 internal sealed record ArchiveEntry(string Name, string SourcePath, bool Executable);

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using PiBuild.Core.FileSystem;
 
-namespace PiBuild.Core.Images;
+namespace PiBuild.Core.Digests;
 
 /// <summary>
 /// A content digest as the OCI spec writes it, <c>sha256:</c> and 64 lower-case hex digits, and nothing else. Every

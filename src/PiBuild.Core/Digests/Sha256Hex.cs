@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 
-namespace PiBuild.Core.Fetching;
+namespace PiBuild.Core.Digests;
 
 /// <summary>SHA-256 digests as pibuild shows and stores them: 64 lower-case hex digits.</summary>
 internal static class Sha256Hex

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace PiBuild.Core.Devices;
+namespace PiBuild.Core.Addresses;
 
 /// <summary>
 /// Where the device is: <c>[user@]host[:port]</c> as given with <c>--on</c> or <c>PIBUILD_ON</c>; an IPv6 address

@@ -1,7 +1,8 @@
 using System.Text.RegularExpressions;
+using PiBuild.Core.Addresses;
 using PiBuild.Core.Configuration;
 
-namespace PiBuild.Core.Images;
+namespace PiBuild.Core.Projects;
 
 /// <summary>
 /// The <c>image:</c> section of <c>pibuild.yaml</c>: which command the image runs, its base, ports, labels,
@@ -36,8 +37,8 @@ internal sealed partial record ImageConfig(string? Command, string Base, IReadOn
         {
             // A registry's image (REF or docker://REF) or a layout's (oci:DIR:TAG); a reference is checked here, where it stands.
             baseImage = (string)b.Value;
-            var reference = baseImage.StartsWith(ImageSource.DockerPrefix, StringComparison.Ordinal) ? baseImage[ImageSource.DockerPrefix.Length..] : baseImage;
-            if (!baseImage.StartsWith(ImageSource.LayoutPrefix, StringComparison.Ordinal))
+            var reference = baseImage.StartsWith(ImageReference.DockerPrefix, StringComparison.Ordinal) ? baseImage[ImageReference.DockerPrefix.Length..] : baseImage;
+            if (!baseImage.StartsWith(ImageReference.LayoutPrefix, StringComparison.Ordinal))
             {
                 try
                 {
@@ -48,7 +49,7 @@ internal sealed partial record ImageConfig(string? Command, string Base, IReadOn
                     throw new ConfigurationException($"{b.Location}: {e.Message}", e);
                 }
 
-                baseImage = ImageSource.DockerPrefix + reference;
+                baseImage = ImageReference.DockerPrefix + reference;
             }
         }
 
