@@ -29,17 +29,15 @@ public sealed partial class Workspace
 
     public Task<ImageOutcome> ImageAsync(ImageRequest request, CancellationToken cancellationToken) => ImagePipeline.RunAsync(this, request, cancellationToken);
 
-    public Task<RolloutOutcome> RolloutAsync(DeployRequest request, CancellationToken cancellationToken) => RolloutPipeline.RunAsync(this, request, cancellationToken);
-
     /// <summary>
-    /// Whether <c>--on</c> (else PIBUILD_ON) is for a rollout: several devices, a group, or a project with devices: (whose
-    /// names, and their typos, only a rollout reads).
+    /// Whether <c>--on</c> (else PIBUILD_ON) names more than one device (a list, or a group of several). One device is a
+    /// fleet of one; what pibuild.yaml's <c>devices:</c> holds changes how names resolve, not how a command behaves.
     /// </summary>
     public bool IsFleet(string? on) =>
         (on ?? GetVariable(Addresses.DeviceAddress.Variable)) is { Length: > 0 } text
-        && (text.Contains(',', StringComparison.Ordinal) || text.StartsWith('@') || Config().Devices.Count > 0);
+        && Pipelines.DeviceFleet.Members(this, text, "").Count > 1;
 
-    public Task<DeployOutcome> DeployAsync(DeployRequest request, CancellationToken cancellationToken) => DeployPipeline.RunAsync(this, request, cancellationToken);
+    public Task<RolloutOutcome> DeployAsync(DeployRequest request, CancellationToken cancellationToken) => DeployPipeline.RunAsync(this, request, cancellationToken);
 
     public Task<VerifyReport> VerifyAsync(VerifyRequest request, CancellationToken cancellationToken) => VerifyPipeline.RunAsync(this, request, cancellationToken);
 

@@ -96,7 +96,7 @@ public sealed partial class Workspace
     {
         if (Verbose)
         {
-            Events.ToolOutput($"# {label}: (cd {spec.WorkingDirectory} && {spec.ToShellLine()})");
+            Events.ToolOutput(spec.Shown(label));
         }
     }
 }

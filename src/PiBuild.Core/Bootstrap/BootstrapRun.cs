@@ -111,7 +111,7 @@ internal sealed class BootstrapRun(ProcessRunner runner, Fetcher fetcher, PiBuil
         var environment = plan.BuildEnvironment;
         var named = getVariable("CC") is { Length: > 0 } cc ? cc.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0] : "gcc";
         if (ExecutableSearch.FindOnPath(named, getVariable("PATH")) is not { } compiler
-            || GoArchitecture.Find(plan.Target.GoArch)?.QemuName is not { } wanted)
+            || GoArchitecture.Find(plan.Target.GoArch) is not { } wanted)
         {
             return environment;
         }
@@ -119,14 +119,7 @@ internal sealed class BootstrapRun(ProcessRunner runner, Fetcher fetcher, PiBuil
         var asked = await runner.RunAsync(ProcessSpec.Plain(compiler, ["-dumpmachine"], "/"), cancellationToken: cancellationToken).ConfigureAwait(false);
         var machine = asked.StandardOutput.Trim();
 
-        // GNU's architecture names as qemu's: armv7l/armv6l are arm, i686 is i386.
-        var arch = machine.Split('-')[0] switch
-        {
-            var a when a.StartsWith("arm", StringComparison.Ordinal) && a != "arm64" => "arm",
-            "i486" or "i586" or "i686" => "i386",
-            var a => a,
-        };
-        if (!asked.Succeeded || machine.Length == 0 || arch == wanted)
+        if (!asked.Succeeded || machine.Length == 0 || wanted.IsBuiltForBy(machine))
         {
             return environment;
         }

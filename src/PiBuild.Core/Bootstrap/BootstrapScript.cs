@@ -71,13 +71,7 @@ internal static class BootstrapScript
         var set = string.Concat(env.Where(kv => kv.Value is not null).OrderBy(kv => kv.Key, StringComparer.Ordinal)
             .Select(kv => kv.Key == "GOROOT_BOOTSTRAP" ? $" {kv.Key}=\"$BOOTSTRAP\"" : $" {kv.Key}={Quote(kv.Value!)}"));
         // As the C# run: a C compiler that builds for another architecture means a build without cgo, said first.
-        var machine = Targets.GoArchitecture.Find(plan.Target.GoArch)?.QemuName switch
-        {
-            null => "*",
-            "arm" => "arm-*|armv[0-9]*",
-            "i386" => "i[3-6]86-*",
-            var arch => $"{arch}-*",
-        };
+        var machine = Targets.GoArchitecture.Find(plan.Target.GoArch)?.GnuMachineCasePattern ?? "*";
         return $$"""
             cd "$PREFIX/src"
             unset {{removed}}

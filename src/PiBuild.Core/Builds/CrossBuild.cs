@@ -9,6 +9,14 @@ namespace PiBuild.Core.Builds;
 public sealed record TargetBuildResult(TargetProfile Target, IReadOnlyList<BinaryCheck> Binaries);
 
 /// <summary>
+/// What one build goes out labelled for: it is built for <paramref name="Builder"/> (the lowest level of the group,
+/// the code every board of it runs) and its binaries are then judged for every one of <paramref name="Boards"/>.
+/// </summary>
+/// <param name="Rules">How the labelled boards judge it: a release's group, exactly; a package or an image entry any
+/// board of its architecture installs, by "runs on every level above".</param>
+internal sealed record BuildFor(TargetProfile Builder, IReadOnlyList<TargetProfile> Boards, VerificationRules? Rules = null);
+
+/// <summary>
 /// Runs a <see cref="CrossBuildPlan"/>: <c>go build</c> per distinct build into a staging directory, verifies every
 /// binary for every board that shares the build, and only then moves them into each <c>bin/&lt;target&gt;/</c>. A
 /// failed, rejected or interrupted build leaves nothing new under the output directory.
@@ -40,6 +48,48 @@ internal sealed class CrossBuild(ProcessRunner runner)
         })).ConfigureAwait(false);
         var byBoard = results.SelectMany(r => r).ToDictionary(r => r.Target.Name, StringComparer.Ordinal);
         return plan.Targets.Select(t => byBoard[t.Name]).ToArray();
+    }
+
+    /// <summary>
+    /// The one build-and-verify of every building command (cross, build, run, deploy, image, release): plan (boards
+    /// whose builds are the same share one; with <paramref name="groups"/>, one build from each group's builder), show
+    /// each go command under --verbose, build as many at once as cores and memory allow, verify every binary for the
+    /// board it was built for and then for every board of its group, and only then move them into place.
+    /// </summary>
+    /// <returns>The plan, and every built board's binaries in its order (the groups' order when given).</returns>
+    public static async Task<(CrossBuildPlan Plan, IReadOnlyList<TargetBuildResult> Results)> BuildAndVerifyAsync(
+        BuildSession session, CrossBuildRequest request, IReadOnlyList<BuildFor>? groups, ProcessRunner runner, IPipelineEvents events, bool verbose, CancellationToken cancellationToken)
+    {
+        var plan = CrossBuildPlanner.Plan(session, request, groups?.Select(g => g.Builder).ToArray());
+        if (verbose)
+        {
+            foreach (var build in plan.Builds)
+            {
+                events.ToolOutput(build.GoBuild.Shown(build.BoardNames));
+            }
+        }
+
+        var results = await new CrossBuild(runner).RunAsync(plan, events, verbose, DefaultParallelism(), cancellationToken).ConfigureAwait(false);
+        foreach (var (group, result) in (groups ?? []).Zip(results))
+        {
+            VerifyForEveryBoard(group.Boards, result, session.Toolchain.Version.Text, group.Rules);
+        }
+
+        return (plan, results);
+    }
+
+    /// <summary>A build was verified for its builder; it goes out labelled for all of <paramref name="boards"/>, so each is checked.</summary>
+    internal static void VerifyForEveryBoard(IReadOnlyList<TargetProfile> boards, TargetBuildResult result, string toolchain, VerificationRules? rules = null)
+    {
+        var rejected = boards.Where(b => b.Name != result.Target.Name)
+            .SelectMany(board => result.Binaries.Select(b => (Board: board, Check: BinaryVerifier.Check(b.Path, board, toolchain, rules))))
+            .Where(c => !c.Check.Passed)
+            .ToArray();
+        if (rejected.Length > 0)
+        {
+            throw new WorkFailedException(string.Join("; ", rejected.Select(r =>
+                $"{Path.GetFileName(r.Check.Path)} for {r.Board.Name} failed verification: {string.Join(", ", r.Check.Problems)}")));
+        }
     }
 
     /// <summary>

@@ -28,10 +28,7 @@ internal static class CrossPipeline
         return await BuildAsync(workspace, session, [.. request.Packages, .. more], request.OutputDirectory, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>
-    /// The build every building command shares: plan (boards whose builds are the same share one), show the plan
-    /// (verbose), build as many at once as cores and memory allow, verify for every board, move into place.
-    /// </summary>
+    /// <summary>The build every building command shares (<see cref="CrossBuild.BuildAndVerifyAsync"/>), into bin/ or -o, with {version} and {commit} filled in.</summary>
     internal static async Task<BuildReport> BuildAsync(Workspace workspace, BuildSession session, IReadOnlyList<string> packages, string? outputDirectory, CancellationToken cancellationToken)
     {
         if (outputDirectory is not null && PosixFiles.KindOf(outputDirectory) is { } kind && kind != FileKind.Directory)
@@ -45,13 +42,7 @@ internal static class CrossPipeline
             : null;
         var flags = session.Flags.Arguments(source?.Version ?? "", source?.Commit ?? "");
         var request = new CrossBuildRequest(packages, outputDirectory is null ? null : Path.GetFullPath(outputDirectory), workspace.Verbose, flags);
-        var plan = CrossBuildPlanner.Plan(session, request);
-        foreach (var build in plan.Builds)
-        {
-            workspace.Announce(build.BoardNames, build.GoBuild);
-        }
-
-        var results = await new CrossBuild(workspace.Runner).RunAsync(plan, workspace.Events, workspace.Verbose, CrossBuild.DefaultParallelism(), cancellationToken).ConfigureAwait(false);
+        var (_, results) = await CrossBuild.BuildAndVerifyAsync(session, request, null, workspace.Runner, workspace.Events, workspace.Verbose, cancellationToken).ConfigureAwait(false);
         return new BuildReport(session.Project.Root, session.Toolchain.Version.Text, results);
     }
 }

@@ -1,7 +1,7 @@
 using PiBuild.Core.Addresses;
+using PiBuild.Core.Binaries;
 using PiBuild.Core.Builds;
 using PiBuild.Core.Devices;
-using PiBuild.Core.Targets;
 
 namespace PiBuild.Core.Pipelines;
 
@@ -30,64 +30,218 @@ public sealed record DeployRequest(
 /// <param name="Unchanged">The same build was in place already: nothing moved, NAME.previous is as it was.</param>
 public sealed record DeployedBinary(string Name, string Destination, string Sha256, bool Copied, bool KeptPrevious, bool Unchanged = false);
 
-/// <summary>What deploy did on the device; <paramref name="UnitState"/> is systemctl's word after a restart.</summary>
-public sealed record DeployOutcome(string Device, TargetProfile Target, IReadOnlyList<DeployedBinary> Binaries, string? Restart, string? UnitState, bool DryRun)
+/// <summary>Where one device of a rollout ended.</summary>
+public enum RolloutState
 {
-    /// <summary>Every command was in place already: the device is as it was (but for a restart that was asked for).</summary>
-    public bool Unchanged => !DryRun && Binaries.Count > 0 && Binaries.All(b => b.Unchanged);
+    Updated,
+    RolledBack,
+    Failed,
+    NotStarted,
+    Unreachable,
+    Refused,
+    WouldUpdate,
+
+    /// <summary>The same build was in place: nothing moved (a restart only when one was asked for).</summary>
+    Unchanged,
+}
+
+/// <summary>One device of a deploy: its name, address, board, wave (0 for none), state, why, what was installed, and the unit restarted (systemctl's word for it after).</summary>
+public sealed record RolloutDevice(string Name, string Address, string? Target, int Wave, RolloutState State, string? Reason, IReadOnlyList<DeployedBinary> Binaries, string? Restart = null, string? UnitState = null);
+
+/// <summary>A deploy to one device or several: every device's end, in the order given.</summary>
+public sealed record RolloutOutcome(IReadOnlyList<RolloutDevice> Devices, bool DryRun)
+{
+    public bool Succeeded => Devices.All(d => d.State is RolloutState.Updated or RolloutState.Unchanged or RolloutState.WouldUpdate);
 }
 
 /// <summary>
-/// <c>pibuild deploy --on host</c>: every command built for the board the device says it is, verified, and put in
-/// place there the way a running service can bear: copied beside its destination under a temporary name, the old file
-/// kept as NAME.previous (a hard link, so the destination never disappears), then renamed over it in one step.
+/// <c>pibuild deploy --on DEVICES</c>: every device asked what it is (at once), one build per distinct board, verified;
+/// then waves — the canary devices first, then the rest, at most <c>--parallel</c> at a time — each device's commands
+/// put in place the way a running service can bear (copied and checked on the device, the old file kept as
+/// NAME.previous, renamed over in one step), its unit restarted and its health check run. A device whose restart or
+/// check fails is put back as it was, and no further wave starts; one that cannot be reached is reported and does not
+/// stop the others. One device is a fleet of one: the same steps, its failure the command's.
 /// </summary>
 internal static class DeployPipeline
 {
-    public static async Task<DeployOutcome> RunAsync(Workspace workspace, DeployRequest request, CancellationToken cancellationToken)
+    public static async Task<RolloutOutcome> RunAsync(Workspace workspace, DeployRequest request, CancellationToken cancellationToken)
     {
-        var address = workspace.DeviceAddress(request.On)
-            ?? throw new ConfigurationException("deploy needs a device: --on pi@raspberrypi.local (or set PIBUILD_ON)");
+        var members = DeviceFleet.Members(workspace, request.On, "deploy needs a device: --on pi@raspberrypi.local, several: --on pi@kitchen,pi@hall or --on @group (or set PIBUILD_ON)");
+        var alone = members.Count == 1;
         CheckSettings(request.To, request.Restart);
+        foreach (var member in members)
+        {
+            CheckSettings(member.To ?? request.To, member.Restart ?? request.Restart);
+        }
+
+        if (request.Canary is { } canary && (canary < 1 || canary >= members.Count))
+        {
+            throw new ConfigurationException($"--canary {canary} must leave devices for a later wave: the fleet has {members.Count} device(s), so 1 to {Math.Max(1, members.Count - 1)}");
+        }
+
+        if (request.Parallel < 1)
+        {
+            throw new ConfigurationException($"--parallel {request.Parallel} must be at least 1");
+        }
 
         var (flags, more) = GoBuildFlags.Parse(request.GoFlags ?? []);
-        var device = await Device.ConnectAsync(workspace, address, cancellationToken).ConfigureAwait(false);
-        var selected = TargetSelection.ForDevice(workspace.Catalog(), request.Targets, device.Board, address.ToString(), "deploy");
-        var session = await BuildSession.OpenAsync(workspace, [selected], workspace.CgoOptions(request.Cgo, request.Sysroots), flags, cancellationToken).ConfigureAwait(false);
-        var target = session.Targets[0];
-        var report = await CrossPipeline.BuildAsync(workspace, session, [.. request.Packages, .. more], null, cancellationToken).ConfigureAwait(false);
-        var binaries = report.Targets.Single().Binaries;
-        var to = request.To.TrimEnd('/') is { Length: > 0 } trimmed ? trimmed : "/";
-        string Destination(string name) => $"{to.TrimEnd('/')}/{name}";
-        if (request.DryRun)
+        var asked = await DeviceFleet.AskAsync(workspace, members, request.Targets, "deploy", cancellationToken).ConfigureAwait(false);
+        var results = new Dictionary<FleetMember, RolloutDevice>();
+        foreach (var a in asked.Where(a => !a.Ready))
         {
-            var planned = binaries.Select(b => new DeployedBinary(Path.GetFileName(b.Path), Destination(Path.GetFileName(b.Path)), "", Copied: false, KeptPrevious: false)).ToArray();
-            return new DeployOutcome(address.ToString(), target, planned, request.Restart, null, DryRun: true);
+            results[a.Member] = new RolloutDevice(a.Member.Name, a.Member.Address.ToString(), a.Device?.Board.Profile?.Name, 0,
+                a.Refused ? RolloutState.Refused : RolloutState.Unreachable, a.Problem, []);
         }
+
+        var ready = asked.Where(a => a.Ready).ToArray();
+        foreach (var a in ready.Where(_ => !alone))
+        {
+            workspace.Events.Device(new DeviceProgress(a.Member.Name, "building", a.Target!.Name));
+        }
+
+        // One build per distinct board, verified for it, before anything is copied anywhere.
+        var binaries = await DeviceFleet.BuildPerBoardAsync(workspace, ready, request.Cgo, request.Sysroots, flags, [.. request.Packages, .. more], cancellationToken).ConfigureAwait(false);
+        var waves = Waves(ready, request.Canary, request.Parallel);
+        var stopped = false;
+        for (var w = 0; w < waves.Count; w++)
+        {
+            var wave = waves[w];
+            if (stopped || request.DryRun)
+            {
+                foreach (var a in wave)
+                {
+                    var member = a.Member;
+                    var target = a.Target!;
+                    var planned = binaries[target.Name].Select(b => new DeployedBinary(Path.GetFileName(b.Path), DeviceFleet.Destination(member.To ?? request.To, Path.GetFileName(b.Path)), "", false, false)).ToArray();
+                    results[member] = new RolloutDevice(member.Name, member.Address.ToString(), target.Name, w + 1,
+                        request.DryRun ? RolloutState.WouldUpdate : RolloutState.NotStarted, request.DryRun ? null : "an earlier wave failed", planned, member.Restart ?? request.Restart);
+                    if (!alone)
+                    {
+                        workspace.Events.Device(new DeviceProgress(member.Name, request.DryRun ? $"would update in wave {w + 1}" : "not started", request.DryRun ? target.Name : "an earlier wave failed"));
+                    }
+                }
+
+                continue;
+            }
+
+            using var slots = new SemaphoreSlim(request.Parallel);
+            var updated = await Task.WhenAll(wave.Select(async a =>
+            {
+                await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    return await UpdateAsync(workspace, a, binaries[a.Target!.Name], request, w + 1, alone, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            })).ConfigureAwait(false);
+            foreach (var (a, outcome) in wave.Zip(updated))
+            {
+                results[a.Member] = outcome;
+                if (outcome.State == RolloutState.RolledBack)
+                {
+                    workspace.Events.Device(new DeviceProgress(a.Member.Name, "rolled back", outcome.Reason));
+                }
+            }
+
+            stopped = updated.Any(u => u.State is not (RolloutState.Updated or RolloutState.Unchanged));
+        }
+
+        return new RolloutOutcome(members.Select(m => results[m]).ToArray(), request.DryRun);
+    }
+
+    /// <summary>The canary devices alone first, then the rest, at most <paramref name="parallel"/> a wave.</summary>
+    private static IReadOnlyList<IReadOnlyList<AskedDevice>> Waves(IReadOnlyList<AskedDevice> ready, int? canary, int parallel)
+    {
+        var first = canary is { } n ? ready.Take(n).ToArray() : [];
+        var rest = ready.Skip(first.Length).Chunk(parallel).Select(c => (IReadOnlyList<AskedDevice>)c);
+        return first.Length > 0 ? [first, .. rest] : [.. rest];
+    }
+
+    /// <summary>
+    /// Install, restart, check, then the install stands; a failure after something was put in place puts the previous
+    /// commands back (and restarts the unit on them). A fleet of one throws what failed, with what was put back.
+    /// </summary>
+    private static async Task<RolloutDevice> UpdateAsync(
+        Workspace workspace, AskedDevice asked, IReadOnlyList<BinaryCheck> binaries, DeployRequest request, int wave, bool alone, CancellationToken cancellationToken)
+    {
+        var (member, device, target) = (asked.Member, asked.Device!, asked.Target!);
+        var to = member.To ?? request.To;
+        var restart = member.Restart ?? request.Restart;
+        void Tell(string stage, string? detail = null)
+        {
+            if (!alone)
+            {
+                workspace.Events.Device(new DeviceProgress(member.Name, stage, detail));
+            }
+        }
+
+        RolloutDevice Outcome(RolloutState state, string? reason, IReadOnlyList<DeployedBinary> deployed, string? unitState = null) =>
+            new(member.Name, member.Address.ToString(), target.Name, wave, state, reason, deployed, restart, unitState);
 
         var deployed = new List<DeployedBinary>();
         try
         {
+            Tell("installing", $"{string.Join(", ", binaries.Select(b => Path.GetFileName(b.Path)))} for {target.Name} to {to}");
             await InstallAsync(device, binaries, to, request.Sudo, deployed, cancellationToken).ConfigureAwait(false);
+            var unchanged = deployed.All(b => b.Unchanged);
+            string? unitState = null;
+            if (restart is not null)
+            {
+                Tell("restarting", unchanged ? $"{restart} (the build in place is unchanged; restarted as asked)" : restart);
+                unitState = await RestartAsync(device, restart, request.Sudo, to, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (request.Check is { } check)
+            {
+                Tell("checking");
+                var result = await device.Connection.RunAsync(check, cancellationToken).ConfigureAwait(false);
+                if (!result.Succeeded)
+                {
+                    var said = (result.StandardError + "\n" + result.StandardOutput).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault();
+                    throw new WorkFailedException($"the check exited {result.ExitCode}{(said is null ? "" : ": " + said)}");
+                }
+            }
+
+            await CommitAsync(device, deployed, to, request.Sudo, cancellationToken).ConfigureAwait(false);
+            Tell(unchanged ? "unchanged" : "done");
+            return Outcome(unchanged ? RolloutState.Unchanged : RolloutState.Updated, unchanged && restart is not null ? $"restarted {restart} as asked" : null, deployed, unitState);
         }
         catch (PiBuildException e) when (deployed.Any(b => !b.Unchanged))
         {
-            // A device is updated or left as it was: the commands already in place are put back.
+            Tell("rolling back", e.Message);
+            var putBack = string.Join(", ", deployed.Where(b => !b.Unchanged).Select(b => b.Destination));
             try
             {
                 await RollBackAsync(device, deployed, to, request.Sudo, cancellationToken).ConfigureAwait(false);
             }
             catch (PiBuildException again)
             {
-                throw new WorkFailedException($"{e.Message}; and putting back {string.Join(", ", deployed.Select(b => b.Destination))} failed: {again.Message}");
+                var reason = $"{e.Message}; and putting back {putBack} failed: {again.Message}";
+                return alone ? throw new WorkFailedException(reason, e) : Outcome(RolloutState.Failed, reason, deployed);
             }
 
-            throw new WorkFailedException($"{e.Message}; {string.Join(", ", deployed.Where(b => !b.Unchanged).Select(b => b.Destination))} put back as it was");
-        }
+            var rolledBack = $"{e.Message}; {putBack} put back as it was";
+            if (restart is not null)
+            {
+                try
+                {
+                    await RestartAsync(device, restart, request.Sudo, to, cancellationToken).ConfigureAwait(false);
+                }
+                catch (PiBuildException again)
+                {
+                    rolledBack += $", but {restart} did not come back on it: {again.Message}";
+                }
+            }
 
-        await CommitAsync(device, deployed, to, request.Sudo, cancellationToken).ConfigureAwait(false);
-        var state = request.Restart is { } restart ? await RestartAsync(device, restart, request.Sudo, to, cancellationToken).ConfigureAwait(false) : null;
-        return new DeployOutcome(address.ToString(), target, deployed, request.Restart, state, DryRun: false);
+            return alone ? throw new WorkFailedException(rolledBack, e) { Details = (e as WorkFailedException)?.Details } : Outcome(RolloutState.RolledBack, rolledBack, deployed);
+        }
+        catch (PiBuildException e) when (!alone)
+        {
+            return Outcome(RolloutState.Failed, e.Message, deployed);
+        }
     }
 
     /// <summary>The settings every device's deploy needs, checked before anything connects.</summary>
@@ -109,13 +263,13 @@ internal static class DeployPipeline
     /// NAME.previous; one already in place (the same bytes) is left alone. Each is added to <paramref name="installed"/>
     /// as soon as it is in place, so the caller can put back what a later failure left half done.
     /// </summary>
-    internal static async Task InstallAsync(Device device, IReadOnlyList<Binaries.BinaryCheck> binaries, string to, bool sudo, List<DeployedBinary> installed, CancellationToken cancellationToken)
+    internal static async Task InstallAsync(Device device, IReadOnlyList<BinaryCheck> binaries, string to, bool sudo, List<DeployedBinary> installed, CancellationToken cancellationToken)
     {
         foreach (var binary in binaries)
         {
             var program = await device.PlaceProgramAsync(binary.Path, cancellationToken).ConfigureAwait(false);
             var name = Path.GetFileName(binary.Path);
-            var destination = $"{to.TrimEnd('/')}/{name}";
+            var destination = DeviceFleet.Destination(to, name);
             var result = await device.Connection.RunAsync(AsRoot(sudo, InstallScript(program.Path, to, name)), cancellationToken).ConfigureAwait(false);
             ThrowIfRefused(result, sudo, device.Address, to);
             device.ThrowIfFailed(result, $"install {destination}");
@@ -128,8 +282,8 @@ internal static class DeployPipeline
     /// <summary>Restarts the unit and returns systemctl's word for it; anything but "active" is a failure naming the journal.</summary>
     internal static async Task<string> RestartAsync(Device device, string unit, bool sudo, string to, CancellationToken cancellationToken)
     {
-        var q = Device.Quote(unit);
-        var result = await device.Connection.RunAsync($"{AsRoot(sudo, $"systemctl restart {q}")}; systemctl is-active {q}", cancellationToken).ConfigureAwait(false);
+        var quotedUnit = Device.Quote(unit);
+        var result = await device.Connection.RunAsync($"{AsRoot(sudo, $"systemctl restart {quotedUnit}")}; systemctl is-active {quotedUnit}", cancellationToken).ConfigureAwait(false);
         ThrowIfRefused(result, sudo, device.Address, to);
         var state = result.StandardOutput.Trim().Split('\n').LastOrDefault() is { Length: > 0 } word ? word : "unknown";
         return state == "active"
@@ -146,10 +300,10 @@ internal static class DeployPipeline
     /// </summary>
     internal static async Task RollBackAsync(Device device, IReadOnlyList<DeployedBinary> deployed, string to, bool sudo, CancellationToken cancellationToken)
     {
-        var q = Device.Quote;
+        var quote = Device.Quote;
         foreach (var binary in deployed.Where(b => !b.Unchanged).Reverse())
         {
-            var script = $"set -e; d={q(to)}; n={q(binary.Name)}; o=\"$d/.$n.pibuild-older\"; " +
+            var script = $"set -e; d={quote(to)}; n={quote(binary.Name)}; o=\"$d/.$n.pibuild-older\"; " +
                 (binary.KeptPrevious
                     ? "mv -f \"$d/$n.previous\" \"$d/$n\"; if [ -e \"$o\" ]; then mv -f \"$o\" \"$d/$n.previous\"; fi"
                     : "rm -f \"$d/$n\"");
@@ -178,10 +332,10 @@ internal static class DeployPipeline
     /// </summary>
     private static string InstallScript(string source, string to, string name)
     {
-        var q = Device.Quote;
-        return $"set -e; d={q(to)}; n={q(name)}; if [ -f \"$d/$n\" ] && cmp -s {q(source)} \"$d/$n\"; then echo unchanged; exit 0; fi; " +
+        var quote = Device.Quote;
+        return $"set -e; d={quote(to)}; n={quote(name)}; if [ -f \"$d/$n\" ] && cmp -s {quote(source)} \"$d/$n\"; then echo unchanged; exit 0; fi; " +
             "t=\"$d/.$n.pibuild-new\"; p=\"$d/.$n.pibuild-prev\"; o=\"$d/.$n.pibuild-older\"; mkdir -p \"$d\"; trap 'rm -f \"$t\" \"$p\"' EXIT; " +
-            $"cp {q(source)} \"$t\"; chmod 755 \"$t\"; rm -f \"$o\" \"$p\"; " +
+            $"cp {quote(source)} \"$t\"; chmod 755 \"$t\"; rm -f \"$o\" \"$p\"; " +
             "if [ -e \"$d/$n\" ]; then ln \"$d/$n\" \"$p\" 2>/dev/null || cp -p \"$d/$n\" \"$p\"; " +
             "if [ -e \"$d/$n.previous\" ]; then mv -f \"$d/$n.previous\" \"$o\"; fi; mv -f \"$p\" \"$d/$n.previous\"; echo previous; fi; " +
             "mv -f \"$t\" \"$d/$n\"; trap - EXIT";

@@ -96,19 +96,9 @@ internal static class ImagePipeline
         var bases = await BaseEntriesAsync(workspace, fetcher, config.Image, platforms, layout, Path.Combine(staging.Path, ".base"), cancellationToken).ConfigureAwait(false);
         var binaries = Path.Combine(staging.Path, ".bin");
         var build = new CrossBuildRequest(config.Commands, binaries, workspace.Verbose, session.Flags.Arguments(source.Version, source.Commit));
-        var plan = CrossBuildPlanner.Plan(session, build, platforms.Select(p => p.Builder).ToArray());
-        foreach (var planned in plan.Builds)
-        {
-            workspace.Announce(planned.BoardNames, planned.GoBuild);
-        }
-
-        var results = await new CrossBuild(workspace.Runner).RunAsync(plan, workspace.Events, workspace.Verbose, CrossBuild.DefaultParallelism(), cancellationToken).ConfigureAwait(false);
-        var toolchain = session.Toolchain.Version.Text;
-        foreach (var (platform, result) in platforms.Zip(results))
-        {
-            // The entry goes out for every board of its platform: each must run these binaries.
-            ReleaseBuild.VerifyForEveryBoard(platform.Boards, result, toolchain, VerificationRules.RunsOnEveryLevelAbove);
-        }
+        // The entry goes out for every board of its platform: each must run these binaries.
+        var (_, results) = await CrossBuild.BuildAndVerifyAsync(session, build, platforms.Select(p => new BuildFor(p.Builder, p.Boards, VerificationRules.RunsOnEveryLevelAbove)).ToArray(),
+            workspace.Runner, workspace.Events, workspace.Verbose, cancellationToken).ConfigureAwait(false);
 
         var entrypoint = Entrypoint(config.Image, results[0].Binaries);
         var images = platforms.Zip(results).Select(p => new PlatformImage(p.First.Platform, p.Second.Binaries.Select(b => b.Path).ToArray(), entrypoint, bases?[p.First.Platform])).ToArray();

@@ -1,4 +1,3 @@
-using PiBuild.Core.Addresses;
 using PiBuild.Core.Binaries;
 using PiBuild.Core.Builds;
 using PiBuild.Core.Devices;
@@ -26,9 +25,9 @@ internal static class RunPipeline
 {
     public static async Task<RunOutcome> RunAsync(Workspace workspace, RunRequest request, CancellationToken cancellationToken)
     {
-        if (workspace.DeviceAddress(request.On) is { } address)
+        if (workspace.DeviceAddress(request.On) is not null)
         {
-            return await RunOnDeviceAsync(workspace, request, address, cancellationToken).ConfigureAwait(false);
+            return await RunOnDeviceAsync(workspace, request, cancellationToken).ConfigureAwait(false);
         }
 
         var named = TargetSelection.Named(workspace.Catalog(), request.Targets, "run");
@@ -42,11 +41,12 @@ internal static class RunPipeline
         return new RunOutcome(exitCode, target, binary);
     }
 
-    private static async Task<RunOutcome> RunOnDeviceAsync(Workspace workspace, RunRequest request, DeviceAddress address, CancellationToken cancellationToken)
+    private static async Task<RunOutcome> RunOnDeviceAsync(Workspace workspace, RunRequest request, CancellationToken cancellationToken)
     {
-        var device = await Device.ConnectAsync(workspace, address, cancellationToken).ConfigureAwait(false);
-        var selected = TargetSelection.ForDevice(workspace.Catalog(), request.Targets, device.Board, address.ToString(), "run");
-        var session = await BuildSession.OpenAsync(workspace, [selected], workspace.CgoOptions(request.Cgo, request.Sysroots), Flags(request), cancellationToken).ConfigureAwait(false);
+        var members = DeviceFleet.Members(workspace, request.On, "run needs a device: --on pi@raspberrypi.local (or set PIBUILD_ON)");
+        var asked = (await DeviceFleet.AskAsync(workspace, [members[0]], request.Targets, "run", cancellationToken).ConfigureAwait(false))[0];
+        var (device, address) = (asked.Device!, asked.Member.Address);
+        var session = await BuildSession.OpenAsync(workspace, [asked.Target!], workspace.CgoOptions(request.Cgo, request.Sysroots), Flags(request), cancellationToken).ConfigureAwait(false);
         var target = session.Targets[0];
         var binary = await BuildOneAsync(workspace, session, request.Package, cancellationToken).ConfigureAwait(false);
         var program = await device.PlaceProgramAsync(binary.Path, cancellationToken).ConfigureAwait(false);
@@ -63,45 +63,22 @@ internal static class RunPipeline
     /// </summary>
     public static async Task<int> RunOnFleetAsync(Workspace workspace, RunRequest request, CancellationToken cancellationToken)
     {
-        var config = workspace.Config();
-        var members = Fleet.Resolve(request.On ?? workspace.DeviceOn ?? "", config.Devices, config.Groups);
+        var members = DeviceFleet.Members(workspace, request.On, "run needs devices: --on pi@kitchen,pi@hall or --on @group (or set PIBUILD_ON)");
         var width = members.Max(m => m.Name.Length);
         var gate = new object();
         Stream Prefixed(Stream stream, FleetMember member) => new LinePrefixStream(stream, member.Name.PadRight(width) + " | ", gate);
 
-        var asked = await Task.WhenAll(members.Select(async m =>
-        {
-            try
-            {
-                var device = await Device.ConnectAsync(workspace, m.Address, cancellationToken).ConfigureAwait(false);
-                var named = m.Target is { } own ? [own] : request.Targets;
-                return (Member: m, Device: device, Target: TargetSelection.ForDevice(workspace.Catalog(), named, device.Board, m.Address.ToString(), "run"), Problem: (string?)null);
-            }
-            catch (PiBuildException e)
-            {
-                return (Member: m, Device: (Device?)null, Target: (TargetProfile?)null, Problem: e.Message);
-            }
-        })).ConfigureAwait(false);
-
-        var ready = asked.Where(a => a.Device is not null).ToArray();
-        var binaries = new Dictionary<string, BinaryCheck>(StringComparer.Ordinal);
-        if (ready.Length > 0)
-        {
-            var session = await BuildSession.OpenAsync(workspace, ready.Select(r => r.Target!).DistinctBy(t => t.Name).ToArray(), workspace.CgoOptions(request.Cgo, request.Sysroots), Flags(request), cancellationToken).ConfigureAwait(false);
-            var report = await CrossPipeline.BuildAsync(workspace, session, [request.Package], null, cancellationToken).ConfigureAwait(false);
-            foreach (var built in report.Targets)
-            {
-                binaries[built.Target.Name] = built.Binaries.Count == 1
-                    ? built.Binaries[0]
-                    : throw new ConfigurationException($"run needs one command package, but {request.Package} built {built.Binaries.Count} commands; name one of them");
-            }
-        }
+        var asked = await DeviceFleet.AskAsync(workspace, members, request.Targets, "run", cancellationToken).ConfigureAwait(false);
+        var built = await DeviceFleet.BuildPerBoardAsync(workspace, asked, request.Cgo, request.Sysroots, Flags(request), [request.Package], cancellationToken).ConfigureAwait(false);
+        var binaries = built.ToDictionary(b => b.Key, b => b.Value.Count == 1
+            ? b.Value[0]
+            : throw new ConfigurationException($"run needs one command package, but {request.Package} built {b.Value.Count} commands; name one of them"), StringComparer.Ordinal);
 
         var codes = await Task.WhenAll(asked.Select(async a =>
         {
             await using var output = Prefixed(request.Streams.Output, a.Member);
             await using var error = Prefixed(request.Streams.Error, a.Member);
-            if (a.Device is null)
+            if (!a.Ready)
             {
                 error.Write(System.Text.Encoding.UTF8.GetBytes($"pibuild: {a.Problem}\n"));
                 return 255;
@@ -109,10 +86,10 @@ internal static class RunPipeline
 
             try
             {
-                var program = await a.Device.PlaceProgramAsync(binaries[a.Target!.Name].Path, cancellationToken).ConfigureAwait(false);
+                var program = await a.Device!.PlaceProgramAsync(binaries[a.Target!.Name].Path, cancellationToken).ConfigureAwait(false);
                 var line = ShellQuote.Join([program.Path, .. request.Arguments]);
-                workspace.Announce($"{a.Target.Name} on {a.Member.Name}", a.Device.Connection.Command(line));
-                return await a.Device.RunAttachedAsync(line, new ProcessStreams(Stream.Null, output, error), cancellationToken).ConfigureAwait(false);
+                workspace.Announce($"{a.Target.Name} on {a.Member.Name}", a.Device!.Connection.Command(line));
+                return await a.Device!.RunAttachedAsync(line, new ProcessStreams(Stream.Null, output, error), cancellationToken).ConfigureAwait(false);
             }
             catch (PiBuildException e)
             {

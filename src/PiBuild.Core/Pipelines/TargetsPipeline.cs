@@ -1,4 +1,3 @@
-using PiBuild.Core.Devices;
 using PiBuild.Core.Targets;
 
 namespace PiBuild.Core.Pipelines;
@@ -13,35 +12,24 @@ internal static class TargetsPipeline
 
     public static TargetProfile Show(Workspace workspace, string name) => workspace.Catalog().Get(name);
 
+    /// <summary>Every device of a fleet asked at once: its board, or why it could not be asked.</summary>
+    public static async Task<IReadOnlyList<FleetBoard>> DetectFleetAsync(Workspace workspace, string on, CancellationToken cancellationToken)
+    {
+        var members = DeviceFleet.Members(workspace, on, "targets detect --on needs devices");
+        var asked = await DeviceFleet.AskAsync(workspace, members, [], null, cancellationToken).ConfigureAwait(false);
+        return asked.Select(a => new FleetBoard(a.Member.Name, a.Member.Address.ToString(), a.Device?.Board, a.Problem)).ToArray();
+    }
+
     /// <summary>
     /// The board pibuild runs on, or the device named with --on (asked over ssh), or a usage error saying what was
     /// seen and what is known.
     /// </summary>
-    /// <summary>Every device of a fleet asked at once: its board, or why it could not be asked.</summary>
-    public static async Task<IReadOnlyList<FleetBoard>> DetectFleetAsync(Workspace workspace, string on, CancellationToken cancellationToken)
-    {
-        var config = workspace.Config();
-        var members = Fleet.Resolve(on, config.Devices, config.Groups);
-        return await Task.WhenAll(members.Select(async m =>
-        {
-            try
-            {
-                var device = await Device.ConnectAsync(workspace, m.Address, cancellationToken).ConfigureAwait(false);
-                return new FleetBoard(m.Name, m.Address.ToString(), device.Board, device.Board.Profile is null ? TargetSelection.NotAKnownBoard(device.Board, workspace.Catalog(), $"the device {m.Address}").Message : null);
-            }
-            catch (PiBuildException e)
-            {
-                return new FleetBoard(m.Name, m.Address.ToString(), null, e.Message);
-            }
-        })).ConfigureAwait(false);
-    }
-
     public static async Task<DetectedBoard> DetectAsync(Workspace workspace, string? on, CancellationToken cancellationToken)
     {
-        if (workspace.DeviceAddress(on) is { } address)
+        if (workspace.DeviceAddress(on) is not null)
         {
-            var device = await Device.ConnectAsync(workspace, address, cancellationToken).ConfigureAwait(false);
-            return device.Board.Profile is not null ? device.Board : throw TargetSelection.NotAKnownBoard(device.Board, workspace.Catalog(), $"the device {address}");
+            var members = DeviceFleet.Members(workspace, on, "targets detect --on needs a device");
+            return (await DeviceFleet.AskAsync(workspace, [members[0]], [], null, cancellationToken).ConfigureAwait(false))[0].Device!.Board;
         }
 
         var board = new BoardDetector(workspace.HostRoot).Detect(workspace.Catalog().All);

@@ -14,6 +14,9 @@ internal sealed record ProcessSpec(
     public static ProcessSpec Plain(string fileName, IReadOnlyList<string> arguments, string workingDirectory) =>
         new(fileName, arguments, workingDirectory, new Dictionary<string, string?>());
 
+    /// <summary>How --verbose shows a command before it runs: <c># LABEL: (cd DIR &amp;&amp; COMMAND)</c>, to paste into a shell.</summary>
+    public string Shown(string label) => $"# {label}: (cd {WorkingDirectory} && {ToShellLine()})";
+
     /// <summary>The command as a user could paste it into a shell (environment overrides first).</summary>
     public string ToShellLine()
     {

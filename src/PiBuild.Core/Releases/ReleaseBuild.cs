@@ -147,8 +147,8 @@ internal sealed class ReleaseBuild(ProcessRunner runner, IPipelineEvents events,
     private async Task<IReadOnlyList<ReleaseArtifact>> BuildAndPackAsync(BuildSession session, ReleasePlan plan, DebPackageConfig? deb, string staging, CancellationToken cancellationToken)
     {
         var binaries = Path.Combine(staging, ".bin");
-        var build = CrossBuildPlanner.Plan(session, plan.Build with { OutputRoot = binaries }, plan.Builds.Select(g => g.Builder).ToArray());
-        var results = await new CrossBuild(runner).RunAsync(build, events, verbose, CrossBuild.DefaultParallelism(), cancellationToken).ConfigureAwait(false);
+        var (build, results) = await CrossBuild.BuildAndVerifyAsync(session, plan.Build with { OutputRoot = binaries }, plan.Builds.Select(g => new BuildFor(g.Builder, g.Boards)).ToArray(),
+            runner, events, verbose, cancellationToken).ConfigureAwait(false);
         var packing = new Packing(staging, plan.Source, plan.Extras, deb,
             new DebianPackageContent(RootDocuments(session.Project, "LICENSE", "COPYING").FirstOrDefault(), session.Project.Root, plan.ProjectName));
         var cSides = new CSideCache(runner);
@@ -156,7 +156,6 @@ internal sealed class ReleaseBuild(ProcessRunner runner, IPipelineEvents events,
         foreach (var (group, (result, planned)) in plan.Builds.Zip(results.Zip(build.Builds)))
         {
             var toolchain = session.Toolchain.Version.Text;
-            VerifyForEveryBoard(group.Boards, result, toolchain);
             var released = await ReleasedBinariesAsync(result, cancellationToken).ConfigureAwait(false);
             var cSide = await cSides.OfAsync(planned, result, cancellationToken).ConfigureAwait(false);
             if (plan.TarGz)
@@ -170,7 +169,7 @@ internal sealed class ReleaseBuild(ProcessRunner runner, IPipelineEvents events,
             foreach (var package in plan.Debs.Where(d => d.From == group))
             {
                 // The package goes out labelled for every board of its architecture: each must run these binaries.
-                VerifyForEveryBoard(package.Boards, result, toolchain, VerificationRules.RunsOnEveryLevelAbove);
+                CrossBuild.VerifyForEveryBoard(package.Boards, result, toolchain, VerificationRules.RunsOnEveryLevelAbove);
                 artifacts.Add(await packing.DebAsync(package, result, released, planned.Cgo?.Sysroot, cancellationToken).ConfigureAwait(false) with
                 {
                     Cgo = cSide.Cgo, CCompiler = cSide.Compiler, SysrootSha256 = cSide.Sysroot,
@@ -233,20 +232,6 @@ internal sealed class ReleaseBuild(ProcessRunner runner, IPipelineEvents events,
             }
 
             return new CSide(true, version, digest);
-        }
-    }
-
-    /// <summary>The group's build was verified for its first board; it goes out labelled for all of these, so each is checked.</summary>
-    internal static void VerifyForEveryBoard(IReadOnlyList<TargetProfile> boards, TargetBuildResult result, string toolchain, VerificationRules? rules = null)
-    {
-        var rejected = boards.Where(b => b.Name != result.Target.Name)
-            .SelectMany(board => result.Binaries.Select(b => (Board: board, Check: BinaryVerifier.Check(b.Path, board, toolchain, rules))))
-            .Where(c => !c.Check.Passed)
-            .ToArray();
-        if (rejected.Length > 0)
-        {
-            throw new WorkFailedException(string.Join("; ", rejected.Select(r =>
-                $"{Path.GetFileName(r.Check.Path)} for {r.Board.Name} failed verification: {string.Join(", ", r.Check.Problems)}")));
         }
     }
 

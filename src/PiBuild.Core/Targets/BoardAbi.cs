@@ -27,6 +27,24 @@ internal sealed record GoArchitecture(string Name, int Bits, bool LittleEndian, 
 
     public static GoArchitecture? Find(string goArch) => All.FirstOrDefault(a => a.Name == goArch);
 
+    /// <summary>
+    /// The CPU part of the GNU triplets (<c>gcc -dumpmachine</c>) of compilers that build for it, as patterns with only
+    /// '*', so that C# and the bootstrap script read the same list: armv6l, armv7l and arm are arm; i386 to i686 are 386.
+    /// </summary>
+    public IReadOnlyList<string> GnuCpus => Name switch
+    {
+        "arm" => ["arm", "armv*"],
+        "386" => ["i386", "i486", "i586", "i686"],
+        _ => [QemuName],
+    };
+
+    /// <summary>Whether a C compiler that says it builds for <paramref name="gnuMachine"/> (a GNU triplet) builds for this architecture.</summary>
+    public bool IsBuiltForBy(string gnuMachine) =>
+        GnuCpus.Any(cpu => System.IO.Enumeration.FileSystemName.MatchesSimpleExpression(cpu, gnuMachine.Split('-')[0], ignoreCase: false));
+
+    /// <summary>The same test as a shell <c>case</c> pattern: <c>arm-*|armv*-*</c>.</summary>
+    public string GnuMachineCasePattern => string.Join('|', GnuCpus.Select(cpu => cpu + "-*"));
+
     /// <summary>The one Go name for an ELF identity; null when Go has none.</summary>
     public static GoArchitecture? FindElf(int bits, bool littleEndian, int machine) =>
         All.FirstOrDefault(a => a.Bits == bits && a.LittleEndian == littleEndian && a.ElfMachine == machine);

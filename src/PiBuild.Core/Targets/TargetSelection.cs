@@ -49,10 +49,10 @@ internal static class TargetSelection
         if (device.Profile is not { } detected)
         {
             // A board pibuild does not know may still be named; only its word size can be checked.
-            var named1 = named.Count > 0 ? Named(catalog, named, command) : throw NotAKnownBoard(device, catalog, $"the device {deviceName}");
-            return named1.GoArch == "arm64" && device.UserlandBits == 32
-                ? throw new ConfigurationException($"--target {named1.Name} cannot run on {deviceName}: an arm64 binary cannot start on a 32-bit userland; name a 32-bit board")
-                : named1;
+            var asked = named.Count > 0 ? Named(catalog, named, command) : throw NotAKnownBoard(device, catalog, $"the device {deviceName}");
+            return asked.GoArch == "arm64" && device.UserlandBits == 32
+                ? throw new ConfigurationException($"--target {asked.Name} cannot run on {deviceName}: an arm64 binary cannot start on a 32-bit userland; name a 32-bit board")
+                : asked;
         }
 
         if (named.Count == 0)

@@ -13,8 +13,8 @@ using PiBuild.Cli.Targets;
 using PiBuild.Cli.Test;
 using PiBuild.Cli.Toolchains;
 using PiBuild.Cli.Verify;
-using PiBuild.Core.Binaries;
 using PiBuild.Core;
+using PiBuild.Core.Binaries;
 
 namespace PiBuild.Cli.Common;
 
@@ -52,7 +52,6 @@ public sealed record BinaryJson(
 [JsonSerializable(typeof(ToolchainsJson))]
 [JsonSerializable(typeof(RemovedToolchainsJson))]
 [JsonSerializable(typeof(SysrootJson))]
-[JsonSerializable(typeof(DeployJson))]
 [JsonSerializable(typeof(TargetsJson))]
 [JsonSerializable(typeof(DetectedJson))]
 [JsonSerializable(typeof(JsonObject))]

@@ -68,21 +68,18 @@ internal static class DeployCommand
                 parseResult.GetRequiredValue(To), parseResult.GetValue(Sudo), parseResult.GetValue(Restart), parseResult.GetValue(DryRun),
                 parseResult.GetValue(SharedOptions.Cgo), parseResult.GetValue(SharedOptions.Sysroot), SharedOptions.GoFlags(parseResult, passed),
                 parseResult.GetValue(Canary), parseResult.GetValue(Parallel), parseResult.GetValue(Check));
-            if (context.Workspace.IsFleet(request.On) || request.Canary is not null || request.Check is not null)
-            {
-                var rollout = await context.Workspace.RolloutAsync(request, cancellationToken).ConfigureAwait(false);
-                context.Events.FinishProgress();
-                Render(context, rollout);
-                return rollout.Succeeded ? ExitCodes.Ok : ExitCodes.Failure;
-            }
-
-            Render(context, await context.Workspace.DeployAsync(request, cancellationToken).ConfigureAwait(false));
-            return ExitCodes.Ok;
+            var outcome = await context.Workspace.DeployAsync(request, cancellationToken).ConfigureAwait(false);
+            context.Events.FinishProgress();
+            Render(context, outcome);
+            return outcome.Succeeded ? ExitCodes.Ok : ExitCodes.Failure;
         });
         return command;
     }
 
-    /// <summary>A table of every device, in the order given: where each ended and why.</summary>
+    /// <summary>
+    /// One JSON shape for one device or many; on the terminal a line per command for one device, else a table of
+    /// every device, in the order given: where each ended and why.
+    /// </summary>
     private static void Render(CliContext context, RolloutOutcome outcome)
     {
         static string State(RolloutState state) => state switch
@@ -97,7 +94,14 @@ internal static class DeployCommand
         {
             JsonOutput.Write(context.Out, new RolloutJson(outcome.DryRun, outcome.Succeeded, outcome.Devices.Select(d => new RolloutDeviceJson(
                 d.Name, d.Address, d.Target, d.Wave, State(d.State), d.Reason,
-                d.Binaries.Select(b => new DeployedBinaryJson(b.Name, b.Destination, b.Sha256.Length > 0 ? b.Sha256 : null, b.Copied, b.KeptPrevious, b.Unchanged)).ToArray())).ToArray()), JsonOutput.Default.RolloutJson);
+                d.Binaries.Select(b => new DeployedBinaryJson(b.Name, b.Destination, b.Sha256.Length > 0 ? b.Sha256 : null, b.Copied, b.KeptPrevious, b.Unchanged)).ToArray(),
+                d.Restart, d.UnitState)).ToArray()), JsonOutput.Default.RolloutJson);
+            return;
+        }
+
+        if (outcome.Devices is [var one])
+        {
+            RenderOne(context, one);
             return;
         }
 
@@ -112,37 +116,33 @@ internal static class DeployCommand
         }
     }
 
-    private static void Render(CliContext context, DeployOutcome outcome)
+    /// <summary>A fleet of one that got this far was updated, found unchanged, or would be: a line per command.</summary>
+    private static void RenderOne(CliContext context, RolloutDevice device)
     {
-        if (context.Json)
+        var dryRun = device.State == RolloutState.WouldUpdate;
+        foreach (var binary in device.Binaries)
         {
-            var binaries = outcome.Binaries.Select(b => new DeployedBinaryJson(b.Name, b.Destination, b.Sha256.Length > 0 ? b.Sha256 : null, b.Copied, b.KeptPrevious, b.Unchanged)).ToArray();
-            JsonOutput.Write(context.Out, new DeployJson(outcome.Device, outcome.Target.Name, outcome.DryRun, binaries, outcome.Restart, outcome.UnitState), JsonOutput.Default.DeployJson);
-            return;
-        }
-
-        foreach (var binary in outcome.Binaries)
-        {
-            if (outcome.DryRun)
+            if (dryRun)
             {
-                context.Print($"{outcome.Target.Name}  would install {binary.Destination} on {outcome.Device} (via .{binary.Name}.pibuild-new, keeping any old one as {binary.Name}.previous)");
+                context.Print($"{device.Target}  would install {binary.Destination} on {device.Address} (via .{binary.Name}.pibuild-new, keeping any old one as {binary.Name}.previous)");
                 continue;
             }
 
             if (binary.Unchanged)
             {
-                context.Print($"{outcome.Target.Name}  {binary.Destination} on {outcome.Device}  (unchanged: this build is in place already; {binary.Name}.previous left as it was)");
+                context.Print($"{device.Target}  {binary.Destination} on {device.Address}  (unchanged: this build is in place already; {binary.Name}.previous left as it was)");
                 continue;
             }
 
             var sent = binary.Copied ? "copied" : "already on the device";
             var previous = binary.KeptPrevious ? $", previous kept as {binary.Name}.previous" : "";
-            context.Print($"{outcome.Target.Name}  {binary.Destination} on {outcome.Device}  ({sent}{previous})");
+            context.Print($"{device.Target}  {binary.Destination} on {device.Address}  ({sent}{previous})");
         }
 
-        if (outcome.Restart is { } unit)
+        if (device.Restart is { } unit)
         {
-            context.Print(outcome.DryRun ? $"would restart {unit}" : $"{unit}: {outcome.UnitState}{(outcome.Unchanged ? " (restarted as asked; the build in place is unchanged)" : "")}");
+            var unchanged = device.State == RolloutState.Unchanged;
+            context.Print(dryRun ? $"would restart {unit}" : $"{unit}: {device.UnitState}{(unchanged ? " (restarted as asked; the build in place is unchanged)" : "")}");
         }
     }
 }

@@ -4,9 +4,7 @@ namespace PiBuild.Cli.Deploy;
 /// <param name="Unchanged">The same build was in place: nothing moved, NAME.previous kept as it was.</param>
 public sealed record DeployedBinaryJson(string Name, string Destination, string? Sha256, bool Copied, bool PreviousKept, bool Unchanged);
 
-public sealed record DeployJson(string Device, string Target, bool DryRun, IReadOnlyList<DeployedBinaryJson> Binaries, string? Restart, string? UnitState);
-
 /// <param name="State">updated, unchanged, rolled-back, failed, not-started, unreachable, refused, would-update.</param>
-public sealed record RolloutDeviceJson(string Name, string Address, string? Target, int Wave, string State, string? Reason, IReadOnlyList<DeployedBinaryJson> Binaries);
+public sealed record RolloutDeviceJson(string Name, string Address, string? Target, int Wave, string State, string? Reason, IReadOnlyList<DeployedBinaryJson> Binaries, string? Restart, string? UnitState);
 
 public sealed record RolloutJson(bool DryRun, bool Succeeded, IReadOnlyList<RolloutDeviceJson> Devices);

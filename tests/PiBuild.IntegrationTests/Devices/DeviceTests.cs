@@ -255,7 +255,7 @@ public sealed class DeviceTests(SshDevice device, SharedGoCache cache) : IDispos
         var second = await PiBuild("deploy", "--on", device.Address, "-C", module, "--to", to, "--json", "./cmd/served");
         second.AssertSucceeded();
         using var json = JsonDocument.Parse(second.StandardOutput);
-        Assert.True(json.RootElement.GetProperty("binaries")[0].GetProperty("previous_kept").GetBoolean());
+        Assert.True(json.RootElement.GetProperty("devices")[0].GetProperty("binaries")[0].GetProperty("previous_kept").GetBoolean());
         Assert.False(running.HasExited);
         Assert.Equal(v1, await File.ReadAllBytesAsync(installed + ".previous"));
         var now = await Run.ProgramAsync(installed, [], _dir.Path, new Dictionary<string, string?> { ["QEMU_CPU"] = "arm1176" });
@@ -274,6 +274,59 @@ public sealed class DeviceTests(SshDevice device, SharedGoCache cache) : IDispos
         broken.AssertExit(1);
         Assert.Contains("broken.service on", broken.StandardError, StringComparison.Ordinal);
         Assert.Contains("is failed after the restart", broken.StandardError, StringComparison.Ordinal);
+
+        // A new build whose unit does not come up is put back, as a fleet's device would be: v2 stays in place.
+        Module("v3");
+        var rolledBack = await PiBuild("deploy", "--on", device.Address, "-C", module, "--to", to, "--restart", "broken.service", "./cmd/served");
+        rolledBack.AssertExit(1);
+        Assert.Contains("is failed after the restart", rolledBack.StandardError, StringComparison.Ordinal);
+        Assert.Contains($"{installed} put back as it was", rolledBack.StandardError, StringComparison.Ordinal);
+        var after = await Run.ProgramAsync(installed, [], _dir.Path, new Dictionary<string, string?> { ["QEMU_CPU"] = "arm1176" });
+        Assert.Equal("served v2\n", after.AssertSucceeded().StandardOutput);
+        Assert.Equal(v1, await File.ReadAllBytesAsync(installed + ".previous"));
+    }
+
+    /// <summary>
+    /// One device is a fleet of one: deploy --json has one shape whether pibuild.yaml names devices or not, and a
+    /// single device keeps its line-per-command output (the config file changes how names resolve, nothing else).
+    /// </summary>
+    [Fact]
+    public async Task Deploy_to_one_device_has_one_json_shape_with_or_without_devices_in_pibuild_yaml()
+    {
+        static string Shape(JsonElement e) => e.ValueKind switch
+        {
+            JsonValueKind.Object => "{" + string.Join(",", e.EnumerateObject().Select(p => p.Name + Shape(p.Value))) + "}",
+            JsonValueKind.Array => "[" + (e.GetArrayLength() > 0 ? Shape(e[0]) : "") + "]",
+            _ => "",
+        };
+
+        var to = _dir.Combine("device-bin");
+        var module = Module("v1");
+        var plain = await PiBuild("deploy", "--on", device.Address, "-C", module, "--to", to, "--json", "./cmd/served");
+        using var plainJson = JsonDocument.Parse(plain.AssertSucceeded().StandardOutput);
+
+        var named = _dir.Combine("named-bin");
+        File.WriteAllText(Path.Combine(module, "pibuild.yaml"), $"devices:\n  shed:\n    host: {device.Address}\n    to: {named}\n");
+        var configured = await PiBuild("deploy", "--on", device.Address, "-C", module, "--to", to, "--json", "./cmd/served");
+        using var configuredJson = JsonDocument.Parse(configured.AssertSucceeded().StandardOutput);
+        var byName = await PiBuild("deploy", "--on", "shed", "-C", module, "--to", to, "--json", "./cmd/served");
+        using var byNameJson = JsonDocument.Parse(byName.AssertSucceeded().StandardOutput);
+
+        Assert.Contains("\"devices\"", plain.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(Shape(plainJson.RootElement), Shape(configuredJson.RootElement));
+        Assert.Equal(Shape(plainJson.RootElement), Shape(byNameJson.RootElement));
+        var first = plainJson.RootElement.GetProperty("devices")[0];
+        Assert.Equal("updated", first.GetProperty("state").GetString());
+        Assert.Equal(Path.Combine(to, "served"), first.GetProperty("binaries")[0].GetProperty("destination").GetString());
+        Assert.Equal("unchanged", configuredJson.RootElement.GetProperty("devices")[0].GetProperty("state").GetString());
+        var shed = byNameJson.RootElement.GetProperty("devices")[0];
+        Assert.Equal("shed", shed.GetProperty("name").GetString());
+        Assert.Equal(Path.Combine(named, "served"), shed.GetProperty("binaries")[0].GetProperty("destination").GetString());
+        Assert.True(File.Exists(Path.Combine(named, "served")));
+
+        // On the terminal, one device with devices: in pibuild.yaml is still a line per command, not a fleet's table.
+        var text = await PiBuild("deploy", "--on", device.Address, "-C", module, "--to", to, "./cmd/served");
+        Assert.Equal($"pi1  {Path.Combine(to, "served")} on {device.Address}  (unchanged: this build is in place already; served.previous left as it was)\n", text.AssertSucceeded().StandardOutput);
     }
 
     [Fact]

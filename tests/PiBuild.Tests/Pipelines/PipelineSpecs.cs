@@ -1,6 +1,7 @@
 using PiBuild.Core;
 using PiBuild.Core.Pipelines;
 using PiBuild.Core.Processes;
+using PiBuild.Core.Releases;
 using PiBuild.Tests.Binaries;
 
 namespace PiBuild.Tests.Pipelines;
@@ -83,6 +84,24 @@ public sealed class PipelineSpecs : IDisposable
         Assert.False(File.Exists(Bin("pi2")));
         Assert.False(File.Exists(Bin("zero2-32")));
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(_go.Project, "bin"), "*", SearchOption.AllDirectories));
+    }
+
+    /// <summary>A release builds through the one build-and-verify, so --verbose shows its go commands as cross does (it did not).</summary>
+    [Fact]
+    public async Task A_release_shows_each_go_command_under_verbose_and_verifies_every_board_of_a_shared_build()
+    {
+        var output = Path.GetFullPath(Path.Combine(_go.Project, "..", "dist"));
+        var manifest = await ReleasePipeline.RunAsync(_go.Workspace(_events, verbose: true), new ReleaseRequest(["pi2,pi1,pi3-32"], "1.0.0", false, output, false, null), CancellationToken.None);
+
+        Assert.Contains(_events.Lines, l => l.StartsWith("tool: # pi2: (cd ", StringComparison.Ordinal) && l.Contains("build", StringComparison.Ordinal));
+        Assert.Contains(_events.Lines, l => l.StartsWith("tool: # pi1: (cd ", StringComparison.Ordinal));
+        Assert.Equal(2, _go.Calls().Count(c => c.Command.StartsWith("build ", StringComparison.Ordinal)));
+        Assert.NotEmpty(manifest.Artifacts);
+
+        // The ARMv7 build carrying GOARM=6 code is refused for pi3-32 too, the board that shares it.
+        _go.Produces("arm", "7", SyntheticBinary.ForGoArm("6"));
+        var e = await Assert.ThrowsAsync<WorkFailedException>(() => ReleasePipeline.RunAsync(_go.Workspace(_events), new ReleaseRequest(["pi2,pi3-32"], "1.0.1", false, output, true, null), CancellationToken.None));
+        Assert.Contains("failed verification: GOARM: expected 7, found 6", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

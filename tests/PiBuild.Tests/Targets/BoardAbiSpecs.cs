@@ -73,4 +73,32 @@ public sealed class BoardAbiSpecs
         Assert.Equal(["-march=armv6", "-mfpu=vfp", "-mfloat-abi=hard", "-marm"], pi1.Level.CFlags(BoardAbi.Armhf));
         Assert.Empty(_catalog.Get("pi4").Level.CFlags(BoardAbi.Arm64)!);
     }
+
+    /// <summary>
+    /// Which C compiler builds for a board is one list in GoArchitecture, read by the C# bootstrap and, as a case
+    /// pattern, by the bootstrap script: the real sh must agree with C# on every machine gcc may print.
+    /// </summary>
+    [Theory]
+    [InlineData("arm", "arm-linux-gnueabihf", true)]
+    [InlineData("arm", "armv7l-unknown-linux-gnueabihf", true)]
+    [InlineData("arm", "armv6l-unknown-linux-gnueabihf", true)]
+    [InlineData("arm", "aarch64-linux-gnu", false)]
+    [InlineData("arm", "x86_64-linux-gnu", false)]
+    [InlineData("arm64", "aarch64-linux-gnu", true)]
+    [InlineData("arm64", "arm-linux-gnueabihf", false)]
+    [InlineData("386", "i386-linux-gnu", true)]
+    [InlineData("386", "i686-linux-gnu", true)]
+    [InlineData("386", "x86_64-linux-gnu", false)]
+    [InlineData("amd64", "x86_64-linux-gnu", true)]
+    public async Task A_compilers_gnu_machine_is_judged_the_same_in_csharp_and_in_the_bootstrap_script(string goArch, string machine, bool buildsFor)
+    {
+        var architecture = GoArchitecture.Find(goArch)!;
+        Assert.Equal(buildsFor, architecture.IsBuiltForBy(machine));
+
+        var script = $"case '{machine}' in {architecture.GnuMachineCasePattern}) echo yes ;; *) echo no ;; esac";
+        var shell = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/bin/sh", ["-c", script]) { RedirectStandardOutput = true })!;
+        var said = (await shell.StandardOutput.ReadToEndAsync()).Trim();
+        await shell.WaitForExitAsync();
+        Assert.Equal(buildsFor ? "yes" : "no", said);
+    }
 }

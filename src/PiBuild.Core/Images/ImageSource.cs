@@ -1,0 +1,121 @@
+using PiBuild.Core.Addresses;
+using PiBuild.Core.Digests;
+using PiBuild.Core.Fetching;
+using PiBuild.Core.FileSystem;
+
+namespace PiBuild.Core.Images;
+
+/// <summary>
+/// Where an image is read from: a registry (<c>docker://REF</c>) or an OCI layout (<c>oci:DIR[:TAG]</c>). Whatever it
+/// hands out is checked before it is used: documents capped and hashed against the digest that named them, layers
+/// against theirs, files only ever named by a digest's 64 hex digits.
+/// </summary>
+internal abstract class ImageSource : IDisposable
+{
+    public abstract string Name { get; }
+
+    /// <summary>True when <paramref name="text"/> names an image rather than a file.</summary>
+    public static bool IsImage(string text) => text.StartsWith(ImageReference.DockerPrefix, StringComparison.Ordinal) || text.StartsWith(ImageReference.LayoutPrefix, StringComparison.Ordinal);
+
+    public static ImageSource Open(string text, Fetcher fetcher, Func<string, string?> getVariable)
+    {
+        if (text.StartsWith(ImageReference.DockerPrefix, StringComparison.Ordinal))
+        {
+            var reference = ImageReference.Parse(text[ImageReference.DockerPrefix.Length..], "the image");
+            return new RegistrySource(reference, new RegistryClient(reference, RegistryCredentials.For(reference.Registry, getVariable), fetcher));
+        }
+
+        var body = text[ImageReference.LayoutPrefix.Length..];
+        var colon = body.LastIndexOf(':');
+        var (directory, tag) = colon > 0 && !body[(colon + 1)..].Contains('/', StringComparison.Ordinal) ? (body[..colon], body[(colon + 1)..]) : (body, null);
+        return File.Exists(Path.Combine(directory, "oci-layout"))
+            ? new LayoutSource(new OciLayout(Path.GetFullPath(directory)), tag, ArchiveName.Display(text))
+            : throw new ConfigurationException($"{ArchiveName.Display(directory)} is not an OCI image layout (no oci-layout file); name one written by pibuild image -o, skopeo or podman");
+    }
+
+    /// <summary>The document the reference names: an index, or a single manifest (its digest, when the reference pins one, checked).</summary>
+    public abstract Task<(string MediaType, byte[] Body)> RootAsync(CancellationToken cancellationToken);
+
+    /// <summary>A manifest an index names, checked against its descriptor's digest and size.</summary>
+    public abstract Task<byte[]> ManifestAsync(OciDescriptor manifest, CancellationToken cancellationToken);
+
+    /// <summary>A config a manifest names, checked against its descriptor's digest and size.</summary>
+    public abstract Task<byte[]> ConfigAsync(OciDescriptor config, CancellationToken cancellationToken);
+
+    /// <summary>A layer as a file (the registry's through the download store; the layout's own); the extraction checks its digest.</summary>
+    public abstract Task<string> LayerAsync(OciDescriptor layer, string name, CancellationToken cancellationToken);
+
+    public virtual void Dispose()
+    {
+    }
+
+    private sealed class RegistrySource(ImageReference reference, RegistryClient client) : ImageSource
+    {
+        public override string Name => ImageReference.DockerPrefix + reference;
+
+        public override Task<(string MediaType, byte[] Body)> RootAsync(CancellationToken cancellationToken) =>
+            client.GetManifestAsync(reference.Tag ?? "latest", reference.Digest is { } pinned ? OciDigest.Parse(pinned, Name) : null, null, cancellationToken);
+
+        public override async Task<byte[]> ManifestAsync(OciDescriptor manifest, CancellationToken cancellationToken)
+        {
+            OciDocuments.CheckDeclaredSize(manifest, $"{Name}'s manifest {manifest.Digest.Short}");
+            return (await client.GetManifestAsync("", manifest.Digest, manifest.Size, cancellationToken).ConfigureAwait(false)).Body;
+        }
+
+        public override Task<byte[]> ConfigAsync(OciDescriptor config, CancellationToken cancellationToken) => client.GetBlobAsync(config, cancellationToken);
+
+        public override Task<string> LayerAsync(OciDescriptor layer, string name, CancellationToken cancellationToken) => client.FetchBlobAsync(layer, name, cancellationToken);
+    }
+
+    private sealed class LayoutSource(OciLayout layout, string? tag, string name) : ImageSource
+    {
+        public override string Name => name;
+
+        public override async Task<(string MediaType, byte[] Body)> RootAsync(CancellationToken cancellationToken)
+        {
+            var what = $"{name}'s index.json";
+            var top = OciDocuments.ReadManifest(await ReadCappedAsync(Path.Combine(layout.Root, "index.json"), what, cancellationToken).ConfigureAwait(false), what);
+            var entries = (top.Manifests ?? throw new WorkFailedException($"{what} lists no images; the layout is malformed")).ToArray();
+            var chosen = tag is null
+                ? entries.Length == 1 ? entries[0] : throw new ConfigurationException($"{name} holds {entries.Length} images; name one: {name}:TAG")
+                : entries.FirstOrDefault(e => e.Annotations?.GetValueOrDefault("org.opencontainers.image.ref.name") == tag)
+                    ?? throw new ConfigurationException($"{name}: the layout has no image tagged '{ArchiveName.Display(tag)}'");
+            var descriptor = OciDocuments.Descriptor(chosen, what);
+            return (descriptor.MediaType, await ManifestAsync(descriptor, cancellationToken).ConfigureAwait(false));
+        }
+
+        public override Task<byte[]> ManifestAsync(OciDescriptor manifest, CancellationToken cancellationToken) => BlobAsync(manifest, cancellationToken);
+
+        public override Task<byte[]> ConfigAsync(OciDescriptor config, CancellationToken cancellationToken) => BlobAsync(config, cancellationToken);
+
+        private async Task<byte[]> BlobAsync(OciDescriptor descriptor, CancellationToken cancellationToken)
+        {
+            var what = $"{name}'s blob {descriptor.Digest.Short}";
+            OciDocuments.CheckDeclaredSize(descriptor, what);
+            var body = await ReadCappedAsync(layout.BlobPath(descriptor.Digest), what, cancellationToken).ConfigureAwait(false);
+            return OciDigest.Of(body) == descriptor.Digest && body.Length == descriptor.Size
+                ? body
+                : throw new WorkFailedException($"{what} does not match its digest and size ({body.Length} bytes, {OciDigest.Of(body).Short}); the layout is corrupt");
+        }
+
+        public override Task<string> LayerAsync(OciDescriptor layer, string name, CancellationToken cancellationToken)
+        {
+            var path = layout.BlobPath(layer.Digest);
+            return new FileInfo(path) is { Exists: true } file && file.Length == layer.Size
+                ? Task.FromResult(path)
+                : throw new WorkFailedException($"{name} is {(File.Exists(path) ? $"{new FileInfo(path).Length} bytes, not the {layer.Size} declared" : "missing from the layout")}; the layout is corrupt");
+        }
+
+        private static async Task<byte[]> ReadCappedAsync(string path, string what, CancellationToken cancellationToken)
+        {
+            if (!File.Exists(path))
+            {
+                throw new WorkFailedException($"{what} is missing; the layout is incomplete");
+            }
+
+            return new FileInfo(path).Length <= OciDocuments.MaxDocumentBytes
+                ? await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false)
+                : throw new WorkFailedException($"{what} is larger than the {OciDocuments.MaxDocumentBytes >> 20} MiB pibuild reads for a manifest or index");
+        }
+    }
+}
