@@ -10,6 +10,9 @@ namespace PiBuild.Core;
 /// <summary>Every JSON document Core reads or writes, with source-generated (reflection-free) type information.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
 [JsonSerializable(typeof(ReleaseManifest))]
+[JsonSerializable(typeof(OciIndexJson))]
+[JsonSerializable(typeof(OciManifestJson))]
+[JsonSerializable(typeof(OciImageConfigJson))]
 [JsonSerializable(typeof(PartialDownload))]
 [JsonSerializable(typeof(GoRelease[]))]
 [JsonSerializable(typeof(GoTestEvent))]

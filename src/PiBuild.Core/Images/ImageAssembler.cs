@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using PiBuild.Core.Archives;
+using PiBuild.Core.Digests;
 using PiBuild.Core.Projects;
 
 namespace PiBuild.Core.Images;
@@ -42,19 +43,8 @@ internal sealed class ImageAssembler(OciLayout layout, ImageConfig config, Relea
             manifests.Add(await WriteImageAsync(image, cancellationToken).ConfigureAwait(false));
         }
 
-        var index = layout.AddBlob(OciMediaTypes.Index, OciJson.Write(w =>
-        {
-            w.WriteNumber("schemaVersion", 2);
-            w.WriteString("mediaType", OciMediaTypes.Index);
-            w.WriteStartArray("manifests");
-            foreach (var manifest in manifests)
-            {
-                OciJson.Descriptor(w, manifest);
-            }
-
-            w.WriteEndArray();
-            OciJson.Map(w, "annotations", Annotations());
-        }));
+        var index = layout.AddBlob(OciMediaTypes.Index, OciJson.Write(
+            new OciIndexJson(2, OciMediaTypes.Index, [.. manifests.Select(m => OciDescriptorJson.Of(m))], Annotations()), PiBuildJson.Default.OciIndexJson));
         return (index, manifests);
     }
 
@@ -78,26 +68,15 @@ internal sealed class ImageAssembler(OciLayout layout, ImageConfig config, Relea
             imageConfig = ScratchConfig(image, layers);
         }
 
-        var manifest = layout.AddBlob(OciMediaTypes.Manifest, OciJson.Write(w =>
-        {
-            w.WriteNumber("schemaVersion", 2);
-            w.WriteString("mediaType", OciMediaTypes.Manifest);
-            w.WritePropertyName("config");
-            OciJson.Descriptor(w, imageConfig);
-            w.WriteStartArray("layers");
-            foreach (var layer in layers)
-            {
-                OciJson.Descriptor(w, layer.Blob);
-            }
-
-            w.WriteEndArray();
-            OciJson.Map(w, "annotations", Annotations());
-        }));
+        var manifest = layout.AddBlob(OciMediaTypes.Manifest, OciJson.Write(
+            new OciManifestJson(2, OciMediaTypes.Manifest, OciDescriptorJson.Of(imageConfig), [.. layers.Select(l => OciDescriptorJson.Of(l.Blob))], Annotations()),
+            PiBuildJson.Default.OciManifestJson));
         return manifest with { Platform = image.Platform };
     }
 
     /// <summary>
-    /// The base's config with pibuild's on top: this platform, the entrypoint (the base's Cmd dropped), the user,
+    /// The base's config with pibuild's on top (a tree of the base's own document, changed in place: whatever the base
+    /// says that pibuild does not know passes through untouched, which a typed record would drop): this platform, the entrypoint (the base's Cmd dropped), the user,
     /// environment, ports and labels added, the commands layer's diff ID and history appended.
     /// </summary>
     private byte[] ConfigOnBase(PlatformImage image, BaseEntry baseEntry, string diffId)
@@ -163,66 +142,15 @@ internal sealed class ImageAssembler(OciLayout layout, ImageConfig config, Relea
         return System.Text.Encoding.UTF8.GetBytes(root.ToJsonString(new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
     }
 
-    private OciDescriptor ScratchConfig(PlatformImage image, (OciDescriptor Blob, string DiffId)[] layers) =>
-        layout.AddBlob(OciMediaTypes.Config, OciJson.Write(w =>
-        {
-            w.WriteString("created", Created);
-            w.WriteString("architecture", image.Platform.Architecture);
-            w.WriteString("os", image.Platform.Os);
-            if (image.Platform.Variant is { } variant)
-            {
-                w.WriteString("variant", variant);
-            }
-
-            w.WriteStartObject("config");
-            w.WriteString("User", $"{NonRootId}:{NonRootId}");
-            if (config.Ports.Count > 0)
-            {
-                w.WriteStartObject("ExposedPorts");
-                foreach (var port in config.Ports.Order(StringComparer.Ordinal))
-                {
-                    w.WriteStartObject(port);
-                    w.WriteEndObject();
-                }
-
-                w.WriteEndObject();
-            }
-
-            w.WriteStartArray("Env");
-            foreach (var variable in Environment())
-            {
-                w.WriteStringValue(variable);
-            }
-
-            w.WriteEndArray();
-            w.WriteStartArray("Entrypoint");
-            w.WriteStringValue($"/{BinDirectory}/{image.Entrypoint}");
-            w.WriteEndArray();
-            w.WriteString("WorkingDir", "/");
-            OciJson.Map(w, "Labels", Labels());
-            w.WriteEndObject();
-
-            w.WriteStartObject("rootfs");
-            w.WriteString("type", "layers");
-            w.WriteStartArray("diff_ids");
-            foreach (var layer in layers)
-            {
-                w.WriteStringValue(layer.DiffId);
-            }
-
-            w.WriteEndArray();
-            w.WriteEndObject();
-            w.WriteStartArray("history");
-            foreach (var step in new[] { "pibuild: CA certificates, the nonroot user, /tmp" + (config.TzData ? ", time zones" : ""), $"pibuild: {string.Join(", ", image.Commands.Select(Path.GetFileName))} for {image.Platform}" })
-            {
-                w.WriteStartObject();
-                w.WriteString("created", Created);
-                w.WriteString("created_by", step);
-                w.WriteEndObject();
-            }
-
-            w.WriteEndArray();
-        }));
+    private OciDescriptor ScratchConfig(PlatformImage image, (OciDescriptor Blob, string DiffId)[] layers)
+    {
+        var ports = config.Ports.Count > 0 ? new SortedDictionary<string, OciEmptyJson>(config.Ports.ToDictionary(p => p, _ => new OciEmptyJson()), StringComparer.Ordinal) : null;
+        var settings = new OciRunConfigJson($"{NonRootId}:{NonRootId}", ports, [.. Environment()], [$"/{BinDirectory}/{image.Entrypoint}"], "/", Labels());
+        string[] history = ["pibuild: CA certificates, the nonroot user, /tmp" + (config.TzData ? ", time zones" : ""), $"pibuild: {string.Join(", ", image.Commands.Select(Path.GetFileName))} for {image.Platform}"];
+        var document = new OciImageConfigJson(Created, image.Platform.Architecture, image.Platform.Os, image.Platform.Variant, settings,
+            new OciRootfsJson("layers", [.. layers.Select(l => l.DiffId)]), [.. history.Select(step => new OciHistoryJson(Created, step))]);
+        return layout.AddBlob(OciMediaTypes.Config, OciJson.Write(document, PiBuildJson.Default.OciImageConfigJson));
+    }
 
     private IEnumerable<string> Environment() =>
     [
@@ -303,7 +231,7 @@ internal sealed class ImageAssembler(OciLayout layout, ImageConfig config, Relea
             ReproducibleArchive.WriteTarGz(file, items, source.SourceDateEpoch, owner: "", uncompressed);
         }
 
-        var diffId = "sha256:" + Convert.ToHexStringLower(uncompressed.GetHashAndReset());
+        var diffId = OciDigest.FromHex(Convert.ToHexStringLower(uncompressed.GetHashAndReset())).ToString();
         return (await layout.AddBlobFileAsync(OciMediaTypes.Layer, path, cancellationToken).ConfigureAwait(false), diffId);
     }
 }

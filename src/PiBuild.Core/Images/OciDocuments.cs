@@ -31,6 +31,69 @@ internal sealed record OciConfigDocument(
     [property: JsonPropertyName("architecture")] string? Architecture,
     [property: JsonPropertyName("variant")] string? Variant);
 
+/// <summary>A platform as pibuild writes it. The records below are pibuild's own documents, fields in a fixed order (the
+/// same image is the same bytes and digest wherever it is built), through the one source-generated context.</summary>
+internal sealed record OciPlatformJson(
+    [property: JsonPropertyName("architecture")] string Architecture,
+    [property: JsonPropertyName("os")] string Os,
+    [property: JsonPropertyName("variant"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Variant)
+{
+    public static OciPlatformJson? Of(OciPlatform? platform) => platform is null ? null : new(platform.Architecture, platform.Os, platform.Variant);
+}
+
+internal sealed record OciDescriptorJson(
+    [property: JsonPropertyName("mediaType")] string MediaType,
+    [property: JsonPropertyName("digest")] string Digest,
+    [property: JsonPropertyName("size")] long Size,
+    [property: JsonPropertyName("platform"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] OciPlatformJson? Platform,
+    [property: JsonPropertyName("annotations"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SortedDictionary<string, string>? Annotations)
+{
+    public static OciDescriptorJson Of(OciDescriptor descriptor, SortedDictionary<string, string>? annotations = null) =>
+        new(descriptor.MediaType, descriptor.Digest.ToString(), descriptor.Size, OciPlatformJson.Of(descriptor.Platform), annotations is { Count: > 0 } ? annotations : null);
+}
+
+internal sealed record OciIndexJson(
+    [property: JsonPropertyName("schemaVersion")] int SchemaVersion,
+    [property: JsonPropertyName("mediaType")] string MediaType,
+    [property: JsonPropertyName("manifests")] IReadOnlyList<OciDescriptorJson> Manifests,
+    [property: JsonPropertyName("annotations"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SortedDictionary<string, string>? Annotations = null);
+
+internal sealed record OciManifestJson(
+    [property: JsonPropertyName("schemaVersion")] int SchemaVersion,
+    [property: JsonPropertyName("mediaType")] string MediaType,
+    [property: JsonPropertyName("config")] OciDescriptorJson Config,
+    [property: JsonPropertyName("layers")] IReadOnlyList<OciDescriptorJson> Layers,
+    [property: JsonPropertyName("annotations")] SortedDictionary<string, string> Annotations);
+
+/// <summary>An image config of pibuild's own (an image from scratch); one on a base is the base's, changed where pibuild adds to it.</summary>
+internal sealed record OciImageConfigJson(
+    [property: JsonPropertyName("created")] string Created,
+    [property: JsonPropertyName("architecture")] string Architecture,
+    [property: JsonPropertyName("os")] string Os,
+    [property: JsonPropertyName("variant"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Variant,
+    [property: JsonPropertyName("config")] OciRunConfigJson Config,
+    [property: JsonPropertyName("rootfs")] OciRootfsJson Rootfs,
+    [property: JsonPropertyName("history")] IReadOnlyList<OciHistoryJson> History);
+
+internal sealed record OciRunConfigJson(
+    [property: JsonPropertyName("User")] string User,
+    [property: JsonPropertyName("ExposedPorts"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] SortedDictionary<string, OciEmptyJson>? ExposedPorts,
+    [property: JsonPropertyName("Env")] IReadOnlyList<string> Env,
+    [property: JsonPropertyName("Entrypoint")] IReadOnlyList<string> Entrypoint,
+    [property: JsonPropertyName("WorkingDir")] string WorkingDir,
+    [property: JsonPropertyName("Labels")] SortedDictionary<string, string> Labels);
+
+internal sealed record OciRootfsJson(
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("diff_ids")] IReadOnlyList<string> DiffIds);
+
+internal sealed record OciHistoryJson(
+    [property: JsonPropertyName("created")] string Created,
+    [property: JsonPropertyName("created_by")] string CreatedBy);
+
+/// <summary>The empty object a port maps to in ExposedPorts.</summary>
+internal sealed record OciEmptyJson;
+
 /// <summary>
 /// Reads the OCI documents that arrive from a registry or a layout, typed through the one source-generated context.
 /// Malformed JSON, a wrong shape, a missing or malformed digest, a negative size: one line naming the document,

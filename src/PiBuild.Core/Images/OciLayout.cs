@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using PiBuild.Core.Digests;
 
 namespace PiBuild.Core.Images;
@@ -64,14 +65,9 @@ internal sealed class OciLayout(string root)
 
     /// <summary>The top-level index.json: one entry, the image index, named by <paramref name="tag"/> as skopeo's oci:DIR:TAG finds it.</summary>
     public void WriteIndex(OciDescriptor index, string tag) =>
-        File.WriteAllBytes(Path.Combine(Root, "index.json"), OciJson.Write(w =>
-        {
-            w.WriteNumber("schemaVersion", 2);
-            w.WriteString("mediaType", OciMediaTypes.Index);
-            w.WriteStartArray("manifests");
-            OciJson.Descriptor(w, index, new SortedDictionary<string, string>(StringComparer.Ordinal) { ["org.opencontainers.image.ref.name"] = tag });
-            w.WriteEndArray();
-        }));
+        File.WriteAllBytes(Path.Combine(Root, "index.json"), OciJson.Write(
+            new OciIndexJson(2, OciMediaTypes.Index, [OciDescriptorJson.Of(index, new(StringComparer.Ordinal) { ["org.opencontainers.image.ref.name"] = tag })]),
+            PiBuildJson.Default.OciIndexJson));
 }
 
 /// <summary>
@@ -80,54 +76,16 @@ internal sealed class OciLayout(string root)
 /// </summary>
 internal static class OciJson
 {
-    public static byte[] Write(Action<Utf8JsonWriter> body)
+    private static readonly JsonWriterOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static byte[] Write<T>(T document, JsonTypeInfo<T> type)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        using (var writer = new Utf8JsonWriter(buffer, Compact))
         {
-            writer.WriteStartObject();
-            body(writer);
-            writer.WriteEndObject();
+            JsonSerializer.Serialize(writer, document, type);
         }
 
         return buffer.ToArray();
-    }
-
-    public static void Descriptor(Utf8JsonWriter w, OciDescriptor descriptor, IReadOnlyDictionary<string, string>? annotations = null)
-    {
-        w.WriteStartObject();
-        w.WriteString("mediaType", descriptor.MediaType);
-        w.WriteString("digest", descriptor.Digest.ToString());
-        w.WriteNumber("size", descriptor.Size);
-        if (descriptor.Platform is { } platform)
-        {
-            w.WriteStartObject("platform");
-            w.WriteString("architecture", platform.Architecture);
-            w.WriteString("os", platform.Os);
-            if (platform.Variant is { } variant)
-            {
-                w.WriteString("variant", variant);
-            }
-
-            w.WriteEndObject();
-        }
-
-        if (annotations is { Count: > 0 })
-        {
-            Map(w, "annotations", annotations);
-        }
-
-        w.WriteEndObject();
-    }
-
-    public static void Map(Utf8JsonWriter w, string name, IReadOnlyDictionary<string, string> values)
-    {
-        w.WriteStartObject(name);
-        foreach (var (key, value) in values.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-        {
-            w.WriteString(key, value);
-        }
-
-        w.WriteEndObject();
     }
 }

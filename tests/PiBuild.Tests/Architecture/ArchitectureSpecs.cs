@@ -73,6 +73,19 @@ public class ArchitectureSpecs
     }
 
     /// <summary>
+    /// One JSON style: documents are records serialized through the one source-generated context; a JSON writer is
+    /// held only by the three places that set how JSON looks (pibuild's files and --json, OCI documents, the CLI's output).
+    /// </summary>
+    [Fact]
+    public void Json_is_written_by_hand_nowhere_but_the_writers_that_set_its_form()
+    {
+        var writers = Users(TypesOf(CoreAssembly).Concat(TypesOf(CliAssembly)), t => t.FullName == "System.Text.Json.Utf8JsonWriter")
+            .Select(u => u.Split(" → ")[0].Split('+')[0]).Distinct().Order(StringComparer.Ordinal).ToArray();
+        // PiBuildJson and JsonOutput are also the source-generated contexts, whose generated code writes each record.
+        Assert.Equal(["PiBuild.Cli.Common.JsonOutput", "PiBuild.Core.Images.OciJson", "PiBuild.Core.JsonText", "PiBuild.Core.PiBuildJson"], writers);
+    }
+
+    /// <summary>
     /// The CLI parses, calls <c>Workspace</c>, and prints what comes back: every Core type it names is Workspace or
     /// another type of Core's root (exceptions, exit codes, events, the JSON writer), a record or an enum.
     /// </summary>
