@@ -35,15 +35,6 @@ internal sealed class FakePis : IDisposable
         cd "$d/home" && HOME=$d/home PIBUILD_HOST_ROOT=$d/root PATH=$d/bin:$PATH exec /bin/sh -c "$cmd"
         """;
 
-    private const string Systemctl = """
-        #!/bin/sh
-        echo "$*" >> "$(dirname "$0")/systemctl.log"
-        case "$1 $2" in
-          "is-active "*broken*) echo failed; exit 3 ;;
-          "is-active "*) echo active ;;
-        esac
-        """;
-
     private readonly TempDirectory _dir = new("pibuild-fake-pis-");
 
     public FakePis()
@@ -66,8 +57,7 @@ internal sealed class FakePis : IDisposable
         Directory.CreateDirectory(_dir.Combine(host, "root", "bin"));
         File.WriteAllBytes(_dir.Combine(host, "root", "bin", "sh"), [0x7f, (byte)'E', (byte)'L', (byte)'F', 1, 1, 1, 0]);
         Directory.CreateDirectory(_dir.Combine(host, "home"));
-        var systemctl = _dir.Write($"{host}/bin/systemctl", Systemctl.ReplaceLineEndings("\n"));
-        File.SetUnixFileMode(systemctl, (UnixFileMode)0x1ED);
+        StandInSystemctl.WriteInto(_dir.Combine(host, "bin"));
         return $"pi@{host}";
     }
 
