@@ -25,12 +25,8 @@ internal static class ProfileKeys
         "openbsd", "plan9", "solaris", "wasip1", "windows",
     ];
 
-    /// <summary>The GOARCH values of Go's own <c>go tool dist list</c>.</summary>
-    public static readonly IReadOnlyList<string> KnownGoArch =
-    [
-        "386", "amd64", "arm", "arm64", "loong64", "mips", "mipsle", "mips64", "mips64le", "ppc64", "ppc64le",
-        "riscv64", "s390x", "wasm",
-    ];
+    /// <summary>The GOARCH values of Go's own <c>go tool dist list</c>: the architectures of the one table in BoardAbi.cs, and wasm (which has no ELF file to check).</summary>
+    public static readonly IReadOnlyList<string> KnownGoArch = [.. GoArchitecture.All.Select(a => a.Name), "wasm"];
 
     /// <summary>Where a device's bootstrap toolchain can come from.</summary>
     public static readonly IReadOnlyList<string> BootstrapOrigins = ["go-index", "url"];
