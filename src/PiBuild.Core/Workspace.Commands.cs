@@ -62,7 +62,10 @@ public sealed partial class Workspace
     /// <summary>Closes pibuild's shared ssh connections to a device's host (null: PIBUILD_ON's); the device and how many there were.</summary>
     public async Task<(string Device, int Closed)> ForgetDeviceAsync(string? on, CancellationToken cancellationToken)
     {
-        var address = DeviceAddress(on) ?? throw new ConfigurationException("device forget needs a device: pibuild device forget pi@raspberrypi.local (or set PIBUILD_ON)");
+        var members = Pipelines.DeviceFleet.Members(this, on, "device forget needs a device: pibuild device forget pi@raspberrypi.local (or set PIBUILD_ON)");
+        var address = members.Count == 1
+            ? members[0].Address
+            : throw new ConfigurationException($"device forget takes one device, not {members.Count} ({string.Join(", ", members.Select(m => m.Name))}); name one of them");
         return (address.ToString(), await Device.ForgetAsync(this, address, cancellationToken).ConfigureAwait(false));
     }
 

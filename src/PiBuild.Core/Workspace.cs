@@ -58,10 +58,6 @@ public sealed partial class Workspace
     /// <summary>The root of the file system whose <c>/proc</c> tells which board this is.</summary>
     internal string HostRoot => GetVariable(HostRootVariable) is { Length: > 0 } root ? root : "/";
 
-    /// <summary>The device named with --on, else $PIBUILD_ON; null to work here.</summary>
-    internal Addresses.DeviceAddress? DeviceAddress(string? on) =>
-        (on ?? GetVariable(Addresses.DeviceAddress.Variable)) is { Length: > 0 } text ? Addresses.DeviceAddress.Parse(text) : null;
-
     /// <summary>Every profile: built-in, the project's, the user's. Loaded once, strictly.</summary>
     internal ProfileCatalog Catalog() => _catalog ??= ProfileCatalog.Load(ProjectDirectory, Paths);
 

@@ -37,12 +37,32 @@ internal static class DeviceFleet
         return Fleet.Resolve(text, config.Devices, config.Groups);
     }
 
+    /// <summary>Whether <paramref name="on"/> (else PIBUILD_ON) names a device at all: the command works there, not here.</summary>
+    public static bool AreNamed(Workspace workspace, string? on) => (on ?? workspace.GetVariable(DeviceAddress.Variable)) is { Length: > 0 };
+
+    /// <summary>
+    /// The one device of a command that works on one (run, test, targets detect, sysroot): a name from pibuild.yaml or an
+    /// address, asked as every device is; several are refused. With <paramref name="anyBoard"/> a device that is no board
+    /// pibuild knows is still used (a sysroot can be copied from anything).
+    /// </summary>
+    public static async Task<AskedDevice> OneAsync(
+        Workspace workspace, string? on, IReadOnlyList<string> named, string? verb, string command, CancellationToken cancellationToken, bool anyBoard = false)
+    {
+        var members = Members(workspace, on, $"{command} needs a device: --on pi@raspberrypi.local (or set PIBUILD_ON)");
+        if (members.Count > 1)
+        {
+            throw new ConfigurationException($"{command} --on takes one device, not {members.Count} ({string.Join(", ", members.Select(m => m.Name))}); name one of them");
+        }
+
+        return (await AskAsync(workspace, members, named, verb, cancellationToken, anyBoard).ConfigureAwait(false))[0];
+    }
+
     /// <summary>
     /// Every device asked at once. With <paramref name="verb"/> each gets its board picked (a device of a 64-bit board
     /// on a 32-bit userland, a named board that does not fit: refused). A fleet's progress is told device by device.
     /// </summary>
     public static async Task<IReadOnlyList<AskedDevice>> AskAsync(
-        Workspace workspace, IReadOnlyList<FleetMember> members, IReadOnlyList<string> named, string? verb, CancellationToken cancellationToken)
+        Workspace workspace, IReadOnlyList<FleetMember> members, IReadOnlyList<string> named, string? verb, CancellationToken cancellationToken, bool anyBoard = false)
     {
         var alone = members.Count == 1;
         void Tell(FleetMember member, string stage, string? detail = null)
@@ -70,7 +90,7 @@ internal static class DeviceFleet
             try
             {
                 var target = verb is null
-                    ? device.Board.Profile ?? throw TargetSelection.NotAKnownBoard(device.Board, workspace.Catalog(), $"the device {member.Address}")
+                    ? device.Board.Profile ?? (anyBoard ? null : throw TargetSelection.NotAKnownBoard(device.Board, workspace.Catalog(), $"the device {member.Address}"))
                     : TargetSelection.ForDevice(workspace.Catalog(), member.Target is { } own ? [own] : named, device.Board, member.Address.ToString(), verb);
                 return new AskedDevice(member, device, target, null);
             }

@@ -25,7 +25,7 @@ internal static class RunPipeline
 {
     public static async Task<RunOutcome> RunAsync(Workspace workspace, RunRequest request, CancellationToken cancellationToken)
     {
-        if (workspace.DeviceAddress(request.On) is not null)
+        if (DeviceFleet.AreNamed(workspace, request.On))
         {
             return await RunOnDeviceAsync(workspace, request, cancellationToken).ConfigureAwait(false);
         }
@@ -43,8 +43,7 @@ internal static class RunPipeline
 
     private static async Task<RunOutcome> RunOnDeviceAsync(Workspace workspace, RunRequest request, CancellationToken cancellationToken)
     {
-        var members = DeviceFleet.Members(workspace, request.On, "run needs a device: --on pi@raspberrypi.local (or set PIBUILD_ON)");
-        var asked = (await DeviceFleet.AskAsync(workspace, [members[0]], request.Targets, "run", cancellationToken).ConfigureAwait(false))[0];
+        var asked = await DeviceFleet.OneAsync(workspace, request.On, request.Targets, "run", "run", cancellationToken).ConfigureAwait(false);
         var (device, address) = (asked.Device!, asked.Member.Address);
         var session = await BuildSession.OpenAsync(workspace, [asked.Target!], workspace.CgoOptions(request.Cgo, request.Sysroots), Flags(request), cancellationToken).ConfigureAwait(false);
         var target = session.Targets[0];

@@ -14,10 +14,8 @@ internal static class SysrootPipeline
 {
     public static async Task<SysrootOutcome> RunAsync(Workspace workspace, SysrootRequest request, CancellationToken cancellationToken)
     {
-        var address = workspace.DeviceAddress(request.On)
-            ?? throw new ConfigurationException("sysroot needs a device: --on pi@raspberrypi.local (or set PIBUILD_ON)");
-        var device = await Device.ConnectAsync(workspace, address, cancellationToken).ConfigureAwait(false);
-        var copy = await SysrootCopy.CopyAsync(device, request.Output, cancellationToken).ConfigureAwait(false);
-        return new SysrootOutcome(address.ToString(), device.Board, copy);
+        var asked = await DeviceFleet.OneAsync(workspace, request.On, [], null, "sysroot", cancellationToken, anyBoard: true).ConfigureAwait(false);
+        var copy = await SysrootCopy.CopyAsync(asked.Device!, request.Output, cancellationToken).ConfigureAwait(false);
+        return new SysrootOutcome(asked.Member.Address.ToString(), asked.Device!.Board, copy);
     }
 }

@@ -26,10 +26,9 @@ internal static class TargetsPipeline
     /// </summary>
     public static async Task<DetectedBoard> DetectAsync(Workspace workspace, string? on, CancellationToken cancellationToken)
     {
-        if (workspace.DeviceAddress(on) is not null)
+        if (DeviceFleet.AreNamed(workspace, on))
         {
-            var members = DeviceFleet.Members(workspace, on, "targets detect --on needs a device");
-            return (await DeviceFleet.AskAsync(workspace, [members[0]], [], null, cancellationToken).ConfigureAwait(false))[0].Device!.Board;
+            return (await DeviceFleet.OneAsync(workspace, on, [], null, "targets detect", cancellationToken).ConfigureAwait(false)).Device!.Board;
         }
 
         var board = new BoardDetector(workspace.HostRoot).Detect(workspace.Catalog().All);

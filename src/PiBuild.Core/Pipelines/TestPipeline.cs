@@ -25,13 +25,12 @@ internal static class TestPipeline
         var (flags, _) = GoBuildFlags.Parse(request.GoFlags ?? []);
         BuildSession session;
         string? exec;
-        if (workspace.DeviceAddress(request.On) is { } address)
+        if (DeviceFleet.AreNamed(workspace, request.On))
         {
             // Asked first, so a board the device cannot run is refused before anything is built or copied.
-            var device = await Device.ConnectAsync(workspace, address, cancellationToken).ConfigureAwait(false);
-            var selected = TargetSelection.ForDevice(workspace.Catalog(), request.Targets, device.Board, address.ToString(), "test");
-            session = await BuildSession.OpenAsync(workspace, [selected], cgo, flags, cancellationToken).ConfigureAwait(false);
-            exec = DeviceExec.GoTestExec(device, session.Targets[0]);
+            var device = await DeviceFleet.OneAsync(workspace, request.On, request.Targets, "test", "test", cancellationToken).ConfigureAwait(false);
+            session = await BuildSession.OpenAsync(workspace, [device.Target!], cgo, flags, cancellationToken).ConfigureAwait(false);
+            exec = DeviceExec.GoTestExec(device.Device!, session.Targets[0]);
         }
         else
         {

@@ -102,6 +102,26 @@ public sealed class FleetDeploySpecs : IDisposable
         Assert.Contains("nowhere", unreachable.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>Every command that works on one device takes it the same way: a pibuild.yaml name, a group of one, an address.</summary>
+    [Fact]
+    public async Task A_command_on_one_device_takes_a_name_or_a_group_of_one_and_refuses_several()
+    {
+        _pis.Add("solo");
+        _pis.Add("hall", pi2: true);
+        Devices("solo", "hall");
+        File.AppendAllText(Path.Combine(_go.Project, "pibuild.yaml"), "groups:\n  attic: [hall]\n");
+        var workspace = Workspace();
+
+        Assert.Equal("pi1", (await TargetsPipeline.DetectAsync(workspace, "solo", CancellationToken.None)).Profile!.Name);
+        Assert.Equal("pi2", (await TargetsPipeline.DetectAsync(workspace, "@attic", CancellationToken.None)).Profile!.Name);
+        Assert.Equal("pi2", (await TargetsPipeline.DetectAsync(workspace, "pi@hall", CancellationToken.None)).Profile!.Name);
+        Assert.False(workspace.IsFleet("@attic"));
+        Assert.True(workspace.IsFleet("solo,hall"));
+
+        var several = await Assert.ThrowsAsync<ConfigurationException>(() => TargetsPipeline.DetectAsync(workspace, "solo,@attic", CancellationToken.None));
+        Assert.Equal("targets detect --on takes one device, not 2 (solo, hall); name one of them", several.Message);
+    }
+
     public void Dispose()
     {
         _go.Dispose();
