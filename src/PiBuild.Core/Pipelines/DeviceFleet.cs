@@ -17,7 +17,7 @@ internal sealed record AskedDevice(FleetMember Member, Device? Device, TargetPro
 }
 
 /// <summary>
-/// The one way every command that works on devices (detect, run, deploy, dev) gets them: <c>--on</c> resolved into
+/// The one way every command that works on devices (targets detect, run, test, deploy, sysroot) gets them: <c>--on</c> resolved into
 /// devices (addresses, pibuild.yaml's names and groups), every device asked at once what it is, one build per
 /// distinct board. One device is a fleet of one: it is asked the same way, and its failure is the command's, said as
 /// it happened (exit code and all) rather than as a row of a table.
