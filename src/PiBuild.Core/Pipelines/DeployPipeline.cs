@@ -94,9 +94,9 @@ internal static class DeployPipeline
         }
 
         var ready = asked.Where(a => a.Ready).ToArray();
-        foreach (var a in ready.Where(_ => !alone))
+        foreach (var a in ready)
         {
-            workspace.Events.Device(new DeviceProgress(a.Member.Name, "building", a.Target!.Name));
+            DeviceFleet.Tell(workspace, alone, a.Member, "building", a.Target!.Name);
         }
 
         // One build per distinct board, verified for it, before anything is copied anywhere.
@@ -115,10 +115,7 @@ internal static class DeployPipeline
                     var planned = binaries[target.Name].Select(b => new DeployedBinary(Path.GetFileName(b.Path), DeviceFleet.Destination(member.To ?? request.To, Path.GetFileName(b.Path)), "", false, false)).ToArray();
                     results[member] = new RolloutDevice(member.Name, member.Address.ToString(), target.Name, w + 1,
                         request.DryRun ? RolloutState.WouldUpdate : RolloutState.NotStarted, request.DryRun ? null : "an earlier wave failed", planned, member.Restart ?? request.Restart);
-                    if (!alone)
-                    {
-                        workspace.Events.Device(new DeviceProgress(member.Name, request.DryRun ? $"would update in wave {w + 1}" : "not started", request.DryRun ? target.Name : "an earlier wave failed"));
-                    }
+                    DeviceFleet.Tell(workspace, alone, member, request.DryRun ? $"would update in wave {w + 1}" : "not started", request.DryRun ? target.Name : "an earlier wave failed");
                 }
 
                 continue;
@@ -142,7 +139,7 @@ internal static class DeployPipeline
                 results[a.Member] = outcome;
                 if (outcome.State == RolloutState.RolledBack)
                 {
-                    workspace.Events.Device(new DeviceProgress(a.Member.Name, "rolled back", outcome.Reason));
+                    DeviceFleet.Tell(workspace, alone, a.Member, "rolled back", outcome.Reason);
                 }
             }
 
@@ -170,13 +167,7 @@ internal static class DeployPipeline
         var (member, device, target) = (asked.Member, asked.Device!, asked.Target!);
         var to = member.To ?? request.To;
         var restart = member.Restart ?? request.Restart;
-        void Tell(string stage, string? detail = null)
-        {
-            if (!alone)
-            {
-                workspace.Events.Device(new DeviceProgress(member.Name, stage, detail));
-            }
-        }
+        void Tell(string stage, string? detail = null) => DeviceFleet.Tell(workspace, alone, member, stage, detail);
 
         RolloutDevice Outcome(RolloutState state, string? reason, IReadOnlyList<DeployedBinary> deployed, string? unitState = null) =>
             new(member.Name, member.Address.ToString(), target.Name, wave, state, reason, deployed, restart, unitState);

@@ -65,13 +65,7 @@ internal static class DeviceFleet
         Workspace workspace, IReadOnlyList<FleetMember> members, IReadOnlyList<string> named, string? verb, CancellationToken cancellationToken, bool anyBoard = false)
     {
         var alone = members.Count == 1;
-        void Tell(FleetMember member, string stage, string? detail = null)
-        {
-            if (!alone)
-            {
-                workspace.Events.Device(new DeviceProgress(member.Name, stage, detail));
-            }
-        }
+        void Tell(FleetMember member, string stage, string? detail = null) => DeviceFleet.Tell(workspace, alone, member, stage, detail);
 
         return await Task.WhenAll(members.Select(async member =>
         {
@@ -121,6 +115,15 @@ internal static class DeviceFleet
         }
 
         return binaries;
+    }
+
+    /// <summary>A fleet's progress, device by device; a fleet of one's is the command's own, so nothing is told for it.</summary>
+    public static void Tell(Workspace workspace, bool alone, FleetMember member, string stage, string? detail = null)
+    {
+        if (!alone)
+        {
+            workspace.Events.Device(new DeviceProgress(member.Name, stage, detail));
+        }
     }
 
     /// <summary>Where a command goes on a device: <c>TO/NAME</c>, the one spelling of it.</summary>
