@@ -8,6 +8,9 @@ public abstract class PiBuildException(string message, Exception? innerException
     : Exception(message, innerException)
 {
     public abstract int ExitCode { get; }
+
+    /// <summary>Output of the failing tool, shown verbatim before the one-line message.</summary>
+    public string? Details { get; init; }
 }
 
 /// <summary>Usage or configuration is wrong (unknown target, bad YAML, missing toolchain): exit 2.</summary>
@@ -29,11 +32,8 @@ internal sealed class ProgramNotStartedException(string program, string reason, 
 }
 
 /// <summary>The work itself failed (compile error, verification failure, checksum mismatch): exit 1.</summary>
-public sealed class WorkFailedException(string message, Exception? innerException = null)
+internal sealed class WorkFailedException(string message, Exception? innerException = null)
     : PiBuildException(message, innerException)
 {
     public override int ExitCode => ExitCodes.Failure;
-
-    /// <summary>Output of the failing tool, shown verbatim before the one-line message.</summary>
-    public string? Details { get; init; }
 }

@@ -25,7 +25,35 @@ namespace PiBuild.Cli;
 /// <summary>The <c>pibuild</c> command tree. Each command lives in its own folder; this only registers them.</summary>
 public static partial class PiBuildCommandLine
 {
-    public static RootCommand Create()
+    /// <summary>Every command by its name, built only when asked for: a run builds the command it runs and no other.</summary>
+    private static readonly (string Name, Func<Command> Create)[] Commands =
+    [
+        ("targets", TargetsCommand.Create),
+        ("cross", CrossCommand.Create),
+        ("build", BuildCommand.Create),
+        ("run", RunCommand.Create),
+        ("verify", VerifyCommand.Create),
+        ("fetch", FetchCommand.Create),
+        ("test", TestCommand.Create),
+        ("deploy", DeployCommand.Create),
+        ("device", DeviceCommand.Create),
+        ("image", ImageCommand.Create),
+        ("sysroot", SysrootCommand.Create),
+        ("layout", LayoutCommand.Create),
+        ("bootstrap", BootstrapCommand.Create),
+        ("pack-bootstrap", PackBootstrapCommand.Create),
+        ("release", ReleaseCommand.Create),
+        ("doctor", DoctorCommand.Create),
+        ("toolchains", ToolchainsCommand.Create),
+        ("completion", CompletionCommand.Create),
+        ("device-exec", DeviceExecCommand.Create),
+    ];
+
+    /// <summary>The names <see cref="Create"/> knows without building anything (a spec holds them to the commands' own).</summary>
+    internal static IEnumerable<string> CommandNames => Commands.Select(c => c.Name);
+
+    /// <summary>The command tree: whole (help, completion, a mistyped command), or with just the named command in it.</summary>
+    public static RootCommand Create(string? only = null)
     {
         var root = new RootCommand("pibuild: Go programs for Raspberry Pi boards, built into a writable cache and proven to run on the board's CPU.")
         {
@@ -33,34 +61,55 @@ public static partial class PiBuildCommandLine
             GlobalOptions.Quiet,
             GlobalOptions.Json,
             GlobalOptions.Directory,
-            TargetsCommand.Create(),
-            CrossCommand.Create(),
-            BuildCommand.Create(),
-            RunCommand.Create(),
-            VerifyCommand.Create(),
-            FetchCommand.Create(),
-            TestCommand.Create(),
-            DeployCommand.Create(),
-            DeviceCommand.Create(),
-            ImageCommand.Create(),
-            SysrootCommand.Create(),
-            LayoutCommand.Create(),
-            BootstrapCommand.Create(),
-            PackBootstrapCommand.Create(),
-            ReleaseCommand.Create(),
-            DoctorCommand.Create(),
-            ToolchainsCommand.Create(),
-            CompletionCommand.Create(),
-            DeviceExecCommand.Create(),
         };
+        foreach (var (name, create) in Commands)
+        {
+            if (only is null || only == name)
+            {
+                root.Subcommands.Add(create());
+            }
+        }
+
         root.Options.OfType<VersionOption>().Single().Action = new VersionAction();
         return root;
+    }
+
+    /// <summary>
+    /// The command this command line runs, found by the same rule the parser follows (global options first, -C with its
+    /// value): null when it names none (--version, --help, a mistake), and then the whole tree is built.
+    /// </summary>
+    internal static string? CommandToBuild(IReadOnlyList<string> args)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (arg == GlobalOptions.Directory.Name || GlobalOptions.Directory.Aliases.Contains(arg))
+            {
+                i++;
+                continue;
+            }
+
+            if (arg.StartsWith('-') || arg.StartsWith('['))
+            {
+                // --verbose, -q, --json, -C=DIR; a directive ([suggest]) wants the whole tree.
+                if (arg.StartsWith('[') || arg is "--help" or "-h" or "-?")
+                {
+                    return null;
+                }
+
+                continue;
+            }
+
+            return Commands.Any(c => c.Name == arg) && arg != "completion" ? arg : null;
+        }
+
+        return null;
     }
 
     public static async Task<int> InvokeAsync(string[] args, TextWriter output, TextWriter error)
     {
         // '@' starts a group of devices (--on @kitchen), not a response file.
-        var parseResult = Create().Parse(JoinLinkerFlags(args), new ParserConfiguration { ResponseFileTokenReplacer = null });
+        var parseResult = Create(CommandToBuild(args)).Parse(JoinLinkerFlags(args), new ParserConfiguration { ResponseFileTokenReplacer = null });
         // Each token is named once: where this says what is wrong with one, System.CommandLine's line about it is dropped.
         var problems = TokenProblems(parseResult).ToArray();
         var errors = problems.Any(p => p.Token is null)

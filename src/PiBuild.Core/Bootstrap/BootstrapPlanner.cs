@@ -73,8 +73,8 @@ internal static class BootstrapPlanner
         }
 
         prefix = Path.GetFullPath(prefix);
-        return new BootstrapPlan(target, version, minimum, toolchain, source, prefix, prefix.TrimEnd('/') + "-bootstrap",
-            request.All, request.KeepBootstrap, Estimate(target, request.All));
+        return new BootstrapPlan(target, version.Text, minimum.Text, toolchain, source, prefix, prefix.TrimEnd('/') + "-bootstrap",
+            request.All, request.KeepBootstrap, EstimatedMinutes(target, request.All), DiskBytes(request.All));
     }
 
     private static PlannedDownload? Pair(string? url, string? sha256, string urlFlag, string shaFlag) => (url, sha256) switch
@@ -87,14 +87,12 @@ internal static class BootstrapPlanner
 
     /// <summary>
     /// Scaled from make.bash's ~4 minutes on two 2.5 GHz x86 cores, with a 3× penalty for the Pi's in-order ARM
-    /// cores; all.bash runs the test suite on top, about six times as long. Disk: source, build and bootstrap.
+    /// cores; all.bash runs the test suite on top, about six times as long.
     /// </summary>
-    private static BootstrapEstimate Estimate(TargetProfile target, bool all)
-    {
-        int? minutes = target is { Cores: { } cores, ClockMhz: { } mhz }
-            ? (int)Math.Ceiling(4.0 * (2 * 2500) / (cores * mhz) * 3 * (all ? 6 : 1))
-            : null;
-        const long megabyte = 1024 * 1024;
-        return new BootstrapEstimate(minutes, (all ? 1400 : 1100) * megabyte);
-    }
+    private static int? EstimatedMinutes(TargetProfile target, bool all) => target is { Cores: { } cores, ClockMhz: { } mhz }
+        ? (int)Math.Ceiling(4.0 * (2 * 2500) / (cores * mhz) * 3 * (all ? 6 : 1))
+        : null;
+
+    /// <summary>Source, build and bootstrap together.</summary>
+    private static long DiskBytes(bool all) => (all ? 1400L : 1100L) * 1024 * 1024;
 }

@@ -50,10 +50,10 @@ internal static class BootstrapPreflight
     public static IReadOnlyList<string> Check(BootstrapPlan plan, HostFacts facts)
     {
         CheckPrefix(plan, facts);
-        if (facts.FreeBytes is { } bytes && bytes < plan.Estimate.DiskBytes)
+        if (facts.FreeBytes is { } bytes && bytes < plan.DiskBytes)
         {
             throw new WorkFailedException(
-                $"not enough disk for {plan.BuildScript}: {bytes / (1024 * 1024)} MiB free at {HostFacts.NearestExisting(plan.Prefix)}, about {plan.Estimate.DiskBytes / (1024 * 1024)} MiB needed; free some space or choose another --prefix");
+                $"not enough disk for {plan.BuildScript}: {bytes / (1024 * 1024)} MiB free at {HostFacts.NearestExisting(plan.Prefix)}, about {plan.DiskBytes / (1024 * 1024)} MiB needed; free some space or choose another --prefix");
         }
 
         var warnings = new List<string>();
@@ -95,7 +95,7 @@ internal static class BootstrapPreflight
         {
             var version = ReadVersion(prefix)
                 ?? throw new ConfigurationException($"{prefix} is not empty and holds no Go tree; choose an empty or new --prefix (nothing there was touched)");
-            if (version != plan.GoVersion.Text)
+            if (version != plan.GoVersion)
             {
                 throw new ConfigurationException($"{prefix} holds {version}, not {plan.GoVersion}; remove it or choose another --prefix");
             }

@@ -74,7 +74,7 @@ internal sealed class BootstrapRun(ProcessRunner runner, Fetcher fetcher, PiBuil
 
         var version = await GoVersionOfAsync(go, cancellationToken).ConfigureAwait(false)
             ?? throw new WorkFailedException($"{go} does not run here ('go version' failed); the bootstrap toolchain is for another machine");
-        if (version < plan.MinimumBootstrap)
+        if (version < plan.MinimumBootstrapVersion)
         {
             throw new ConfigurationException(
                 $"the bootstrap toolchain is {version}, but building {plan.GoVersion} needs {plan.MinimumBootstrap} or later; pass a newer one with --bootstrap-url");
@@ -85,7 +85,7 @@ internal sealed class BootstrapRun(ProcessRunner runner, Fetcher fetcher, PiBuil
 
     private async Task PrepareSourceAsync(BootstrapPlan plan, Action<string> onPhase, CancellationToken cancellationToken)
     {
-        if (BootstrapPreflight.ReadVersion(plan.Prefix) == plan.GoVersion.Text)
+        if (BootstrapPreflight.ReadVersion(plan.Prefix) == plan.GoVersion)
         {
             onPhase($"source of {plan.GoVersion} already in {plan.Prefix}");
             return;
@@ -95,7 +95,7 @@ internal sealed class BootstrapRun(ProcessRunner runner, Fetcher fetcher, PiBuil
         var fetched = await fetcher.FetchAsync(new FetchRequest(plan.Source.Url, plan.Source.Sha256), null, cancellationToken).ConfigureAwait(false);
         await SafeExtractor.ExtractAsync(fetched.Path, plan.Prefix, new ExtractOptions(StripComponents: 1, DisplayName: fetched.Name), cancellationToken).ConfigureAwait(false);
         var unpacked = BootstrapPreflight.ReadVersion(plan.Prefix);
-        if (unpacked != plan.GoVersion.Text)
+        if (unpacked != plan.GoVersion)
         {
             throw new WorkFailedException($"{plan.Source.FileName} holds {unpacked ?? "no Go source tree"}, not {plan.GoVersion}; check --source-url and --go");
         }
@@ -173,7 +173,7 @@ internal sealed class BootstrapRun(ProcessRunner runner, Fetcher fetcher, PiBuil
         }
 
         var version = await GoVersionOfAsync(go, cancellationToken).ConfigureAwait(false);
-        if (version is null || version.Text != plan.GoVersion.Text)
+        if (version is null || version.Text != plan.GoVersion)
         {
             throw new WorkFailedException($"the new {go} reports {version?.Text ?? "nothing"}, not {plan.GoVersion}; see the log");
         }

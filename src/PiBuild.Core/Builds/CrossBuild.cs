@@ -6,7 +6,7 @@ using PiBuild.Core.Targets;
 namespace PiBuild.Core.Builds;
 
 /// <summary>One target's verified binaries, now in place under its output directory.</summary>
-public sealed record TargetBuildResult(TargetProfile Target, IReadOnlyList<BinaryCheck> Binaries);
+internal sealed record TargetBuildResult(TargetProfile Target, IReadOnlyList<BinaryCheck> Binaries);
 
 /// <summary>
 /// What one build goes out labelled for: it is built for <paramref name="Builder"/> (the lowest level of the group,

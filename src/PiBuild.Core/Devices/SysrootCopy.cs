@@ -19,7 +19,7 @@ internal sealed record SysrootEntry(char Type, long Size, string ModifiedAt, str
 }
 
 /// <summary>What a sysroot copy changed.</summary>
-public sealed record SysrootCopyResult(string Directory, int FilesCopied, long BytesCopied, int Links, int Removed, int Unchanged);
+internal sealed record SysrootCopyResult(string Directory, int FilesCopied, long BytesCopied, int Links, int Removed, int Unchanged);
 
 /// <summary>
 /// Copies a device's headers and libraries (<c>/usr/include</c>, <c>/lib</c>, <c>/usr/lib</c>) into a local directory for

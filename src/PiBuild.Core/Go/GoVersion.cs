@@ -9,7 +9,7 @@ namespace PiBuild.Core.Go;
 /// on: the family of 1.23 releases). Ordered as Go orders them: 1.23 &lt; 1.23rc1 &lt; 1.23.0 &lt; 1.23.1. Parsing
 /// finds it inside longer text too ("go version go1.19.8 linux/amd64"); <see cref="Text"/> is the name alone.
 /// </summary>
-public sealed partial record GoVersion(int Major, int Minor, int Patch, string Text) : IComparable<GoVersion>
+internal sealed partial record GoVersion(int Major, int Minor, int Patch, string Text) : IComparable<GoVersion>
 {
     /// <summary>The first minor whose releases carry a patch number (go1.21.0) and whose bare name is a language version.</summary>
     private const int FirstPatchedMinor = 21;

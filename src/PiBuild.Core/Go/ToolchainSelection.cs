@@ -136,7 +136,7 @@ internal sealed class ToolchainSelection(Workspace workspace)
         var index = await TryIndexAsync(cancellationToken).ConfigureAwait(false);
         if (index.Index is null)
         {
-            return _store.List().Where(t => t.Version.Prerelease is null).Select(t => t.Version).Max() is { } cached
+            return _store.Installed().Where(v => v.Prerelease is null).Max() is { } cached
                 ? new ToolchainPlan($"{why}: cached {cached} (Go's download index could not be reached to look for a newer one)", null, cached, null)
                 : throw new WorkFailedException($"the newest stable Go is needed ({why}), but Go's download index {IndexUrl} could not be reached ({index.Failure!.Message}); connect, point --index (or ${IndexVariable}) at a reachable copy, or pass --go PATH");
         }

@@ -6,7 +6,8 @@ using PiBuild.Core.Processes;
 namespace PiBuild.Core.Go;
 
 /// <summary>A Go release pibuild fetched: where it is, how much disk it takes, when a build last used it.</summary>
-public sealed record CachedToolchain(GoVersion Version, string Directory, long Bytes, DateTime LastUsedUtc);
+/// <summary>A Go release in pibuild's toolchain cache (<paramref name="Version"/> as <c>go version</c> names it).</summary>
+public sealed record CachedToolchain(string Version, string Directory, long Bytes, DateTime LastUsedUtc);
 
 /// <summary>
 /// Go releases fetched for this machine, one directory each (<c>&lt;cache&gt;/toolchains/go1.23.5/</c>), never a system
@@ -24,25 +25,21 @@ internal sealed class ToolchainStore(PiBuildPaths paths)
 
     public bool IsInstalled(GoVersion version) => File.Exists(Stamp(version)) && File.Exists(GoExecutable(version));
 
-    public IReadOnlyList<CachedToolchain> List()
-    {
-        if (!System.IO.Directory.Exists(Root))
-        {
-            return [];
-        }
+    public IReadOnlyList<CachedToolchain> List() =>
+        Installed().Select(v => new CachedToolchain(v.Text, Directory(v), SizeOf(Directory(v)), File.GetLastWriteTimeUtc(Stamp(v)))).ToArray();
 
-        return System.IO.Directory.EnumerateDirectories(Root, "go*")
+    /// <summary>The installed releases, newest first (a directory whose name is not exactly a release's is not one).</summary>
+    public IEnumerable<GoVersion> Installed() => !System.IO.Directory.Exists(Root)
+        ? []
+        : System.IO.Directory.EnumerateDirectories(Root, "go*")
             .Select(d => GoVersion.TryParse(Path.GetFileName(d), out var v) && v!.Text == Path.GetFileName(d) ? v : null)
             .OfType<GoVersion>()
             .Where(IsInstalled)
-            .Select(v => new CachedToolchain(v, Directory(v), SizeOf(Directory(v)), File.GetLastWriteTimeUtc(Stamp(v))))
-            .OrderByDescending(t => t.Version)
-            .ToArray();
-    }
+            .OrderDescending();
 
     /// <summary>The newest installed release of a line (1.23 → the newest cached 1.23.x), for offline use.</summary>
     public GoVersion? NewestOf(GoVersion language) =>
-        List().Select(t => t.Version).Where(v => v.Prerelease is null && v.Major == language.Major && v.Minor == language.Minor).Max();
+        Installed().Where(v => v.Prerelease is null && v.Major == language.Major && v.Minor == language.Minor).Max();
 
     public void MarkUsed(GoVersion version)
     {
@@ -90,7 +87,7 @@ internal sealed class ToolchainStore(PiBuildPaths paths)
         var removed = List().OrderByDescending(t => t.LastUsedUtc).Skip(keep).ToArray();
         foreach (var toolchain in removed)
         {
-            File.Delete(Stamp(toolchain.Version));
+            File.Delete(Stamp(GoVersion.Parse(toolchain.Version)));
             StagingDirectory.Remove(toolchain.Directory);
         }
 

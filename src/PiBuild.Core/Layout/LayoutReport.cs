@@ -1,14 +1,9 @@
-using PiBuild.Core.Go;
-
 namespace PiBuild.Core.Layout;
 
-/// <summary>A struct's size, alignment and padding bytes on one group of boards.</summary>
-public sealed record StructShape(long Size, long Align, long Padding);
-
-/// <summary>A struct type of the project, with one shape per board group.</summary>
-public sealed record StructLayout(string Name, string Position, IReadOnlyList<StructShape> Shapes)
+/// <summary>A struct type of the project: its size, alignment and padding bytes, one of each per board group.</summary>
+public sealed record StructLayout(string Name, string Position, IReadOnlyList<long> Sizes, IReadOnlyList<long> Aligns, IReadOnlyList<long> Paddings)
 {
-    public bool DiffersBetweenBoards => Shapes.Select(s => s.Size).Distinct().Count() > 1;
+    public bool DiffersBetweenBoards => Sizes.Distinct().Count() > 1;
 }
 
 /// <summary>
@@ -25,7 +20,7 @@ public sealed record FieldOrder(string Name, string Position, IReadOnlyList<stri
 public sealed record LayoutReport(
     string Project,
     string ProjectRoot,
-    GoVersion GoVersion,
+    string GoVersion,
     IReadOnlyList<BoardGroup> Groups,
     int Packages,
     int AtomicCalls,
@@ -65,8 +60,11 @@ public sealed record LayoutReport(
         var first = output.Targets[0].Structs;
         var layouts = first
             .Where(s => structs.All(byKey => byKey.ContainsKey(s.Key)))
-            .Select(s => new StructLayout(
-                s.Name, Relative(s.Position, root), structs.Select(byKey => byKey[s.Key]).Select(v => new StructShape(v.Size, v.Align, v.Padding)).ToArray()))
+            .Select(s =>
+            {
+                var perGroup = structs.Select(byKey => byKey[s.Key]).ToArray();
+                return new StructLayout(s.Name, Relative(s.Position, root), [.. perGroup.Select(v => v.Size)], [.. perGroup.Select(v => v.Align)], [.. perGroup.Select(v => v.Padding)]);
+            })
             .ToArray();
 
         var misaligned = plan.Groups.Zip(output.Targets)
@@ -87,7 +85,7 @@ public sealed record LayoutReport(
             .ToArray();
 
         return new LayoutReport(
-            plan.Project.ModulePath ?? plan.Project.Name, plan.Project.Root, plan.Toolchain.Version, plan.Groups, output.Targets.Max(t => t.Packages), output.Targets.Max(t => t.Atomics), layouts, misaligned, reorders);
+            plan.Project.ModulePath ?? plan.Project.Name, plan.Project.Root, plan.Toolchain.Version.Text, plan.Groups, output.Targets.Max(t => t.Packages), output.Targets.Max(t => t.Atomics), layouts, misaligned, reorders);
     }
 
     /// <summary>A <c>file:line:col</c> (or a message starting with one) with the file relative to the project.</summary>

@@ -12,7 +12,7 @@ namespace PiBuild.Core.Pipelines;
 public sealed record CrossRequest(IReadOnlyList<string> Targets, IReadOnlyList<string> Packages, string? OutputDirectory, bool Cgo = false, IReadOnlyList<string>? Sysroots = null, IReadOnlyList<string>? GoFlags = null);
 
 /// <summary>What a build made: each board's verified binaries, in place, and the Go release that built them.</summary>
-public sealed record BuildReport(string ProjectRoot, string GoVersion, IReadOnlyList<TargetBuildResult> Targets);
+public sealed record BuildReport(string ProjectRoot, string GoVersion, IReadOnlyList<VerifyReport> Targets);
 
 /// <summary><c>pibuild cross</c>: every command of the project for each board, each binary verified before it is moved into place.</summary>
 internal static class CrossPipeline
@@ -43,6 +43,6 @@ internal static class CrossPipeline
         var flags = session.Flags.Arguments(source?.Version ?? "", source?.Commit ?? "");
         var request = new CrossBuildRequest(packages, outputDirectory is null ? null : Path.GetFullPath(outputDirectory), workspace.Verbose, flags);
         var (_, results) = await CrossBuild.BuildAndVerifyAsync(session, request, null, workspace.Runner, workspace.Events, workspace.Verbose, cancellationToken).ConfigureAwait(false);
-        return new BuildReport(session.Project.Root, session.Toolchain.Version.Text, results);
+        return new BuildReport(session.Project.Root, session.Toolchain.Version.Text, results.Select(r => new VerifyReport(r.Target, r.Binaries)).ToArray());
     }
 }

@@ -111,7 +111,7 @@ internal static class DeviceFleet
         var report = await CrossPipeline.BuildAsync(workspace, session, packages, null, cancellationToken).ConfigureAwait(false);
         foreach (var built in report.Targets)
         {
-            binaries[built.Target.Name] = built.Binaries;
+            binaries[built.Target.Name] = built.Checks;
         }
 
         return binaries;

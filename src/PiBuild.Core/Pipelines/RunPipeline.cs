@@ -109,7 +109,7 @@ internal static class RunPipeline
     private static async Task<BinaryCheck> BuildOneAsync(Workspace workspace, BuildSession session, string package, CancellationToken cancellationToken)
     {
         var report = await CrossPipeline.BuildAsync(workspace, session, [package], null, cancellationToken).ConfigureAwait(false);
-        var binaries = report.Targets.Single().Binaries;
+        var binaries = report.Targets.Single().Checks;
         return binaries.Count == 1
             ? binaries[0]
             : throw new ConfigurationException($"run needs one command package, but {package} built {binaries.Count} commands; name one of them");

@@ -4,14 +4,8 @@ using PiBuild.Core.Processes;
 
 namespace PiBuild.Core.Testing;
 
-public enum PackageOutcome
-{
-    Passed,
-    Failed,
-    NoTests,
-}
-
-public sealed record PackageResult(string Package, PackageOutcome Outcome, double Seconds, bool BuildFailed);
+/// <summary>One package of a test run: failed (its tests, or its build), passed, or passed with no test files.</summary>
+public sealed record TestedPackage(string Package, bool Failed, bool NoTestFiles, double Seconds, bool BuildFailed);
 
 /// <summary>A test that failed, with everything it printed (what go test shows for it).</summary>
 public sealed record FailedTest(string Package, string Test, string Output);
@@ -20,7 +14,7 @@ public sealed record FailedTest(string Package, string Test, string Output);
 /// <param name="Interrupted">Ctrl-C stopped the run: what is here is what ran before it.</param>
 public sealed record GoTestReport(
     string Target,
-    IReadOnlyList<PackageResult> Packages,
+    IReadOnlyList<TestedPackage> Packages,
     int Passed,
     int Failed,
     int Skipped,
@@ -28,7 +22,7 @@ public sealed record GoTestReport(
     string BuildOutput,
     bool Interrupted = false)
 {
-    public bool Succeeded => !Interrupted && Failed == 0 && Packages.All(p => p.Outcome != PackageOutcome.Failed);
+    public bool Succeeded => !Interrupted && Failed == 0 && Packages.All(p => !p.Failed);
 }
 
 /// <summary>
@@ -64,7 +58,7 @@ internal sealed class GoTestRun(ProcessRunner runner)
     private sealed class GoTestEvents(Action<string>? onTestOutput)
     {
         private readonly Lock _gate = new();
-        private readonly List<PackageResult> _packages = [];
+        private readonly List<TestedPackage> _packages = [];
         private readonly Dictionary<(string Package, string Test), List<string>> _output = [];
         private readonly List<FailedTest> _failed = [];
         private readonly HashSet<string> _buildFailed = [];
@@ -109,14 +103,14 @@ internal sealed class GoTestRun(ProcessRunner runner)
                 // A test that started but never finished in a failed package was killed with it (a timeout, a
                 // crash in another goroutine): it failed, and what it printed (the panic included) is its output.
                 var failures = _failed.ToList();
-                var failedPackages = _packages.Where(p => p.Outcome == PackageOutcome.Failed).Select(p => p.Package).ToHashSet();
+                var failedPackages = _packages.Where(p => p.Failed).Select(p => p.Package).ToHashSet();
                 foreach (var (package, test) in _running.Where(r => failedPackages.Contains(r.Package)))
                 {
                     failures.Add(new FailedTest(package, test, OutputOf(package, test)));
                 }
 
                 // A package that failed with no failing test (a panic in init) still shows why.
-                foreach (var package in _packages.Where(p => p.Outcome == PackageOutcome.Failed && !p.BuildFailed && failures.All(f => f.Package != p.Package)))
+                foreach (var package in _packages.Where(p => p.Failed && !p.BuildFailed && failures.All(f => f.Package != p.Package)))
                 {
                     failures.Add(new FailedTest(package.Package, "", OutputOf(package.Package, "")));
                 }
@@ -173,8 +167,8 @@ internal sealed class GoTestRun(ProcessRunner runner)
         private void PackageEnded(string package, string action, double elapsed)
         {
             var noTests = action == "skip" || (_output.GetValueOrDefault((package, "")) ?? []).Any(o => o.Contains("[no test files]", StringComparison.Ordinal));
-            var outcome = action == "fail" ? PackageOutcome.Failed : noTests ? PackageOutcome.NoTests : PackageOutcome.Passed;
-            _packages.Add(new PackageResult(package, outcome, elapsed, _buildFailed.Contains(package)));
+            var failed = action == "fail";
+            _packages.Add(new TestedPackage(package, failed, !failed && noTests, elapsed, _buildFailed.Contains(package)));
         }
 
         private string OutputOf(string package, string test) => string.Concat(_output.GetValueOrDefault((package, test)) ?? []);

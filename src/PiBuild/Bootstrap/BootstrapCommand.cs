@@ -58,7 +58,7 @@ internal static class BootstrapCommand
     {
         if (context.Json)
         {
-            JsonOutput.Write(context.Out, new BootstrapResultJson(plan.Target.Name, plan.GoVersion.Text, plan.Prefix, result.GoExecutable, result.LogPath, result.AlreadyBuilt, result.BootstrapRemoved, plan.PathLine),
+            JsonOutput.Write(context.Out, new BootstrapResultJson(plan.Target.Name, plan.GoVersion, plan.Prefix, result.GoExecutable, result.LogPath, result.AlreadyBuilt, result.BootstrapRemoved, plan.PathLine),
                 JsonOutput.Default.BootstrapResultJson);
             return;
         }
@@ -75,7 +75,7 @@ internal static class BootstrapCommand
     private static string Describe(BootstrapPlan plan)
     {
         var target = plan.Target;
-        var estimate = plan.Estimate.Minutes is { } minutes ? $"about {minutes} min on {target.Cores}× {target.ClockMhz} MHz, " : "";
+        var estimate = plan.EstimatedMinutes is { } minutes ? $"about {minutes} min on {target.Cores}× {target.ClockMhz} MHz, " : "";
         return $"""
             bootstrap plan for {target.Name} ({(target.Board.Length > 0 ? target.Board : $"{target.GoOs}/{target.GoArch}")}):
               go          {plan.GoVersion} from {plan.Source.Url}
@@ -84,7 +84,7 @@ internal static class BootstrapCommand
                           sha256 {plan.Toolchain.Sha256} ({plan.Toolchain.ChecksumFrom})
               prefix      {plan.Prefix} (bootstrap toolchain in {plan.BootstrapDirectory}{(plan.KeepBootstrap ? ", kept" : ", removed afterwards")})
               build       src/{plan.BuildScript} with ulimit -s {target.ThreadStackKb}, GO_TEST_TIMEOUT_SCALE={target.TestTimeoutScale}{(target.LevelSetting is null ? "" : $", {target.LevelLabel}")}, GOROOT unset
-              estimate    {estimate}{plan.Estimate.DiskBytes / (1024 * 1024)} MiB of disk
+              estimate    {estimate}{plan.DiskBytes / (1024 * 1024)} MiB of disk
             """;
     }
 }

@@ -44,7 +44,7 @@ internal static class CommandAction
         catch (PiBuildException e)
         {
             context.Events.FinishProgress();
-            if (e is WorkFailedException { Details: { Length: > 0 } details })
+            if (e.Details is { Length: > 0 } details)
             {
                 await context.Error.WriteLineAsync(details).ConfigureAwait(false);
             }

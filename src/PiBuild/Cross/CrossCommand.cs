@@ -43,14 +43,14 @@ internal static class CrossCommand
     {
         if (context.Json)
         {
-            var binaries = report.Targets.SelectMany(r => r.Binaries.Select(b => BinaryJson.From(r.Target.Name, b))).ToArray();
+            var binaries = report.Targets.SelectMany(r => r.Checks.Select(b => BinaryJson.From(r.Target.Name, b))).ToArray();
             JsonOutput.Write(context.Out, new BuildResultJson(report.ProjectRoot, report.GoVersion, binaries), JsonOutput.Default.BuildResultJson);
             return;
         }
 
         foreach (var result in report.Targets)
         {
-            foreach (var binary in result.Binaries)
+            foreach (var binary in result.Checks)
             {
                 context.Print(BinaryLine.Format(result.Target.Name, binary));
             }

@@ -59,7 +59,7 @@ internal static class LayoutCommand
             var width = differences.Max(d => d.Name.Length);
             foreach (var difference in differences)
             {
-                var sizes = groups.Zip(difference.Shapes, (g, s) => $"{Label(g)}: {s.Size} B ({s.Padding} padding)");
+                var sizes = groups.Select((g, i) => $"{Label(g)}: {difference.Sizes[i]} B ({difference.Paddings[i]} padding)");
                 context.Print($"  {difference.Name.PadRight(width)}  {string.Join("  ", sizes)}  {difference.Position}");
             }
         }
@@ -109,12 +109,12 @@ internal static class LayoutCommand
 
         return new LayoutJson(
             report.ProjectRoot,
-            report.GoVersion.Text,
+            report.GoVersion,
             report.Groups.Select(g => new LayoutGroupJson(g.GoArch, g.Boards)).ToArray(),
             report.Packages,
             report.AtomicCalls,
             report.Passed,
-            report.Structs.Select(d => new StructLayoutJson(d.Name, d.Position, d.DiffersBetweenBoards, PerBoard(d.Shapes.Select(s => new StructShapeJson(s.Size, s.Align, s.Padding)).ToArray()))).ToArray(),
+            report.Structs.Select(d => new StructLayoutJson(d.Name, d.Position, d.DiffersBetweenBoards, PerBoard(d.Sizes.Select((size, i) => new StructShapeJson(size, d.Aligns[i], d.Paddings[i])).ToArray()))).ToArray(),
             report.Misaligned.Select(m => new MisalignedAtomicJson(m.Position, m.Function, m.Path, m.Offset, m.Stride, m.Boards, m.Fix)).ToArray(),
             reorder
                 ? report.Reorders.Select(r => new FieldOrderJson(r.Name, r.Position, r.Fields, PerBoard(r.SizesBefore), PerBoard(r.SizesAfter))).ToArray()

@@ -32,7 +32,7 @@ internal static class SysrootCommand
 
     private static void Render(CliContext context, SysrootOutcome outcome)
     {
-        var copy = outcome.Copy;
+        var copy = outcome;
         if (context.Json)
         {
             JsonOutput.Write(context.Out, new SysrootJson(outcome.Device, outcome.Board.Profile?.Name, outcome.Board.Model, copy.Directory,

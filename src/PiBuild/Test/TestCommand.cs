@@ -44,7 +44,7 @@ internal static class TestCommand
         {
             JsonOutput.Write(context.Out, new TestReportJson(
                 report.Target,
-                report.Packages.Select(p => new TestPackageJson(p.Package, p.Outcome.ToString().ToLowerInvariant(), p.Seconds, p.BuildFailed)).ToArray(),
+                report.Packages.Select(p => new TestPackageJson(p.Package, p.Failed ? "failed" : p.NoTestFiles ? "notests" : "passed", p.Seconds, p.BuildFailed)).ToArray(),
                 report.Passed, report.Failed, report.Skipped,
                 report.FailedTests.Select(f => new FailedTestJson(f.Package, f.Test, f.Output)).ToArray(),
                 report.BuildOutput, report.Interrupted), JsonOutput.Default.TestReportJson);
@@ -64,13 +64,13 @@ internal static class TestCommand
 
         foreach (var package in report.Packages)
         {
-            var line = package.Outcome switch
+            var line = package switch
             {
-                PackageOutcome.Passed => $"ok    {package.Package}  {package.Seconds:0.00}s",
-                PackageOutcome.NoTests => $"?     {package.Package}  [no test files]",
-                _ => $"FAIL  {package.Package}  {(package.BuildFailed ? "[build failed]" : $"{package.Seconds:0.00}s")}",
+                { Failed: true } => $"FAIL  {package.Package}  {(package.BuildFailed ? "[build failed]" : $"{package.Seconds:0.00}s")}",
+                { NoTestFiles: true } => $"?     {package.Package}  [no test files]",
+                _ => $"ok    {package.Package}  {package.Seconds:0.00}s",
             };
-            (package.Outcome == PackageOutcome.Failed ? context.PrintImportant : (Action<string>)context.Print)(line);
+            (package.Failed ? context.PrintImportant : (Action<string>)context.Print)(line);
         }
 
         var total = $"{report.Passed} passed, {report.Failed} failed, {report.Skipped} skipped";

@@ -39,7 +39,7 @@ internal static class ToolchainsCommand
     {
         if (context.Json)
         {
-            var listed = toolchains.Select(t => new ToolchainJson(t.Version.Text, t.Directory, t.Bytes, t.LastUsedUtc.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture))).ToArray();
+            var listed = toolchains.Select(t => new ToolchainJson(t.Version, t.Directory, t.Bytes, t.LastUsedUtc.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture))).ToArray();
             if (verb is null)
             {
                 JsonOutput.Write(context.Out, new ToolchainsJson(listed), JsonOutput.Default.ToolchainsJson);
@@ -60,7 +60,7 @@ internal static class ToolchainsCommand
 
         foreach (var t in toolchains)
         {
-            context.Print($"{(verb is null ? "" : verb + " ")}{t.Version.Text,-12} {ByteSize.Format(t.Bytes),9}  last used {t.LastUsedUtc.ToLocalTime():yyyy-MM-dd HH:mm}  {CliContext.Display(t.Directory)}");
+            context.Print($"{(verb is null ? "" : verb + " ")}{t.Version,-12} {ByteSize.Format(t.Bytes),9}  last used {t.LastUsedUtc.ToLocalTime():yyyy-MM-dd HH:mm}  {CliContext.Display(t.Directory)}");
         }
     }
 }

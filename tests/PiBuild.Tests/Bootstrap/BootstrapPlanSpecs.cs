@@ -37,8 +37,8 @@ public sealed class BootstrapPlanSpecs
     {
         var index = Index(("go1.22.6", "go1.22.6.src.tar.gz", true), ("go1.23rc1", "go1.23rc1.src.tar.gz", false), ("go1.20.6", "go1.20.6.linux-armv6l.tar.gz", true));
         var plan = await PlanAsync(Request(), index);
-        Assert.Equal("go1.22.6", plan.GoVersion.Text);
-        Assert.Equal("go1.20.6", plan.MinimumBootstrap.Text);
+        Assert.Equal("go1.22.6", plan.GoVersion);
+        Assert.Equal("go1.20.6", plan.MinimumBootstrap);
         Assert.Equal(new PlannedDownload("https://go.dev/dl/go1.22.6.src.tar.gz", A, "Go's download index"), plan.Source);
         Assert.Equal(new PlannedDownload("https://go.dev/dl/go1.20.6.linux-armv6l.tar.gz", B, "Go's download index"), plan.Toolchain);
         Assert.Equal("/home/pi/go-bootstrap", plan.BootstrapDirectory);

@@ -1,6 +1,5 @@
 using PiBuild.Core;
 using PiBuild.Core.Bootstrap;
-using PiBuild.Core.Go;
 using PiBuild.Core.Targets;
 
 namespace PiBuild.Tests.Bootstrap;
@@ -12,9 +11,9 @@ public sealed class BootstrapPreflightSpecs : IDisposable
     private readonly TempDirectory _dir = new();
 
     private BootstrapPlan Plan(string prefix) => new(
-        ProfileCatalog.FromLayers([ProfileLayer.LoadBuiltIn()]).Get("pi2"), GoVersion.Parse("go1.22.6"), GoVersion.Parse("go1.20.6"),
+        ProfileCatalog.FromLayers([ProfileLayer.LoadBuiltIn()]).Get("pi2"), "go1.22.6", "go1.20.6",
         new PlannedDownload("https://x/b.tgz", new string('b', 64), "t"), new PlannedDownload("https://x/s.tgz", new string('a', 64), "t"),
-        prefix, prefix + "-bootstrap", false, false, new BootstrapEstimate(17, 1100 * MiB));
+        prefix, prefix + "-bootstrap", false, false, 17, 1100 * MiB);
 
     [Theory]
     [InlineData("/usr/local/go")]

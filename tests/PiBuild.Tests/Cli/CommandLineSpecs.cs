@@ -69,4 +69,31 @@ public sealed class CommandLineSpecs
         Assert.Equal(2, code);
         Assert.Equal("pibuild: cross needs a board: --target pi2 (or pi1,pi2; see: pibuild targets), or list 'targets' in pibuild.yaml\n", err);
     }
+
+    [Fact]
+    public void The_table_of_commands_names_each_command_as_it_names_itself()
+    {
+        var built = PiBuildCommandLine.Create().Subcommands.Select(c => c.Name);
+        Assert.Equal(PiBuildCommandLine.CommandNames, built);
+        foreach (var name in PiBuildCommandLine.CommandNames)
+        {
+            Assert.Equal([name], PiBuildCommandLine.Create(name).Subcommands.Select(c => c.Name));
+        }
+    }
+
+    [Theory]
+    [InlineData("--version", null)]
+    [InlineData("--help", null)]
+    [InlineData("cross --target pi2", "cross")]
+    [InlineData("-C cross cross --target pi2", "cross")]
+    [InlineData("--verbose -C=dir --json deploy --on pi@x", "deploy")]
+    [InlineData("-v targets show pi2", "targets")]
+    [InlineData("-h cross", null)]
+    [InlineData("crosss --target pi2", null)]
+    [InlineData("completion bash", null)]
+    [InlineData("[suggest] cr", null)]
+    public void A_run_builds_only_the_command_it_names(string line, string? expected)
+    {
+        Assert.Equal(expected, PiBuildCommandLine.CommandToBuild(line.Split(' ')));
+    }
 }

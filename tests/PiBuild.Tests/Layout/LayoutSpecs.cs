@@ -83,7 +83,7 @@ public sealed class LayoutSpecs
 
         var progInfo = Assert.Single(report.Differences);
         Assert.Equal(("ProgInfo", "src/p/p.go:5:6"), (progInfo.Name, progInfo.Position));
-        Assert.Equal([32L, 40L], progInfo.Shapes.Select(s => s.Size));
+        Assert.Equal([32L, 40L], progInfo.Sizes);
         Assert.Equal(2, report.Structs.Count);
         var finding = Assert.Single(report.Misaligned);
         Assert.Equal(["pi0", "pi1"], finding.Boards);

@@ -32,7 +32,7 @@ public sealed class PipelineSpecs : IDisposable
         var report = await CrossPipeline.RunAsync(_go.Workspace(_events, verbose: true), new CrossRequest(["pi2,pi1,pi3-32,pi0"], [], null), CancellationToken.None);
 
         Assert.Equal(["pi2", "pi1", "pi3-32", "pi0"], report.Targets.Select(t => t.Target.Name));
-        Assert.All(report.Targets, t => Assert.True(t.Binaries.Single().Passed));
+        Assert.All(report.Targets, t => Assert.True(t.Checks.Single().Passed));
         var builds = _go.Calls().Where(c => c.Command.StartsWith("build ", StringComparison.Ordinal)).ToArray();
         Assert.Equal(["6", "7"], builds.Select(b => b.Variables["GOARM"]).Order());
         Assert.All(builds, b => Assert.Equal(("linux", "arm", "0", "local"), (b.Variables["GOOS"], b.Variables["GOARCH"], b.Variables["CGO_ENABLED"], b.Variables["GOTOOLCHAIN"])));
