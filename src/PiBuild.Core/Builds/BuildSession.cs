@@ -17,9 +17,10 @@ internal sealed class BuildSession
 
     /// <summary>A session whose Go and project are known already (specs make theirs so).</summary>
     /// <param name="cToolchains">Each cgo board's C toolchain, by board name.</param>
-    internal BuildSession(PiBuildPaths paths, IReadOnlyList<TargetProfile> targets, GoProject project, GoToolchain toolchain, IReadOnlyDictionary<string, CgoToolchain>? cToolchains = null, GoBuildFlags? flags = null)
+    internal BuildSession(PiBuildPaths paths, IReadOnlyList<TargetProfile> targets, GoProject project, GoToolchain toolchain, IReadOnlyDictionary<string, CgoToolchain>? cToolchains = null, GoBuildFlags? flags = null, IReadOnlyList<string>? morePackages = null)
     {
         Flags = flags ?? GoBuildFlags.None;
+        MorePackages = morePackages ?? [];
         Paths = paths;
         Targets = targets;
         Project = project;
@@ -39,13 +40,30 @@ internal sealed class BuildSession
     /// <summary>Tags, linker flags and go build's other flags: pibuild.yaml's, then the command line's.</summary>
     public GoBuildFlags Flags { get; }
 
+    /// <summary>Package patterns that followed the go flags (<c>-- -trimpath ./cmd/x</c>): built beside the command's own.</summary>
+    public IReadOnlyList<string> MorePackages { get; }
+
     /// <summary>
     /// Opens the session for <paramref name="boards"/> (as selected, before cgo is applied): every check that needs no
     /// Go comes before Go is resolved, which may mean a download.
     /// </summary>
-    /// <param name="flags">The command line's go build flags; pibuild.yaml's tags and linker flags go before them.</param>
-    public static async Task<BuildSession> OpenAsync(Workspace workspace, IReadOnlyList<TargetProfile> boards, CgoOptions cgo, GoBuildFlags flags, CancellationToken cancellationToken)
+    /// <param name="goFlags">
+    /// The command line's go build flags as given (read here, once, before anything else); pibuild.yaml's tags and
+    /// linker flags go before them. Package patterns among them become <see cref="MorePackages"/>.
+    /// </param>
+    /// <param name="refusePackage">For a command that builds a set of its own: the line that refuses a package pattern.</param>
+    /// <param name="release">A release's build (trimmed, stripped, no build ID): see <see cref="GoBuildFlags.ForRelease"/>.</param>
+    public static async Task<BuildSession> OpenAsync(
+        Workspace workspace, IReadOnlyList<TargetProfile> boards, CgoOptions cgo, IReadOnlyList<string>? goFlags, CancellationToken cancellationToken,
+        Func<string, string>? refusePackage = null, bool release = false)
     {
+        var (flags, morePackages) = GoBuildFlags.Parse(goFlags ?? []);
+        if (refusePackage is not null && morePackages.Count > 0)
+        {
+            throw new ConfigurationException(refusePackage(morePackages[0]));
+        }
+
+        flags = release ? flags.ForRelease() : flags;
         var targets = boards.Select(cgo.Apply).ToArray();
         cgo.CheckSysrootsUsed(targets);
         var cToolchains = new Dictionary<string, CgoToolchain>(StringComparer.Ordinal);
@@ -58,7 +76,7 @@ internal sealed class BuildSession
 
         var project = workspace.Project();
         var toolchain = await workspace.ToolchainAsync(cancellationToken).ConfigureAwait(false);
-        return new BuildSession(workspace.Paths, targets, project, toolchain, cToolchains, flags.After(workspace.Config()));
+        return new BuildSession(workspace.Paths, targets, project, toolchain, cToolchains, flags.After(workspace.Config()), morePackages);
     }
 
     /// <summary>The board's C toolchain; null when it builds without cgo.</summary>

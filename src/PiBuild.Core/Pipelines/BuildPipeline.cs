@@ -14,8 +14,7 @@ internal static class BuildPipeline
     public static async Task<BuildReport> RunAsync(Workspace workspace, BuildRequest request, CancellationToken cancellationToken)
     {
         var target = TargetSelection.ThisBoard(workspace.Catalog(), request.Targets, workspace.HostRoot, "build");
-        var (flags, more) = GoBuildFlags.Parse(request.GoFlags ?? []);
-        var session = await BuildSession.OpenAsync(workspace, [target], workspace.CgoOptions(request.Cgo, []), flags, cancellationToken).ConfigureAwait(false);
-        return await CrossPipeline.BuildAsync(workspace, session, [.. request.Packages, .. more], request.OutputDirectory, cancellationToken).ConfigureAwait(false);
+        var session = await BuildSession.OpenAsync(workspace, [target], workspace.CgoOptions(request.Cgo, []), request.GoFlags, cancellationToken).ConfigureAwait(false);
+        return await CrossPipeline.BuildAsync(workspace, session, [.. request.Packages, .. session.MorePackages], request.OutputDirectory, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -23,9 +23,8 @@ internal static class CrossPipeline
         config?.CheckTargets(workspace.Catalog());
         var configured = config?.Targets ?? [];
         var targets = TargetSelection.Many(workspace.Catalog(), request.Targets, configured, "cross");
-        var (flags, more) = GoBuildFlags.Parse(request.GoFlags ?? []);
-        var session = await BuildSession.OpenAsync(workspace, targets, workspace.CgoOptions(request.Cgo, request.Sysroots), flags, cancellationToken).ConfigureAwait(false);
-        return await BuildAsync(workspace, session, [.. request.Packages, .. more], request.OutputDirectory, cancellationToken).ConfigureAwait(false);
+        var session = await BuildSession.OpenAsync(workspace, targets, workspace.CgoOptions(request.Cgo, request.Sysroots), request.GoFlags, cancellationToken).ConfigureAwait(false);
+        return await BuildAsync(workspace, session, [.. request.Packages, .. session.MorePackages], request.OutputDirectory, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The build every building command shares (<see cref="CrossBuild.BuildAndVerifyAsync"/>), into bin/ or -o, with {version} and {commit} filled in.</summary>

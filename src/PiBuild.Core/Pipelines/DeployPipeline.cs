@@ -1,6 +1,5 @@
 using PiBuild.Core.Addresses;
 using PiBuild.Core.Binaries;
-using PiBuild.Core.Builds;
 using PiBuild.Core.Devices;
 
 namespace PiBuild.Core.Pipelines;
@@ -84,7 +83,6 @@ internal static class DeployPipeline
             throw new ConfigurationException($"--parallel {request.Parallel} must be at least 1");
         }
 
-        var (flags, more) = GoBuildFlags.Parse(request.GoFlags ?? []);
         var asked = await DeviceFleet.AskAsync(workspace, members, request.Targets, "deploy", cancellationToken).ConfigureAwait(false);
         var results = new Dictionary<FleetMember, RolloutDevice>();
         foreach (var a in asked.Where(a => !a.Ready))
@@ -100,7 +98,7 @@ internal static class DeployPipeline
         }
 
         // One build per distinct board, verified for it, before anything is copied anywhere.
-        var binaries = await DeviceFleet.BuildPerBoardAsync(workspace, ready, request.Cgo, request.Sysroots, flags, [.. request.Packages, .. more], cancellationToken).ConfigureAwait(false);
+        var binaries = await DeviceFleet.BuildPerBoardAsync(workspace, ready, request.Cgo, request.Sysroots, request.GoFlags, request.Packages, cancellationToken).ConfigureAwait(false);
         var waves = Waves(ready, request.Canary, request.Parallel);
         var stopped = false;
         for (var w = 0; w < waves.Count; w++)

@@ -98,7 +98,8 @@ internal static class DeviceFleet
 
     /// <summary>One build per distinct board of the ready devices, each verified for its board: board name → its commands.</summary>
     public static async Task<IReadOnlyDictionary<string, IReadOnlyList<BinaryCheck>>> BuildPerBoardAsync(
-        Workspace workspace, IEnumerable<AskedDevice> devices, bool cgo, IReadOnlyList<string>? sysroots, GoBuildFlags flags, IReadOnlyList<string> packages, CancellationToken cancellationToken)
+        Workspace workspace, IEnumerable<AskedDevice> devices, bool cgo, IReadOnlyList<string>? sysroots, IReadOnlyList<string>? goFlags, IReadOnlyList<string> packages,
+        CancellationToken cancellationToken, Func<string, string>? refusePackage = null)
     {
         var boards = devices.Where(d => d.Ready).Select(d => d.Target!).DistinctBy(t => t.Name).ToArray();
         var binaries = new Dictionary<string, IReadOnlyList<BinaryCheck>>(StringComparer.Ordinal);
@@ -107,8 +108,8 @@ internal static class DeviceFleet
             return binaries;
         }
 
-        var session = await BuildSession.OpenAsync(workspace, boards, workspace.CgoOptions(cgo, sysroots), flags, cancellationToken).ConfigureAwait(false);
-        var report = await CrossPipeline.BuildAsync(workspace, session, packages, null, cancellationToken).ConfigureAwait(false);
+        var session = await BuildSession.OpenAsync(workspace, boards, workspace.CgoOptions(cgo, sysroots), goFlags, cancellationToken, refusePackage).ConfigureAwait(false);
+        var report = await CrossPipeline.BuildAsync(workspace, session, [.. packages, .. session.MorePackages], null, cancellationToken).ConfigureAwait(false);
         foreach (var built in report.Targets)
         {
             binaries[built.Target.Name] = built.Checks;

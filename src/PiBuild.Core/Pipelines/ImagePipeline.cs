@@ -59,12 +59,6 @@ internal static class ImagePipeline
         var targets = request.Targets.Count > 0 || config.Targets.Count > 0
             ? TargetSelection.Many(workspace.Catalog(), request.Targets, config.Targets, "image")
             : workspace.Catalog().All.Where(t => t.IsBuiltIn).ToArray();
-        var (flags, packages) = GoBuildFlags.Parse(request.GoFlags ?? []);
-        if (packages.Count > 0)
-        {
-            throw new ConfigurationException($"image builds pibuild.yaml's commands (or every main package), not '{packages[0]}'; list packages under 'commands:'");
-        }
-
         var output = request.OutputDirectory is null ? null : Path.GetFullPath(request.OutputDirectory);
         if (output is not null && Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any() && !File.Exists(Path.Combine(output, "oci-layout")))
         {
@@ -72,7 +66,8 @@ internal static class ImagePipeline
         }
 
         // Images are releases: the same flags (trimmed, stripped, no build ID), so the same source gives the same digest.
-        var session = await BuildSession.OpenAsync(workspace, targets, workspace.CgoOptions(false, []), flags.ForRelease(), cancellationToken).ConfigureAwait(false);
+        var session = await BuildSession.OpenAsync(workspace, targets, workspace.CgoOptions(false, []), request.GoFlags, cancellationToken,
+            refusePackage: p => $"image builds pibuild.yaml's commands (or every main package), not '{p}'; list packages under 'commands:'", release: true).ConfigureAwait(false);
         if (session.Targets.FirstOrDefault(t => t.Cgo) is { } cgo)
         {
             throw new ConfigurationException($"{cgo.Name} builds with cgo, but an image from scratch has no C library to run it; build the image without cgo (drop cgo: true or the profile's cgo)");

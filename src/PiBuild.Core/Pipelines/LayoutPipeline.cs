@@ -23,7 +23,7 @@ internal static class LayoutPipeline
 
         // A static check costs the same for one board as for all: without a choice, every board is checked.
         var targets = named.Count > 0 ? TargetSelection.Many(catalog, named, [], "layout") : catalog.All;
-        var session = await BuildSession.OpenAsync(workspace, targets, CgoOptions.None, GoBuildFlags.None, cancellationToken).ConfigureAwait(false);
+        var session = await BuildSession.OpenAsync(workspace, targets, CgoOptions.None, [], cancellationToken).ConfigureAwait(false);
         var plan = LayoutPlanner.Plan(session.Targets, request.Packages, session.Project, session.Toolchain, session.Paths);
         workspace.Announce("layout", plan.Analyze);
         return await new LayoutRun(workspace.Runner).RunAsync(plan, cancellationToken).ConfigureAwait(false);

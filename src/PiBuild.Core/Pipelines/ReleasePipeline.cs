@@ -15,13 +15,8 @@ internal static class ReleasePipeline
         var config = workspace.Config();
         config.CheckTargets(workspace.Catalog());
         var targets = TargetSelection.Many(workspace.Catalog(), request.Targets, config.Targets, "release");
-        var (flags, packages) = GoBuildFlags.Parse(request.GoFlags ?? []);
-        if (packages.Count > 0)
-        {
-            throw new ConfigurationException($"release builds pibuild.yaml's commands (or every main package), not '{packages[0]}'; list packages under 'commands:'");
-        }
-
-        var session = await BuildSession.OpenAsync(workspace, targets, workspace.CgoOptions(request.Cgo, request.Sysroots), flags.ForRelease(), cancellationToken).ConfigureAwait(false);
+        var session = await BuildSession.OpenAsync(workspace, targets, workspace.CgoOptions(request.Cgo, request.Sysroots), request.GoFlags, cancellationToken,
+            refusePackage: p => $"release builds pibuild.yaml's commands (or every main package), not '{p}'; list packages under 'commands:'", release: true).ConfigureAwait(false);
         var plan = await ReleasePlanner.PlanAsync(session, request, config, workspace.GetVariable, workspace.Runner, workspace.Verbose, cancellationToken).ConfigureAwait(false);
         return await new ReleaseBuild(workspace.Runner, workspace.Events, workspace.Verbose).RunAsync(session, plan, config.Deb, cancellationToken).ConfigureAwait(false);
     }

@@ -31,7 +31,7 @@ internal static class RunPipeline
         }
 
         var named = TargetSelection.Named(workspace.Catalog(), request.Targets, "run");
-        var session = await BuildSession.OpenAsync(workspace, [named], workspace.CgoOptions(request.Cgo, request.Sysroots), Flags(request), cancellationToken).ConfigureAwait(false);
+        var session = await BuildSession.OpenAsync(workspace, [named], workspace.CgoOptions(request.Cgo, request.Sysroots), request.GoFlags, cancellationToken, OnePackage(request)).ConfigureAwait(false);
         var target = session.Targets[0];
         var binary = await BuildOneAsync(workspace, session, request.Package, cancellationToken).ConfigureAwait(false);
         var executor = BoardExecutor.For(target, session.Toolchain, workspace.GetVariable, session.CToolchain(target)?.Sysroot);
@@ -45,7 +45,7 @@ internal static class RunPipeline
     {
         var asked = await DeviceFleet.OneAsync(workspace, request.On, request.Targets, "run", "run", cancellationToken).ConfigureAwait(false);
         var (device, address) = (asked.Device!, asked.Member.Address);
-        var session = await BuildSession.OpenAsync(workspace, [asked.Target!], workspace.CgoOptions(request.Cgo, request.Sysroots), Flags(request), cancellationToken).ConfigureAwait(false);
+        var session = await BuildSession.OpenAsync(workspace, [asked.Target!], workspace.CgoOptions(request.Cgo, request.Sysroots), request.GoFlags, cancellationToken, OnePackage(request)).ConfigureAwait(false);
         var target = session.Targets[0];
         var binary = await BuildOneAsync(workspace, session, request.Package, cancellationToken).ConfigureAwait(false);
         var program = await device.PlaceProgramAsync(binary.Path, cancellationToken).ConfigureAwait(false);
@@ -68,7 +68,7 @@ internal static class RunPipeline
         Stream Prefixed(Stream stream, FleetMember member) => new LinePrefixStream(stream, member.Name.PadRight(width) + " | ", gate);
 
         var asked = await DeviceFleet.AskAsync(workspace, members, request.Targets, "run", cancellationToken).ConfigureAwait(false);
-        var built = await DeviceFleet.BuildPerBoardAsync(workspace, asked, request.Cgo, request.Sysroots, Flags(request), [request.Package], cancellationToken).ConfigureAwait(false);
+        var built = await DeviceFleet.BuildPerBoardAsync(workspace, asked, request.Cgo, request.Sysroots, request.GoFlags, [request.Package], cancellationToken, OnePackage(request)).ConfigureAwait(false);
         var binaries = built.ToDictionary(b => b.Key, b => b.Value.Count == 1
             ? b.Value[0]
             : throw new ConfigurationException($"run needs one command package, but {request.Package} built {b.Value.Count} commands; name one of them"), StringComparer.Ordinal);
@@ -100,10 +100,8 @@ internal static class RunPipeline
         return codes.Max();
     }
 
-    private static GoBuildFlags Flags(RunRequest request) =>
-        GoBuildFlags.Parse(request.GoFlags ?? []) is var (flags, packages) && packages.Count == 0
-            ? flags
-            : throw new ConfigurationException($"run builds one package ({request.Package}); its own arguments go after --");
+    /// <summary>The line that refuses a package among run's go flags.</summary>
+    private static Func<string, string> OnePackage(RunRequest request) => _ => $"run builds one package ({request.Package}); its own arguments go after --";
 
     /// <summary>The one verified command the package builds for the board.</summary>
     private static async Task<BinaryCheck> BuildOneAsync(Workspace workspace, BuildSession session, string package, CancellationToken cancellationToken)

@@ -22,20 +22,19 @@ internal static class TestPipeline
     {
         var cgo = workspace.CgoOptions(request.Cgo, request.Sysroots);
         GoBuildFlags.CheckTestFlags(request.GoTestFlags);
-        var (flags, _) = GoBuildFlags.Parse(request.GoFlags ?? []);
         BuildSession session;
         string? exec;
         if (DeviceFleet.AreNamed(workspace, request.On))
         {
             // Asked first, so a board the device cannot run is refused before anything is built or copied.
             var device = await DeviceFleet.OneAsync(workspace, request.On, request.Targets, "test", "test", cancellationToken).ConfigureAwait(false);
-            session = await BuildSession.OpenAsync(workspace, [device.Target!], cgo, flags, cancellationToken).ConfigureAwait(false);
+            session = await BuildSession.OpenAsync(workspace, [device.Target!], cgo, request.GoFlags, cancellationToken).ConfigureAwait(false);
             exec = DeviceExec.GoTestExec(device.Device!, session.Targets[0]);
         }
         else
         {
             var selected = TargetSelection.ThisBoard(workspace.Catalog(), request.Targets, workspace.HostRoot, "test");
-            session = await BuildSession.OpenAsync(workspace, [selected], cgo, flags, cancellationToken).ConfigureAwait(false);
+            session = await BuildSession.OpenAsync(workspace, [selected], cgo, request.GoFlags, cancellationToken).ConfigureAwait(false);
             var target = session.Targets[0];
             exec = BoardExecutor.For(target, session.Toolchain, workspace.GetVariable, session.CToolchain(target)?.Sysroot).GoTestExec;
         }

@@ -96,4 +96,18 @@ public sealed class CommandLineSpecs
     {
         Assert.Equal(expected, PiBuildCommandLine.CommandToBuild(line.Split(' ')));
     }
+
+    [Theory]
+    [InlineData("release --snapshot", "release builds pibuild.yaml's commands (or every main package), not './cmd/x'; list packages under 'commands:'")]
+    [InlineData("image -o oci", "image builds pibuild.yaml's commands (or every main package), not './cmd/x'; list packages under 'commands:'")]
+    public async Task A_package_among_the_go_flags_of_a_command_that_builds_its_own_is_refused_before_anything_is_built(string command, string expected)
+    {
+        // A go.mod with no Go file: reaching the build (or Go) would say something else.
+        using var dir = new TempDirectory();
+        dir.Write("go.mod", "module example.com/x\n\ngo 1.21\n");
+        var (code, stdout, err) = await Invoke([.. command.Split(' '), "--target", "pi2", "-C", dir.Path, "--", "-trimpath", "./cmd/x"]);
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.Equal($"pibuild: {expected}\n", err);
+    }
 }
