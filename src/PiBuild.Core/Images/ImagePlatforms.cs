@@ -11,15 +11,22 @@ internal static class ImagePlatforms
             : throw new ConfigurationException($"{board.Name} is {board.GoOs}/{board.GoArch}: images are for linux/arm and linux/arm64 boards");
 
     /// <summary>
-    /// v6 → 6, v7 → 7, v8 → 8: variants of one architecture in the order a client falls back through. An arm entry
-    /// without a variant is v7, as podman and containerd pull it (and as Docker Hub's armhf images are).
+    /// v6 → 6, v7 → 7, v8 → 8: variants of one architecture in the order a client falls back through, read from the
+    /// platform as clients read it (<see cref="AsPulled"/>).
     /// </summary>
     public static int Level(OciPlatform platform) =>
-        platform.Variant is { Length: > 1 } v && int.TryParse(v[1..], out var level) ? level : platform.Architecture == "arm" ? 7 : 0;
+        AsPulled(platform).Variant is { Length: > 1 } v && int.TryParse(v[1..], out var level) ? level : 0;
 
-    /// <summary>The platform as clients read it: linux/arm without a variant is linux/arm/v7.</summary>
-    public static OciPlatform AsPulled(OciPlatform platform) =>
-        platform is { Architecture: "arm", Variant: null or "" } ? platform with { Variant = "v7" } : platform;
+    /// <summary>
+    /// The platform as clients read it (containerd's normalization, which podman shares): linux/arm without a variant
+    /// is linux/arm/v7 (as Docker Hub's armhf images are), linux/arm64 without one is linux/arm64/v8.
+    /// </summary>
+    public static OciPlatform AsPulled(OciPlatform platform) => platform switch
+    {
+        { Architecture: "arm", Variant: null or "" } => platform with { Variant = "v7" },
+        { Architecture: "arm64", Variant: null or "" } => platform with { Variant = "v8" },
+        _ => platform,
+    };
 
     /// <summary>
     /// The entry a client on <paramref name="wanted"/> pulls, as containerd's matcher does: the same OS and

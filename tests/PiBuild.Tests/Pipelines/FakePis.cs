@@ -6,7 +6,10 @@ namespace PiBuild.Tests.Pipelines;
 /// host's own directory — HOME there, its fake root (model, cpuinfo, a 32-bit ARM /bin/sh, the armhf loader) as
 /// PIBUILD_HOST_ROOT for the device probe, a recording systemctl first on PATH — and logs every command. A host with
 /// no directory refuses the connection as ssh does (255). Installs go to real directories, so what a deploy leaves is
-/// read from the disk.
+/// read from the disk. A placed program is an ARM one (which this machine may or may not run through binfmt), so the
+/// script that runs it (<c>run --on</c>) runs a stand-in for the board's CPU instead: it says which program, for which
+/// GOARM, on which host, with which arguments, echoes its standard input when asked to, writes a line to stderr, and
+/// exits with the code in the host's <c>home/exit</c>.
 /// </summary>
 internal sealed class FakePis : IDisposable
 {
@@ -32,13 +35,26 @@ internal sealed class FakePis : IDisposable
         if [ ! -d "$d" ]; then echo "ssh: connect to host $host port 22: Connection refused" >&2; exit 255; fi
         printf '%s\n' "$cmd" >> "$d/commands.log"
         printf '%s\n' "$host" >> "$pis/order.log"
+        case "$cmd" in
+          *'echo $$ > '*) cmd=$(printf '%s\n' "$cmd" | sed "s#'\{0,1\}\($d/home/.cache/pibuild/run/[0-9a-f]*/[^' ]*\)'\{0,1\}#/bin/sh '$pis/cpu' '$host' '\1'#") ;;
+        esac
         cd "$d/home" && HOME=$d/home PIBUILD_HOST_ROOT=$d/root PATH=$d/bin:$PATH exec /bin/sh -c "$cmd"
+        """;
+
+    private const string Cpu = """
+        #!/bin/sh
+        host=$1; program=$2; shift 2
+        echo "$(basename "$program") $(grep -ao 'GOARM=[0-9]' "$program" | head -n 1) on $host: $*"
+        [ "$1" = stdin ] && cat
+        echo "a warning from $host" >&2
+        exit "$(cat "$HOME/exit" 2>/dev/null || echo 0)"
         """;
 
     private readonly TempDirectory _dir = new("pibuild-fake-pis-");
 
     public FakePis()
     {
+        _dir.Write("cpu", Cpu.ReplaceLineEndings("\n"));
         var ssh = _dir.Write("ssh", Ssh.ReplaceLineEndings("\n"));
         File.SetUnixFileMode(ssh, (UnixFileMode)0x1ED);
         SshCommand = $"/bin/sh {ssh} {_dir.Path}";
@@ -63,6 +79,9 @@ internal sealed class FakePis : IDisposable
 
     /// <summary>Where a deploy to <paramref name="host"/> with <c>--to</c> this directory puts its commands.</summary>
     public string Bin(string host) => _dir.Combine(host, "opt");
+
+    /// <summary>The exit code of every program run on <paramref name="host"/> from now on.</summary>
+    public void ExitsWith(string host, int code) => _dir.Write($"{host}/home/exit", $"{code}\n");
 
     /// <summary>What the host's systemctl was asked, a line a call.</summary>
     public string SystemctlLog(string host) => File.Exists(_dir.Combine(host, "bin", "systemctl.log")) ? File.ReadAllText(_dir.Combine(host, "bin", "systemctl.log")) : "";
