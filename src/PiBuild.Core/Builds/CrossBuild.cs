@@ -14,7 +14,20 @@ internal sealed record TargetBuildResult(TargetProfile Target, IReadOnlyList<Bin
 /// </summary>
 /// <param name="Rules">How the labelled boards judge it: a release's group, exactly; a package or an image entry any
 /// board of its architecture installs, by "runs on every level above".</param>
-internal sealed record BuildFor(TargetProfile Builder, IReadOnlyList<TargetProfile> Boards, VerificationRules? Rules = null);
+internal sealed record BuildFor(TargetProfile Builder, IReadOnlyList<TargetProfile> Boards, VerificationRules? Rules = null)
+{
+    /// <summary>
+    /// Groups of boards (each one build, <see cref="BuildSession.Groups"/>) joined by the output that serves them — a
+    /// Debian architecture, an OCI platform — each output with its lowest group (its code is what every board of the
+    /// output runs) and all the output's boards, in the order the outputs first appear.
+    /// </summary>
+    public static IReadOnlyList<(TKey Output, TGroup Lowest, IReadOnlyList<TargetProfile> Boards)> LowestPerOutput<TGroup, TKey>(
+        IEnumerable<TGroup> groups, Func<TGroup, IReadOnlyList<TargetProfile>> boardsOf, Func<TargetProfile, TKey> outputOf)
+        where TKey : notnull =>
+        groups.GroupBy(g => outputOf(boardsOf(g)[0]))
+            .Select(output => (output.Key, output.OrderBy(g => boardsOf(g)[0].Level.Rank).First(), (IReadOnlyList<TargetProfile>)output.SelectMany(boardsOf).ToArray()))
+            .ToArray();
+}
 
 /// <summary>
 /// Runs a <see cref="CrossBuildPlan"/>: <c>go build</c> per distinct build into a staging directory, verifies every

@@ -147,13 +147,8 @@ internal static class ImagePipeline
     /// <summary>One platform per OCI platform the boards need; each built from its lowest level (the one every board of it runs), in index order.</summary>
     private static IReadOnlyList<(OciPlatform Platform, TargetProfile Builder, IReadOnlyList<TargetProfile> Boards)> Platforms(BuildSession session)
     {
-        return session.Groups(session.Targets)
-            .GroupBy(g => ImagePlatforms.Of(g[0]))
-            .Select(p =>
-            {
-                var builder = p.OrderBy(g => ArchLevel.Of(g[0]).Rank).First()[0];
-                return (Platform: p.Key, Builder: builder, Boards: (IReadOnlyList<TargetProfile>)p.SelectMany(g => g).ToArray());
-            })
+        return BuildFor.LowestPerOutput(session.Groups(session.Targets), g => g, ImagePlatforms.Of)
+            .Select(p => (Platform: p.Output, Builder: p.Lowest[0], p.Boards))
             .OrderBy(p => p.Platform.Architecture, StringComparer.Ordinal)
             .ThenBy(p => ArchLevel.Of(p.Builder).Rank)
             .ToArray();

@@ -1,3 +1,4 @@
+using PiBuild.Core.Builds;
 using PiBuild.Core.Projects;
 using PiBuild.Core.Targets;
 
@@ -19,14 +20,9 @@ internal sealed record DebianPackagePlan(string Package, string Version, string 
     {
         var package = config.Package ?? DebPackageConfig.PackageNameFor(project);
         var version = DebianVersion.From(releaseVersion);
-        return groups
-            .GroupBy(g => ArchitectureOf(g.Builder))
-            .OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(byArch =>
-            {
-                var lowest = byArch.OrderBy(g => g.Builder.Level.Rank).First();
-                return new DebianPackagePlan(package, version, byArch.Key, $"{package}_{version}_{byArch.Key}.deb", lowest, byArch.SelectMany(g => g.Boards).ToArray());
-            })
+        return BuildFor.LowestPerOutput(groups, g => g.Boards, ArchitectureOf)
+            .OrderBy(a => a.Output, StringComparer.Ordinal)
+            .Select(a => new DebianPackagePlan(package, version, a.Output, $"{package}_{version}_{a.Output}.deb", a.Lowest, a.Boards))
             .ToArray();
     }
 
