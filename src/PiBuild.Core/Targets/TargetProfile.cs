@@ -18,7 +18,9 @@ internal sealed record BoardDetection(IReadOnlyList<string> Models, string? CpuP
 
 /// <summary>
 /// One board, fully resolved: inheritance applied, every key of <see cref="ProfileKeys"/> read and validated.
-/// The properties are the keys the rest of pibuild reads most; any key is <see cref="Get{T}"/>.
+/// The properties are the keys the rest of pibuild reads most; any key is <see cref="Get{T}"/>. Its public face is
+/// what <c>pibuild targets</c> shows (read-only values, <see cref="Shown"/>, <see cref="ToJson"/>); everything
+/// that decides a build is internal.
 /// </summary>
 public sealed class TargetProfile
 {
@@ -51,7 +53,7 @@ public sealed class TargetProfile
 
     public string Board => Get(ProfileKeys.Board);
 
-    public string Soc => Get(ProfileKeys.Soc);
+    internal string Soc => Get(ProfileKeys.Soc);
 
     public string Cpu => Get(ProfileKeys.Cpu);
 
@@ -72,7 +74,7 @@ public sealed class TargetProfile
     /// <summary>The level setting as the profile writes it ("6", "7,softfloat", "v8.2"); null when it leaves Go's default.</summary>
     public string? LevelSetting => GoArm?.ToString() ?? GoArm64?.ToString();
 
-    public bool Cgo => Get(ProfileKeys.Cgo);
+    internal bool Cgo => Get(ProfileKeys.Cgo);
 
     /// <summary>The word size of the board's userland: what a 32-bit Raspberry Pi OS on a 64-bit Pi runs is 32.</summary>
     public int UserlandBits => GoArchitecture.Find(GoArch)?.Bits ?? 32;
@@ -96,7 +98,7 @@ public sealed class TargetProfile
         : null;
 
     /// <summary>GOOS-GOARCH and the architecture level (<c>linux-arm-6</c>, <c>linux-arm64-v8.2</c>), for cache keys.</summary>
-    public string Platform => Level.CacheKey;
+    internal string Platform => Level.CacheKey;
 
     internal T Get<T>(ProfileKey<T> key) => (T)_values[key]!;
 
@@ -112,7 +114,7 @@ public sealed class TargetProfile
     /// SHA-256 of the keys that describe the board and its build, not of where the file was: the same profile
     /// gives the same hash on every machine (release manifests record it).
     /// </summary>
-    public string Fingerprint()
+    internal string Fingerprint()
     {
         var text = string.Join('\n', ProfileKeys.All.Where(k => k.Fingerprinted).Select(k => k.FingerprintText(_values[k])).Prepend($"name={Name}"));
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
