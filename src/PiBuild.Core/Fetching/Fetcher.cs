@@ -234,19 +234,27 @@ internal sealed class Fetcher(DownloadStore store, FetchPolicy policy) : IDispos
             return Sha256Hex.IsValid(first) ? first!.ToLowerInvariant() : null;
         }, e => new WorkFailedException($"reading the checksum {sidecar} failed after {policy.Attempts} attempts: {e.Message}; try again, or pass --sha256", e), cancellationToken, budget);
 
+    /// <summary>
+    /// The most of Go's download index that is read: go.dev's whole index (every release, every file) is a few MiB;
+    /// an answer many times that is not an index, and is not read into memory.
+    /// </summary>
+    internal const int MaxIndexBytes = 64 << 20;
+
     private async Task<string> ReadTextAsync(string location, CancellationToken cancellationToken)
     {
         if (FetchSource.Parse(location) is LocalSource local)
         {
             RequireExists(local);
-            return await File.ReadAllTextAsync(local.Path, cancellationToken).ConfigureAwait(false);
+            return new FileInfo(local.Path).Length <= MaxIndexBytes
+                ? await File.ReadAllTextAsync(local.Path, cancellationToken).ConfigureAwait(false)
+                : throw new WorkFailedException($"{local.Path} is larger than the {MaxIndexBytes >> 20} MiB a Go download index can be; check --index");
         }
 
         try
         {
             using var response = await transport.GetAsync(new Uri(location), null, cancellationToken).ConfigureAwait(false);
             return response.IsSuccessStatusCode
-                ? await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false)
+                ? Encoding.UTF8.GetString(await transport.ReadBodyAsync(response, MaxIndexBytes, $"Go's download index {location}", cancellationToken).ConfigureAwait(false))
                 : throw new WorkFailedException($"HTTP {(int)response.StatusCode} {response.ReasonPhrase} for {location}; check --index");
         }
         catch (Exception e) when (e is HttpRequestException or TransientFetchException)
