@@ -52,7 +52,7 @@ internal sealed class HttpDownload(HttpTransport transport, IProgress<FetchProgr
         var (known, have) = ResumePoint(url, partialPath);
         using var response = await SendAsync(url, known, have, cancellationToken).ConfigureAwait(false);
         var status = (int)response.StatusCode;
-        CheckStatus(response, url, partialPath);
+        CheckStatus(response, url, partialPath, authorize is not null);
 
         var etag = response.Headers.ETag?.ToString();
         var lastModified = response.Content.Headers.LastModified?.ToString("R");
@@ -114,13 +114,19 @@ internal sealed class HttpDownload(HttpTransport transport, IProgress<FetchProgr
 
     private static string Seconds(TimeSpan time) => HttpTransport.Seconds(time);
 
-    private static void CheckStatus(HttpResponseMessage response, Uri url, string partialPath)
+    private static void CheckStatus(HttpResponseMessage response, Uri url, string partialPath, bool authorized)
     {
         var status = (int)response.StatusCode;
         if (status == 416)
         {
             PartialDownload.Discard(partialPath);
             throw new TransientFetchException("the server refused to resume (416); starting over");
+        }
+
+        if (status == 401 && authorized)
+        {
+            // What was kept stays for the resume that follows a renewed login.
+            throw new CredentialsExpiredException(url, response.Headers.WwwAuthenticate.FirstOrDefault());
         }
 
         HttpTransport.ThrowIfTransient(response);
@@ -282,6 +288,16 @@ internal sealed class DiskFullException(string partialPath, string name, long ne
 
         return $"no space left on {device} for {name} (needs {needed} bytes more, has {available}); free some space and run the same command again to resume";
     }
+}
+
+/// <summary>
+/// A 401 to a request that carried credentials (a registry token that expired during a long pull): the caller may
+/// answer <paramref name="Challenge"/> again and resume; another attempt with the same credentials would not help.
+/// </summary>
+internal sealed class CredentialsExpiredException(Uri url, AuthenticationHeaderValue? challenge)
+    : Exception($"{url} no longer accepts the credentials it was sent (HTTP 401)")
+{
+    public AuthenticationHeaderValue? Challenge { get; } = challenge;
 }
 
 /// <summary>More bytes than were declared: a hostile or broken server, not worth another attempt.</summary>

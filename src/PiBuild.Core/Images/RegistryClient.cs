@@ -141,12 +141,30 @@ internal sealed partial class RegistryClient(ImageReference reference, RegistryC
             : throw new WorkFailedException($"registry {reference.Registry} answered {what} with {body.Length} bytes whose digest is {OciDigest.Of(body).Short}; nothing in it is used");
     }
 
-    /// <summary>A layer into the fetcher's content-addressed store (once: a second pull finds it there), its digest and size checked.</summary>
+    /// <summary>
+    /// A layer into the fetcher's content-addressed store (once: a second pull finds it there), its digest and size
+    /// checked. The manifests before it answered the registry's challenge, so the same login (or none) serves the
+    /// layers; a token that expires during a long pull (Docker Hub's last minutes) is renewed once, and the download
+    /// resumes from what it kept.
+    /// </summary>
     public async Task<string> FetchBlobAsync(OciDescriptor blob, string name, CancellationToken cancellationToken)
     {
-        // The manifests before it answered the registry's challenge: the same login (or none) serves the layers.
-        var authorization = _authorization;
-        return await fetcher.FetchBlobAsync(Url($"blobs/{blob.Digest}"), blob.Digest.Hex, blob.Size, request => request.Headers.Authorization = authorization, name, null, cancellationToken).ConfigureAwait(false);
+        for (var renewed = false; ; renewed = true)
+        {
+            var authorization = _authorization;
+            try
+            {
+                return await fetcher.FetchBlobAsync(Url($"blobs/{blob.Digest}"), blob.Digest.Hex, blob.Size, request => request.Headers.Authorization = authorization, name, null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (CredentialsExpiredException e) when (!renewed)
+            {
+                _authorization = await AnswerAsync(e.Challenge, "pull", cancellationToken).ConfigureAwait(false);
+            }
+            catch (CredentialsExpiredException)
+            {
+                throw AuthRefused("pull");
+            }
+        }
     }
 
     private Uri Url(string path) => new($"{_scheme ?? "https"}://{reference.ApiHost}/v2/{reference.Repository}/{path}");

@@ -182,6 +182,40 @@ public sealed class RegistryAuthenticationSpecs : IDisposable
         Assert.DoesNotContain(_registry.Requests, r => r.Authorization is not null);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_token_that_expires_during_a_pull_is_renewed_once_and_the_layer_arrives_or_the_refusal_is_one_line(bool renewable)
+    {
+        var layer = Encoding.UTF8.GetBytes("a layer's bytes");
+        var tokens = 0;
+        var challenge = $"Bearer realm=\"http://127.0.0.1:{_registry.Port}/token\",service=\"tiny\"";
+        _registry.Answer = (path, authorization) => path switch
+        {
+            "/token" => (HttpStatusCode.OK, null, $"{{\"token\":\"t{Interlocked.Increment(ref tokens)}\"}}"),
+            _ when authorization is null => (HttpStatusCode.Unauthorized, challenge, "{}"),
+            _ when path.Contains("/blobs/", StringComparison.Ordinal) && (!renewable || authorization != "Bearer t2") => (HttpStatusCode.Unauthorized, challenge, "{}"),
+            _ when path.Contains("/blobs/", StringComparison.Ordinal) => (HttpStatusCode.OK, null, Encoding.UTF8.GetString(layer)),
+            _ => (HttpStatusCode.OK, null, "{}"),
+        };
+        var client = Client(Login);
+        await client.CheckCanPushAsync(CancellationToken.None);
+        var blob = new OciDescriptor("application/vnd.oci.image.layer.v1.tar", PiBuild.Core.Digests.OciDigest.Of(layer), layer.Length);
+
+        if (renewable)
+        {
+            var path = await client.FetchBlobAsync(blob, "the layer", CancellationToken.None);
+            Assert.Equal(layer, File.ReadAllBytes(path));
+            Assert.Equal(2, tokens);
+        }
+        else
+        {
+            var refused = await Assert.ThrowsAnyAsync<PiBuildException>(() => client.FetchBlobAsync(blob, "the layer", CancellationToken.None));
+            Assert.StartsWith($"registry 127.0.0.1:{_registry.Port} refused the login of ci", refused.Message, StringComparison.Ordinal);
+            Assert.Equal(2, tokens);
+        }
+    }
+
     public void Dispose()
     {
         _registry.Dispose();
