@@ -12,6 +12,9 @@ namespace PiBuild.Core.Images;
 /// </summary>
 internal abstract class ImageSource : IDisposable
 {
+    /// <summary>Documents already read and checked, by their digest: a single-manifest image's root is its manifest too.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<OciDigest, byte[]> _read = new();
+
     public abstract string Name { get; }
 
     /// <summary>True when <paramref name="text"/> names an image rather than a file.</summary>
@@ -34,10 +37,32 @@ internal abstract class ImageSource : IDisposable
     }
 
     /// <summary>The document the reference names: an index, or a single manifest (its digest, when the reference pins one, checked).</summary>
-    public abstract Task<(string MediaType, byte[] Body)> RootAsync(CancellationToken cancellationToken);
+    public async Task<(string MediaType, byte[] Body)> RootAsync(CancellationToken cancellationToken)
+    {
+        var root = await ReadRootAsync(cancellationToken).ConfigureAwait(false);
+        _read.TryAdd(OciDigest.Of(root.Body), root.Body);
+        return root;
+    }
 
-    /// <summary>A manifest an index names, checked against its descriptor's digest and size.</summary>
-    public abstract Task<byte[]> ManifestAsync(OciDescriptor manifest, CancellationToken cancellationToken);
+    /// <summary>
+    /// A manifest an index names (or the root itself), checked against its descriptor's digest and size; read once:
+    /// bytes whose digest was computed here are the same document whoever names it again.
+    /// </summary>
+    public async Task<byte[]> ManifestAsync(OciDescriptor manifest, CancellationToken cancellationToken)
+    {
+        if (_read.TryGetValue(manifest.Digest, out var known) && known.Length == manifest.Size)
+        {
+            return known;
+        }
+
+        var body = await ReadManifestAsync(manifest, cancellationToken).ConfigureAwait(false);
+        _read.TryAdd(manifest.Digest, body);
+        return body;
+    }
+
+    protected abstract Task<(string MediaType, byte[] Body)> ReadRootAsync(CancellationToken cancellationToken);
+
+    protected abstract Task<byte[]> ReadManifestAsync(OciDescriptor manifest, CancellationToken cancellationToken);
 
     /// <summary>A config a manifest names, checked against its descriptor's digest and size.</summary>
     public abstract Task<byte[]> ConfigAsync(OciDescriptor config, CancellationToken cancellationToken);
@@ -53,10 +78,10 @@ internal abstract class ImageSource : IDisposable
     {
         public override string Name => ImageReference.DockerPrefix + reference;
 
-        public override Task<(string MediaType, byte[] Body)> RootAsync(CancellationToken cancellationToken) =>
+        protected override Task<(string MediaType, byte[] Body)> ReadRootAsync(CancellationToken cancellationToken) =>
             client.GetManifestAsync(reference.Tag ?? "latest", reference.Digest is { } pinned ? OciDigest.Parse(pinned, Name) : null, null, cancellationToken);
 
-        public override async Task<byte[]> ManifestAsync(OciDescriptor manifest, CancellationToken cancellationToken)
+        protected override async Task<byte[]> ReadManifestAsync(OciDescriptor manifest, CancellationToken cancellationToken)
         {
             OciDocuments.CheckDeclaredSize(manifest, $"{Name}'s manifest {manifest.Digest.Short}");
             return (await client.GetManifestAsync("", manifest.Digest, manifest.Size, cancellationToken).ConfigureAwait(false)).Body;
@@ -71,7 +96,7 @@ internal abstract class ImageSource : IDisposable
     {
         public override string Name => name;
 
-        public override async Task<(string MediaType, byte[] Body)> RootAsync(CancellationToken cancellationToken)
+        protected override async Task<(string MediaType, byte[] Body)> ReadRootAsync(CancellationToken cancellationToken)
         {
             var what = $"{name}'s index.json";
             var top = OciDocuments.ReadManifest(await ReadCappedAsync(Path.Combine(layout.Root, "index.json"), what, cancellationToken).ConfigureAwait(false), what);
@@ -81,10 +106,10 @@ internal abstract class ImageSource : IDisposable
                 : entries.FirstOrDefault(e => e.Annotations?.GetValueOrDefault("org.opencontainers.image.ref.name") == tag)
                     ?? throw new ConfigurationException($"{name}: the layout has no image tagged '{ArchiveName.Display(tag)}'");
             var descriptor = OciDocuments.Descriptor(chosen, what);
-            return (descriptor.MediaType, await ManifestAsync(descriptor, cancellationToken).ConfigureAwait(false));
+            return (descriptor.MediaType, await BlobAsync(descriptor, cancellationToken).ConfigureAwait(false));
         }
 
-        public override Task<byte[]> ManifestAsync(OciDescriptor manifest, CancellationToken cancellationToken) => BlobAsync(manifest, cancellationToken);
+        protected override Task<byte[]> ReadManifestAsync(OciDescriptor manifest, CancellationToken cancellationToken) => BlobAsync(manifest, cancellationToken);
 
         public override Task<byte[]> ConfigAsync(OciDescriptor config, CancellationToken cancellationToken) => BlobAsync(config, cancellationToken);
 
