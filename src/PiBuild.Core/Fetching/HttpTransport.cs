@@ -79,8 +79,12 @@ internal sealed class HttpTransport(FetchPolicy policy) : IDisposable
     public async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         using var silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        // An upload's body goes out before the answer: the bound is on the silence after it, so only requests without content get it.
-        if (request.Content is null)
+        // An upload's body goes out before the answer: its bound starts on the silence after the last byte is sent.
+        if (request.Content is { } body)
+        {
+            request.Content = new AfterBody(body, () => silence.CancelAfter(policy.ConnectTimeout + policy.IdleTimeout));
+        }
+        else
         {
             silence.CancelAfter(policy.ConnectTimeout + policy.IdleTimeout);
         }
@@ -197,4 +201,44 @@ internal sealed class HttpTransport(FetchPolicy policy) : IDisposable
     public static string Seconds(TimeSpan time) => $"{time.TotalSeconds:0.###} s";
 
     private static string Size(long bytes) => bytes >= 1 << 20 && bytes % (1 << 20) == 0 ? $"{bytes >> 20} MiB" : bytes >= 1 << 10 && bytes % (1 << 10) == 0 ? $"{bytes >> 10} KiB" : $"{bytes} bytes";
+
+    /// <summary>A request body that says when its last byte has been handed to the connection.</summary>
+    private sealed class AfterBody : HttpContent
+    {
+        private readonly HttpContent _inner;
+        private readonly Action _sent;
+
+        public AfterBody(HttpContent inner, Action sent)
+        {
+            (_inner, _sent) = (inner, sent);
+            foreach (var (name, values) in inner.Headers)
+            {
+                Headers.TryAddWithoutValidation(name, values);
+            }
+        }
+
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+        {
+            await _inner.CopyToAsync(stream, cancellationToken).ConfigureAwait(false);
+            _sent();
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = _inner.Headers.ContentLength ?? -1;
+            return length >= 0;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
 }

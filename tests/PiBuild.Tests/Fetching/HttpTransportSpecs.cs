@@ -69,4 +69,36 @@ public sealed class HttpTransportSpecs
     [InlineData("https://reg.example:5000/v2/", "https://reg.example/v2/x", false)]
     public void Credentials_go_only_to_the_origin_they_were_given_for(string origin, string next, bool same) =>
         Assert.Equal(same, HttpTransport.SameOrigin(new Uri(next), new Uri(origin)));
+
+    [Fact]
+    public async Task A_server_that_takes_an_upload_and_then_says_nothing_is_given_up_on_after_the_silence_bound()
+    {
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        using var listener = new HttpListener { Prefixes = { $"http://127.0.0.1:{port}/" } };
+        listener.Start();
+        var received = Task.Run(async () =>
+        {
+            // Reads the whole body, then never answers.
+            var context = await listener.GetContextAsync();
+            using var body = new MemoryStream();
+            await context.Request.InputStream.CopyToAsync(body);
+            return body.Length;
+        });
+
+        var policy = FetchPolicy.Default with { ConnectTimeout = TimeSpan.FromSeconds(1), IdleTimeout = TimeSpan.FromSeconds(1) };
+        using var transport = new HttpTransport(policy);
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"http://127.0.0.1:{port}/v2/r/blobs/uploads/1") { Content = new ByteArrayContent(new byte[3 << 20]) };
+
+        // The hang guard only: without the bound the answer is awaited forever.
+        var silent = await Assert.ThrowsAsync<TransientFetchException>(() => transport.SendOnceAsync(request, CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(2)));
+
+        Assert.Equal("the server sent no answer within 2 s", silent.Message);
+        Assert.Equal(3L << 20, await received.WaitAsync(TimeSpan.FromMinutes(2)));
+    }
 }
