@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using PiBuild.Core.Addresses;
 using PiBuild.Core.Digests;
 using PiBuild.Core.Fetching;
@@ -13,7 +14,7 @@ namespace PiBuild.Core.Images;
 internal abstract class ImageSource : IDisposable
 {
     /// <summary>Documents already read and checked, by their digest: a single-manifest image's root is its manifest too.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<OciDigest, byte[]> _read = new();
+    private readonly ConcurrentDictionary<OciDigest, byte[]> _read = new();
 
     public abstract string Name { get; }
 
