@@ -5,8 +5,10 @@ using PiBuild.Core.Processes;
 
 namespace PiBuild.Core.Go;
 
-/// <summary>A Go release pibuild fetched: where it is, how much disk it takes, when a build last used it.</summary>
-/// <summary>A Go release in pibuild's toolchain cache (<paramref name="Version"/> as <c>go version</c> names it).</summary>
+/// <summary>
+/// A Go release pibuild fetched (<paramref name="Version"/> as <c>go version</c> names it): where it is, how much disk
+/// it takes, when a build last used it.
+/// </summary>
 public sealed record CachedToolchain(string Version, string Directory, long Bytes, DateTime LastUsedUtc);
 
 /// <summary>
@@ -25,8 +27,10 @@ internal sealed class ToolchainStore(PiBuildPaths paths)
 
     public bool IsInstalled(GoVersion version) => File.Exists(Stamp(version)) && File.Exists(GoExecutable(version));
 
-    public IReadOnlyList<CachedToolchain> List() =>
-        Installed().Select(v => new CachedToolchain(v.Text, Directory(v), SizeOf(Directory(v)), File.GetLastWriteTimeUtc(Stamp(v)))).ToArray();
+    public IReadOnlyList<CachedToolchain> List() => Installed().Select(Entry).ToArray();
+
+    private CachedToolchain Entry(GoVersion version) =>
+        new(version.Text, Directory(version), SizeOf(Directory(version)), File.GetLastWriteTimeUtc(Stamp(version)));
 
     /// <summary>The installed releases, newest first (a directory whose name is not exactly a release's is not one).</summary>
     public IEnumerable<GoVersion> Installed() => !System.IO.Directory.Exists(Root)
@@ -84,14 +88,14 @@ internal sealed class ToolchainStore(PiBuildPaths paths)
     /// <summary>Removes all but the <paramref name="keep"/> most recently used releases; returns what it removed.</summary>
     public IReadOnlyList<CachedToolchain> Prune(int keep)
     {
-        var removed = List().OrderByDescending(t => t.LastUsedUtc).Skip(keep).ToArray();
-        foreach (var toolchain in removed)
+        var removed = Installed().Select(v => (Version: v, Entry: Entry(v))).OrderByDescending(t => t.Entry.LastUsedUtc).Skip(keep).ToArray();
+        foreach (var (version, toolchain) in removed)
         {
-            File.Delete(Stamp(GoVersion.Parse(toolchain.Version)));
+            File.Delete(Stamp(version));
             StagingDirectory.Remove(toolchain.Directory);
         }
 
-        return removed;
+        return removed.Select(t => t.Entry).ToArray();
     }
 
     private static async Task<GoVersion?> ReportedVersionAsync(string go, ProcessRunner runner, CancellationToken cancellationToken)
