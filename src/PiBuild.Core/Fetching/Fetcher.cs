@@ -245,9 +245,7 @@ internal sealed class Fetcher(DownloadStore store, FetchPolicy policy) : IDispos
         if (FetchSource.Parse(location) is LocalSource local)
         {
             RequireExists(local);
-            return new FileInfo(local.Path).Length <= MaxIndexBytes
-                ? await File.ReadAllTextAsync(local.Path, cancellationToken).ConfigureAwait(false)
-                : throw new WorkFailedException($"{local.Path} is larger than the {MaxIndexBytes >> 20} MiB a Go download index can be; check --index");
+            return RegularFile.ReadText(local.Path, "Go's download index", MaxIndexBytes);
         }
 
         try

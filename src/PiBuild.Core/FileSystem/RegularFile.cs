@@ -32,15 +32,47 @@ internal static class RegularFile
     /// <summary>A text file of at most <paramref name="limit"/> bytes.</summary>
     public static string ReadText(string path, string what, int limit = 1 << 20)
     {
+        using var reader = new StreamReader(new MemoryStream(ReadBytes(path, what, limit)));
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>
+    /// A file of at most <paramref name="limit"/> bytes, whole: refused before reading when it says it is larger, and
+    /// as soon as it is larger when it grows while being read.
+    /// </summary>
+    public static byte[] ReadBytes(string path, string what, int limit)
+    {
         using var stream = Open(path, what);
         if (stream.Length > limit)
         {
-            throw new ConfigurationException($"{path} is {stream.Length} bytes; {what} is at most {limit / 1024} KiB");
+            throw TooLarge(path, what, stream.Length, limit);
         }
 
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
+        var buffer = new byte[stream.Length + 1];
+        var read = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        if (read < buffer.Length)
+        {
+            return buffer[..read];
+        }
+
+        using var grown = new MemoryStream();
+        grown.Write(buffer, 0, read);
+        var chunk = new byte[1 << 16];
+        while ((read = stream.Read(chunk)) > 0)
+        {
+            if (grown.Length + read > limit)
+            {
+                throw TooLarge(path, what, grown.Length + read, limit);
+            }
+
+            grown.Write(chunk, 0, read);
+        }
+
+        return grown.ToArray();
     }
+
+    private static ConfigurationException TooLarge(string path, string what, long size, int limit) =>
+        new($"{path} is {size} bytes; {what} is at most {(limit % (1 << 20) == 0 ? $"{limit >> 20} MiB" : $"{limit / 1024} KiB")}");
 
     public static string Describe(FileKind kind) => kind switch
     {

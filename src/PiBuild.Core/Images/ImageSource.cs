@@ -97,28 +97,28 @@ internal abstract class ImageSource : IDisposable
     {
         public override string Name => name;
 
-        protected override async Task<(string MediaType, byte[] Body)> ReadRootAsync(CancellationToken cancellationToken)
+        protected override Task<(string MediaType, byte[] Body)> ReadRootAsync(CancellationToken cancellationToken)
         {
             var what = $"{name}'s index.json";
-            var top = OciDocuments.ReadManifest(await ReadCappedAsync(Path.Combine(layout.Root, "index.json"), what, cancellationToken).ConfigureAwait(false), what);
+            var top = OciDocuments.ReadManifest(ReadCapped(Path.Combine(layout.Root, "index.json"), what), what);
             var entries = (top.Manifests ?? throw new WorkFailedException($"{what} lists no images; the layout is malformed")).ToArray();
             var chosen = tag is null
                 ? entries.Length == 1 ? entries[0] : throw new ConfigurationException($"{name} holds {entries.Length} images; name one: {name}:TAG")
                 : entries.FirstOrDefault(e => e.Annotations?.GetValueOrDefault("org.opencontainers.image.ref.name") == tag)
                     ?? throw new ConfigurationException($"{name}: the layout has no image tagged '{ArchiveName.Display(tag)}'");
             var descriptor = OciDocuments.Descriptor(chosen, what);
-            return (descriptor.MediaType, await BlobAsync(descriptor, cancellationToken).ConfigureAwait(false));
+            return Task.FromResult((descriptor.MediaType, Blob(descriptor)));
         }
 
-        protected override Task<byte[]> ReadManifestAsync(OciDescriptor manifest, CancellationToken cancellationToken) => BlobAsync(manifest, cancellationToken);
+        protected override Task<byte[]> ReadManifestAsync(OciDescriptor manifest, CancellationToken cancellationToken) => Task.FromResult(Blob(manifest));
 
-        public override Task<byte[]> ConfigAsync(OciDescriptor config, CancellationToken cancellationToken) => BlobAsync(config, cancellationToken);
+        public override Task<byte[]> ConfigAsync(OciDescriptor config, CancellationToken cancellationToken) => Task.FromResult(Blob(config));
 
-        private async Task<byte[]> BlobAsync(OciDescriptor descriptor, CancellationToken cancellationToken)
+        private byte[] Blob(OciDescriptor descriptor)
         {
             var what = $"{name}'s blob {descriptor.Digest.Short}";
             OciDocuments.CheckDeclaredSize(descriptor, what);
-            var body = await ReadCappedAsync(layout.BlobPath(descriptor.Digest), what, cancellationToken).ConfigureAwait(false);
+            var body = ReadCapped(layout.BlobPath(descriptor.Digest), what);
             return OciDigest.Of(body) == descriptor.Digest && body.Length == descriptor.Size
                 ? body
                 : throw new WorkFailedException($"{what} does not match its digest and size ({body.Length} bytes, {OciDigest.Of(body).Short}); the layout is corrupt");
@@ -132,16 +132,23 @@ internal abstract class ImageSource : IDisposable
                 : throw new WorkFailedException($"{name} is {(File.Exists(path) ? $"{new FileInfo(path).Length} bytes, not the {layer.Size} declared" : "missing from the layout")}; the layout is corrupt");
         }
 
-        private static async Task<byte[]> ReadCappedAsync(string path, string what, CancellationToken cancellationToken)
+        /// <summary>A layout's document: a regular file (a FIFO or a link to <c>/dev/zero</c> is refused) of at most the documents' cap.</summary>
+        private static byte[] ReadCapped(string path, string what)
         {
-            if (!File.Exists(path))
+            if (PosixFiles.KindOf(path) is null)
             {
                 throw new WorkFailedException($"{what} is missing; the layout is incomplete");
             }
 
-            return new FileInfo(path).Length <= OciDocuments.MaxDocumentBytes
-                ? await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false)
-                : throw new WorkFailedException($"{what} is larger than the {OciDocuments.MaxDocumentBytes >> 20} MiB pibuild reads for a manifest or index");
+            try
+            {
+                return RegularFile.ReadBytes(path, "a manifest, index or config", OciDocuments.MaxDocumentBytes);
+            }
+            catch (ConfigurationException e)
+            {
+                // A layout is what it holds: one whose document is a device or too large is corrupt (exit 1), as before.
+                throw new WorkFailedException($"{what}: {e.Message}; the layout is corrupt", e);
+            }
         }
     }
 }

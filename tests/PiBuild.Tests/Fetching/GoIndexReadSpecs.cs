@@ -21,7 +21,7 @@ public sealed class GoIndexReadSpecs : IDisposable
         using var fetcher = new Fetcher(new DownloadStore(_dir.Combine("downloads")), FetchPolicy.Default);
         var refused = await Assert.ThrowsAnyAsync<PiBuildException>(() => fetcher.ReadIndexAsync(path, CancellationToken.None));
 
-        Assert.Equal($"{path} is larger than the 64 MiB a Go download index can be; check --index", refused.Message);
+        Assert.Equal($"{path} is {Fetcher.MaxIndexBytes + 1L} bytes; Go's download index is at most 64 MiB", refused.Message);
     }
 
     public void Dispose() => _dir.Dispose();

@@ -54,4 +54,19 @@ public sealed class ImageSourceSpecs
 
         Assert.Equal(2, source.ManifestReads);
     }
+
+    [Fact]
+    public async Task A_layout_whose_index_is_a_link_to_a_device_is_corrupt_and_not_read()
+    {
+        using var dir = new TempDirectory();
+        dir.Write("oci-layout", "{\"imageLayoutVersion\":\"1.0.0\"}");
+        File.CreateSymbolicLink(dir.Combine("index.json"), "/dev/zero");
+        using var fetcher = new PiBuild.Core.Fetching.Fetcher(new PiBuild.Core.Fetching.DownloadStore(dir.Combine("downloads")), PiBuild.Core.Fetching.FetchPolicy.Default);
+        using var source = ImageSource.Open($"oci:{dir.Path}", fetcher, _ => null);
+
+        var refused = await Assert.ThrowsAnyAsync<PiBuild.Core.PiBuildException>(() => source.RootAsync(CancellationToken.None).WaitAsync(TimeSpan.FromMinutes(2)));
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.EndsWith("index.json: " + dir.Combine("index.json") + " is a character device, not a regular file; a manifest, index or config must be a regular file; the layout is corrupt", refused.Message, StringComparison.Ordinal);
+    }
 }
